@@ -1,0 +1,98 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "document_number", "issue_date", "start_year", "end_year", "region"]
+    list_filter = ["region", "start_year"]
+    search_fields = ["title", "code", "document_number", "issuers"]
+    inlines = [CategoryInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "position"]
+    list_filter = ["plan"]
+    search_fields = ["name"]
+
+
+class ItemUnitInline(admin.TabularInline):
+    model = ItemUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "category", "plan"]
+    list_filter = ["plan", "category"]
+    search_fields = ["title", "worklist_label"]
+    inlines = [ItemUnitInline]
+
+
+@admin.register(ItemUnit)
+class ItemUnitAdmin(admin.ModelAdmin):
+    list_display = ["item", "written_name", "unit", "role", "position"]
+    list_filter = ["role", "item__plan"]
+    search_fields = ["written_name", "unit__name", "item__title"]
+    list_select_related = ["item", "unit"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["position", "short_text", "item", "plan"]
+    list_filter = ["plan"]
+    search_fields = ["text", "item__title"]
+    list_select_related = ["item", "plan"]
+
+    @admin.display(description="工作举措")
+    def short_text(self, obj):
+        return obj.text[:50]
+
+
+class MilestoneUnitInline(admin.TabularInline):
+    model = MilestoneUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+class OccurrenceInline(admin.TabularInline):
+    model = Occurrence
+    extra = 0
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["position", "short_text", "due_text", "schedule_text", "schedule_kind", "status", "plan"]
+    list_filter = ["plan", "schedule_kind", "status", "measure__item__category"]
+    search_fields = ["text", "measure__text", "due_text", "units__name"]
+    list_select_related = ["plan"]
+    inlines = [MilestoneUnitInline, OccurrenceInline]
+
+    @admin.display(description="节点计划")
+    def short_text(self, obj):
+        return obj.text[:50]
+
+
+@admin.register(MilestoneUnit)
+class MilestoneUnitAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "written_name", "unit", "role", "position"]
+    list_filter = ["role", "milestone__plan", "unit__region"]
+    search_fields = ["written_name", "unit__name", "milestone__text"]
+    list_select_related = ["milestone", "unit"]
+
+
+@admin.register(Occurrence)
+class OccurrenceAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "label", "start_date", "due_date", "is_deadline"]
+    list_filter = ["is_deadline", "milestone__plan"]
+    search_fields = ["label", "milestone__text"]
+    list_select_related = ["milestone"]

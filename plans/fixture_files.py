@@ -1,0 +1,142 @@
+"""Read the plan fixtures (plan.yaml + worklist.tsv) and unit files into plain objects. No database."""
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .textutil import split_units
+
+WORKLIST_COLUMNS = ["category", "item", "measure", "milestone", "due", "schedule", "units", "lead", "note"]
+PLAN_KEYS = {
+    "code",
+    "title",
+    "document_number",
+    "issuers",
+    "issue_date",
+    "start_year",
+    "end_year",
+    "region",
+    "source_document",
+    "lead_unit_rule",
+    "categories",
+    "items",
+    "indicators",
+    "notes",
+}
+
+
+class FixtureError(Exception):
+    """One or more problems in the fixture files; each message names the file, the row and the text."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+@dataclass
+class WorklistRow:
+    line: int
+    category: str
+    item: str
+    measure: str
+    milestone: str
+    due: str
+    schedule: str
+    units: list[str]
+    lead: list[str]
+    note: str
+
+
+@dataclass
+class PlanSource:
+    directory: Path
+    header: dict
+    rows: list[WorklistRow] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.header["code"]
+
+    @property
+    def worklist_path(self) -> Path:
+        return self.directory / "worklist.tsv"
+
+    @property
+    def yaml_path(self) -> Path:
+        return self.directory / "plan.yaml"
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would look for it: relative to the project when possible."""
+    for parent in path.parents:
+        if (parent / "manage.py").exists():
+            return str(path.relative_to(parent))
+    return str(path)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError as exc:
+        raise FixtureError([f"{display_path(path)}：文件不存在"]) from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FixtureError([f"{display_path(path)}：不是有效的 UTF-8 YAML 文件（{exc}）"]) from exc
+    if not isinstance(data, dict):
+        raise FixtureError([f"{display_path(path)}：内容应为键值结构"])
+    return data
+
+
+def read_worklist(path: Path) -> list[WorklistRow]:
+    errors, rows = [], []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise FixtureError([f"{display_path(path)}：文件不存在"]) from exc
+    except UnicodeDecodeError as exc:
+        raise FixtureError([f"{display_path(path)}：不是 UTF-8 编码"]) from exc
+    reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header != WORKLIST_COLUMNS:
+        raise FixtureError([f"{display_path(path)} 第1行：表头应为 {'、'.join(WORKLIST_COLUMNS)}，实际为 {header}"])
+    for line, cells in enumerate(reader, start=2):
+        if len(cells) != len(WORKLIST_COLUMNS):
+            errors.append(f"{display_path(path)} 第{line}行：应有 {len(WORKLIST_COLUMNS)} 列，实际 {len(cells)} 列")
+            continue
+        values = dict(zip(WORKLIST_COLUMNS, (cell.strip() for cell in cells), strict=False))
+        for required in ("category", "item", "measure", "milestone", "units", "lead"):
+            if not values[required]:
+                errors.append(f"{display_path(path)} 第{line}行：“{required}”列为空")
+        values["units"] = split_units(values["units"])
+        values["lead"] = split_units(values["lead"])
+        rows.append(WorklistRow(line=line, **values))
+    if errors:
+        raise FixtureError(errors)
+    return rows
+
+
+def read_plan_source(directory: Path) -> PlanSource:
+    source = PlanSource(directory=directory, header=read_yaml(directory / "plan.yaml"))
+    missing = sorted(PLAN_KEYS - set(source.header))
+    if missing:
+        raise FixtureError([f"{display_path(source.yaml_path)}：缺少字段 {'、'.join(missing)}"])
+    source.rows = read_worklist(source.worklist_path)
+    return source
+
+
+def plan_directories(fixtures_dir: Path, codes: list[str] | None = None) -> list[Path]:
+    plans_dir = fixtures_dir / "plans"
+    directories = sorted(path for path in plans_dir.iterdir() if (path / "plan.yaml").exists())
+    if codes:
+        known = {path.name: path for path in directories}
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise FixtureError([f"找不到计划代码：{'、'.join(unknown)}（可用：{'、'.join(known)}）"])
+        directories = [known[code] for code in codes]
+    return directories
+
+
+def unit_files(fixtures_dir: Path) -> list[Path]:
+    return sorted((fixtures_dir / "units").glob("*.yaml"))

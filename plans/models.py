@@ -1,0 +1,193 @@
+"""Plans as the documents write them: plan → category → item → measure → node plan (Milestone)."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from units.models import Region, Unit
+
+from .choices import MilestoneStatus, ScheduleKind, UnitRole
+from .schedule import parse_schedule
+
+
+class Plan(models.Model):
+    code = models.SlugField("代码", max_length=60, unique=True)
+    title = models.CharField("标题", max_length=200)
+    document_number = models.CharField("文号", max_length=60, blank=True)
+    issuers = models.CharField("发文机关", max_length=300, help_text="多个机关以“、”分隔")
+    issue_date = models.DateField("印发日期")
+    start_year = models.PositiveSmallIntegerField("起始年份")
+    end_year = models.PositiveSmallIntegerField("截止年份")
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="plans")
+    source_document = models.CharField("来源文件", max_length=200, blank=True)
+    lead_unit_rule = models.CharField("牵头单位认定规则", max_length=200, blank=True)
+    notes = models.TextField("整理说明", blank=True)
+
+    class Meta:
+        verbose_name = "行动计划"
+        verbose_name_plural = "行动计划"
+        ordering = ["-issue_date", "code"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class Category(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="categories")
+    position = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("工作任务", max_length=100)
+
+    class Meta:
+        verbose_name = "工作任务"
+        verbose_name_plural = "工作任务"
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="category_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Item(models.Model):
+    """项目内容: a numbered task of the plan's body text, with its own 牵头/责任单位."""
+
+    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="items")
+    category = models.ForeignKey(
+        Category, verbose_name="工作任务", on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("项目内容", max_length=200)
+    worklist_label = models.CharField("工作清单写法", max_length=200, blank=True, help_text="如“(一)制定人才发展规划”")
+    note = models.TextField("备注", blank=True)
+    units = models.ManyToManyField(Unit, through="ItemUnit", verbose_name="单位", related_name="items")
+
+    class Meta:
+        verbose_name = "项目内容"
+        verbose_name_plural = "项目内容"
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="item_unique_number")]
+
+    def __str__(self):
+        return self.worklist_label or f"{self.number}.{self.title}"
+
+
+class ItemUnit(models.Model):
+    item = models.ForeignKey(Item, verbose_name="项目内容", on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="item_assignments")
+    role = models.CharField("角色", max_length=20, choices=UnitRole.choices)
+    position = models.PositiveSmallIntegerField("顺序")
+    written_name = models.CharField("文件写法", max_length=100)
+
+    class Meta:
+        verbose_name = "项目内容单位"
+        verbose_name_plural = "项目内容单位"
+        ordering = ["item", "position"]
+        constraints = [models.UniqueConstraint(fields=["item", "position"], name="itemunit_unique_position")]
+
+    def __str__(self):
+        return f"{self.written_name}（{self.get_role_display()}）"
+
+
+class Measure(models.Model):
+    """工作举措."""
+
+    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="measures")
+    item = models.ForeignKey(Item, verbose_name="项目内容", on_delete=models.PROTECT, related_name="measures")
+    position = models.PositiveSmallIntegerField("顺序")
+    text = models.TextField("工作举措")
+
+    class Meta:
+        verbose_name = "工作举措"
+        verbose_name_plural = "工作举措"
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="measure_unique_position")]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Milestone(models.Model):
+    """节点计划: a concrete commitment with its completion time as written and its parsed schedule."""
+
+    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="milestones")
+    measure = models.ForeignKey(Measure, verbose_name="工作举措", on_delete=models.PROTECT, related_name="milestones")
+    position = models.PositiveSmallIntegerField("清单行号", help_text="在工作清单中的顺序，从 1 起")
+    text = models.TextField("节点计划")
+    due_text = models.CharField("完成时间（原文）", max_length=60, blank=True)
+    schedule_text = models.CharField(
+        "推定完成时间", max_length=60, blank=True, help_text="文件未列完成时间时，按措施文字推定"
+    )
+    schedule_kind = models.CharField("完成时间类型", max_length=20, choices=ScheduleKind.choices)
+    status = models.CharField(
+        "状态", max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
+    )
+    note = models.TextField("整理说明", blank=True)
+    units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
+    history = HistoricalRecords(excluded_fields=["plan", "measure", "position"])
+
+    class Meta:
+        verbose_name = "节点计划"
+        verbose_name_plural = "节点计划"
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="milestone_unique_position")]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def schedule_phrase(self) -> str:
+        return self.due_text or self.schedule_text
+
+    @property
+    def schedule(self):
+        return parse_schedule(self.schedule_phrase, source=f"{self.plan.code} 第{self.position}行")
+
+
+class MilestoneUnit(models.Model):
+    milestone = models.ForeignKey(
+        Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="milestone_assignments")
+    role = models.CharField("角色", max_length=20, choices=UnitRole.choices)
+    position = models.PositiveSmallIntegerField("顺序")
+    written_name = models.CharField("文件写法", max_length=100)
+
+    class Meta:
+        verbose_name = "节点计划单位"
+        verbose_name_plural = "节点计划单位"
+        ordering = ["milestone", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "position"], name="milestoneunit_unique_position"),
+            models.UniqueConstraint(fields=["milestone", "unit"], name="milestoneunit_unique_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.written_name}（{self.get_role_display()}）"
+
+    @property
+    def export_name(self) -> str:
+        """Group units keep the document's own name ("各街道办事处"); others use the full name."""
+        return self.written_name.replace(" ", "") if self.unit.is_group else self.unit.name
+
+
+class Occurrence(models.Model):
+    """A concrete deadline (or, for ongoing work, a report period) derived from the schedule."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="occurrences"
+    )
+    label = models.CharField("期次", max_length=40)
+    start_date = models.DateField("开始日期")
+    due_date = models.DateField("截止日期")
+    is_deadline = models.BooleanField("是否为截止期限", default=True, help_text="长期推进事项的定期报送期不是截止期限")
+
+    class Meta:
+        verbose_name = "期次"
+        verbose_name_plural = "期次"
+        ordering = ["milestone", "due_date"]
+        constraints = [models.UniqueConstraint(fields=["milestone", "label"], name="occurrence_unique_label")]
+
+    def __str__(self):
+        return f"{self.label}（截止 {self.due_date:%Y-%m-%d}）"

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "人才工作行动计划督办平台"
+admin.site.site_title = "人才工作督办平台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", include("plans.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

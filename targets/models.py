@@ -1,0 +1,62 @@
+"""Indicators (指标): a baseline, yearly targets (blank stays blank), an end target with its comparator."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from plans.models import Plan
+
+from .choices import Comparator, IndicatorKind
+from .comparators import parse_target
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField("顺序")
+    table = models.CharField("所属表格/章节", max_length=100)
+    name = models.CharField("指标", max_length=200)
+    measure_unit = models.CharField("计量单位", max_length=20, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=IndicatorKind.choices)
+    baseline_year = models.PositiveSmallIntegerField("基期年份", null=True, blank=True)
+    baseline_text = models.CharField("基期值（原文）", max_length=40, blank=True)
+    baseline_value = models.DecimalField("基期值", max_digits=14, decimal_places=2, null=True, blank=True)
+    target_text = models.CharField("目标值（原文）", max_length=40, blank=True)
+    target_value = models.DecimalField("目标值", max_digits=14, decimal_places=2, null=True, blank=True)
+    target_upper = models.DecimalField("目标上限", max_digits=14, decimal_places=2, null=True, blank=True)
+    comparator = models.CharField("比较方式", max_length=10, choices=Comparator.choices, blank=True)
+    target_year = models.PositiveSmallIntegerField("目标年份", null=True, blank=True)
+    source = models.CharField("出处", max_length=300, blank=True)
+    note = models.TextField("整理说明", blank=True)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="indicator_unique_position")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def target(self):
+        return parse_target(self.target_text, source=f"{self.plan_id}:{self.name}")
+
+
+class IndicatorYear(models.Model):
+    """One plan year of an indicator: the planned figure as printed, and room for the actual figure."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField("年份")
+    planned_text = models.CharField("计划值（原文）", max_length=40, blank=True)
+    planned_value = models.DecimalField("计划值", max_digits=14, decimal_places=2, null=True, blank=True)
+    actual_value = models.DecimalField("实际值", max_digits=14, decimal_places=2, null=True, blank=True)
+    actual_note = models.CharField("实际值来源说明", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "指标年度值"
+        verbose_name_plural = "指标年度值"
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="indicatoryear_unique_year")]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.year}年"

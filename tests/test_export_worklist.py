@@ -1,0 +1,102 @@
+"""export_worklist reproduces the documents' rows for all three plans, as text, with no formulas."""
+
+import re
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from plans.excel import safe_text, write_sheet
+from tests.fixture_reading import PLAN_CODES, plan_yaml, tsv_rows, unit_names, unit_spellings
+
+pytestmark = pytest.mark.django_db
+
+REGION = {"jianghai-rcqq-2022": "jianghai", "jianghai-bsh-2022": "jianghai", "nanping-cjwy-2021": "nanping"}
+
+
+def _export(code, tmp_path):
+    path = tmp_path / f"{code}.xlsx"
+    call_command("export_worklist", code, "-o", str(path))
+    return openpyxl.load_workbook(path)
+
+
+def _export_names(names: list[str], region: str) -> str:
+    """Units as the export shows them: full names, but group units under the document's own name."""
+    spellings, groups = unit_spellings(region)
+    shown = []
+    for name in names:
+        canonical = spellings[re.sub(r"\s", "", name)]
+        shown.append(re.sub(r"\s", "", name) if canonical in groups else canonical)
+    return "、".join(shown)
+
+
+@pytest.mark.parametrize("code", PLAN_CODES)
+def test_worklist_sheet_reproduces_every_document_row(code, tmp_path):
+    sheet = _export(code, tmp_path)["工作清单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    for column in ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位", "牵头单位"]:
+        assert column in header
+    col = {name: header.index(name) for name in header}
+    expected = tsv_rows(code)
+    assert len(rows) - 1 == len(expected)
+    for got, row in zip(rows[1:], expected, strict=True):
+
+        def value(name, got=got):
+            return got[col[name]] or ""
+
+        assert value("工作任务") == row["category"]
+        assert value("项目内容") == row["item"]
+        assert value("工作举措") == row["measure"]
+        assert value("节点计划") == row["milestone"]
+        assert value("完成时间") == row["due"]
+        assert value("责任单位") == _export_names(unit_names(row["units"]), REGION[code])
+        assert value("牵头单位") == _export_names(unit_names(row["lead"]), REGION[code])
+
+
+@pytest.mark.parametrize("code", PLAN_CODES)
+def test_indicator_sheet_has_a_column_per_plan_year(code, tmp_path):
+    sheet = _export(code, tmp_path)["指标"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    data = plan_yaml(code)
+    years = list(range(data["start_year"], data["end_year"] + 1))
+    for column in ["指标", "基期值", "目标值", *[f"{y}年" for y in years]]:
+        assert column in header
+    assert len(rows) - 1 == len(data["indicators"])
+    for got, entry in zip(rows[1:], data["indicators"], strict=True):
+        assert got[header.index("指标")] == entry["name"]
+        assert (got[header.index("基期值")] or "") == ("" if entry["baseline"] is None else str(entry["baseline"]))
+        assert (got[header.index("目标值")] or "") == ("" if entry["target"] is None else str(entry["target"]))
+        for year in years:
+            planned = (entry.get("yearly") or {}).get(year)
+            assert (got[header.index(f"{year}年")] or "") == ("" if planned is None else str(planned))
+
+
+def test_cells_are_text_and_never_formulas(tmp_path):
+    workbook = Workbook()
+    write_sheet(workbook.active, ["指标", "编号"], [['=HYPERLINK("x")', "123456789012345678"], ["+1", "@SUM"]])
+    path = tmp_path / "t.xlsx"
+    workbook.save(path)
+    sheet = openpyxl.load_workbook(path).active
+    assert [c.value for c in sheet[2]] == ['\'=HYPERLINK("x")', "123456789012345678"]
+    assert [c.value for c in sheet[3]] == ["'+1", "'@SUM"]
+    assert all(c.data_type == "s" and c.number_format == "@" for row in sheet.iter_rows(min_row=2) for c in row)
+    assert safe_text(None) == "" and safe_text("区委组织部") == "区委组织部"
+
+
+def test_exported_plan_cells_are_all_text(tmp_path):
+    workbook = _export("jianghai-rcqq-2022", tmp_path)
+    for sheet in workbook:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert cell.value is None or cell.data_type == "s"
+
+
+def test_unknown_plan_code_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="找不到计划代码“no-such”"):
+        call_command("export_worklist", "no-such", "-o", str(tmp_path / "x.xlsx"))
+    with pytest.raises(CommandError, match="应以 .xlsx 结尾"):
+        call_command("export_worklist", "jianghai-rcqq-2022", "-o", str(tmp_path / "x.csv"))
+    assert not list(tmp_path.iterdir())

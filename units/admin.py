@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import Region, Unit, UnitAlias
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 0
+    fields = ["alias"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "region", "is_group", "email"]
+    list_filter = ["region", "kind", "is_group"]
+    search_fields = ["name", "short_name", "aliases__alias", "email"]
+    filter_horizontal = ["members"]
+    inlines = [UnitAliasInline]
+
+
+@admin.register(UnitAlias)
+class UnitAliasAdmin(admin.ModelAdmin):
+    list_display = ["alias", "unit", "region"]
+    list_filter = ["region"]
+    search_fields = ["alias", "unit__name"]
+    list_select_related = ["unit", "region"]
+    exclude = ["region"]

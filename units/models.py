@@ -1,0 +1,81 @@
+"""Regions and units (单位). Every spelling a document uses is an alias of exactly one unit."""
+
+import re
+
+from django.db import models
+
+from .choices import UnitKind
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """The key a written unit name is matched on: no white space (PDF line breaks), full-width brackets."""
+    return _SPACES.sub("", name).replace("(", "（").replace(")", "）")
+
+
+class Region(models.Model):
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitQuerySet(models.QuerySet):
+    def groups(self):
+        return self.filter(is_group=True)
+
+
+class Unit(models.Model):
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="units")
+    name = models.CharField("全称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
+    is_group = models.BooleanField(
+        "集合名称", default=False, help_text="如“各街道”“区直有关单位”，其成员单位可在下方设置"
+    )
+    members = models.ManyToManyField(
+        "self", verbose_name="成员单位", symmetrical=False, blank=True, related_name="groups"
+    )
+    email = models.EmailField("联系邮箱", blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_per_region")]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitAlias(models.Model):
+    """A spelling of a unit found in a document ("区人力资源和社会 保障局", "发改委")."""
+
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.CASCADE, related_name="aliases")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField("写法", max_length=100)
+
+    class Meta:
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+        ordering = ["region", "alias"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "alias"], name="alias_unique_per_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.alias} → {self.unit.name}"
+
+    def save(self, *args, **kwargs):
+        self.region_id = self.unit.region_id
+        super().save(*args, **kwargs)
