@@ -1,7 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
+from .models import (
+    Category,
+    Evidence,
+    ExtensionRequest,
+    Instruction,
+    Item,
+    ItemUnit,
+    Measure,
+    Milestone,
+    MilestoneUnit,
+    Occurrence,
+    Plan,
+    ProgressReport,
+)
 
 
 class CategoryInline(admin.TabularInline):
@@ -96,3 +109,42 @@ class OccurrenceAdmin(admin.ModelAdmin):
     list_filter = ["is_deadline", "milestone__plan"]
     search_fields = ["label", "milestone__text"]
     list_select_related = ["milestone"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["original_name", "size", "file_type", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]  # downloads go through the scoped evidence view
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["milestone", "unit", "kind", "state", "status", "percent", "submitted_at"]
+    list_filter = ["state", "kind", "status", "milestone__plan"]
+    search_fields = ["narrative", "unit__name", "milestone__text"]
+    list_select_related = ["milestone", "unit"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "report", "file_type", "size", "uploaded_at"]
+    list_filter = ["file_type"]
+    search_fields = ["original_name"]
+    exclude = ["file"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["milestone", "unit", "requested_due_date", "state", "requested_at"]
+    list_filter = ["state"]
+    search_fields = ["reason", "unit__name", "milestone__text"]
+    list_select_related = ["milestone", "unit"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    list_display = ["milestone", "author", "created_at"]
+    list_filter = ["author"]
+    search_fields = ["text", "milestone__text"]

@@ -20,3 +20,28 @@ class MilestoneStatus(models.TextChoices):
     COMPLETED = "completed", "已完成"
     LAGGING = "lagging", "滞后"
     PAUSED = "paused", "暂缓"
+
+
+class ReportKind(models.TextChoices):
+    CONSOLIDATED = "consolidated", "牵头单位报送"
+    INPUT = "input", "配合单位反馈"
+
+
+class ReportState(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已通过"
+    SHARED = "shared", "已送牵头单位"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
+    GREY = "grey", "灰灯"

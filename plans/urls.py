@@ -1,9 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import views, views_actions
 
 app_name = "plans"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", views.TaskListView.as_view(), name="task_list"),
+    path("my/", views.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/", views.milestone_detail, name="milestone"),
+    path("tasks/<int:pk>/status/", views_actions.milestone_status, name="milestone_status"),
+    path("tasks/<int:pk>/rag/", views_actions.milestone_rag, name="milestone_rag"),
+    path("tasks/<int:pk>/report/", views_actions.report_create, name="report_create"),
+    path("tasks/<int:pk>/extension/", views_actions.extension_create, name="extension_create"),
+    path("tasks/<int:pk>/instruction/", views_actions.instruction_create, name="instruction_create"),
+    path("reports/<int:pk>/resubmit/", views_actions.report_resubmit, name="report_resubmit"),
+    path("reports/<int:pk>/review/", views_actions.report_review, name="report_review"),
+    path("extensions/<int:pk>/review/", views_actions.extension_review, name="extension_review"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("api/tasks/", views.task_list_json, name="task_list_json"),
+    path("api/tasks/<int:pk>/", views.task_detail_json, name="task_detail_json"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Region, Unit, UnitAlias
+from .models import Membership, Region, Unit, UnitAlias
 
 
 class UnitAliasInline(admin.TabularInline):
@@ -31,3 +31,12 @@ class UnitAliasAdmin(admin.ModelAdmin):
     search_fields = ["alias", "unit__name"]
     list_select_related = ["unit", "region"]
     exclude = ["region"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit"]
+    list_filter = ["unit__region", "unit"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["user", "unit"]

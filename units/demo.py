@@ -1,8 +1,8 @@
-"""Demo accounts for a local run: one per role, printed by `make run`."""
+"""Demo accounts for a local run: one per role and liaisons of several units, printed by `make run`."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from .accounts import create_user
 
 DEMO_PASSWORD = "talentplan-demo"
 
@@ -10,13 +10,35 @@ DEMO_PASSWORD = "talentplan-demo"
 @dataclass
 class DemoAccount:
     username: str
-    description: str
+    role: str
+    full_name: str
+    units: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        units = f"：{'、'.join(self.units)}" if self.units else ""
+        return f"{self.full_name}（{self.role_label}{units}）"
+
+    @property
+    def role_label(self) -> str:
+        return {"staff": "组织部工作人员", "leader": "领导", "liaison": "单位联络员"}[self.role]
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("staff", "staff", "组织部 王明"),
+    DemoAccount("leader", "leader", "区委 李书记"),
+    DemoAccount("hr", "liaison", "区人社局 陈联络员", ("区人力资源和社会保障局",)),
+    DemoAccount("health", "liaison", "区卫健局 周联络员", ("区卫生健康局",)),
+    DemoAccount("science", "liaison", "区科技局 赵联络员", ("区科学技术局",)),
+    DemoAccount("lile", "liaison", "礼乐街道 黄联络员", ("礼乐街道",)),
+    DemoAccount("np-hr", "liaison", "南平市人社局 林联络员", ("市人社局",)),
+]
 
 
 def ensure_demo_accounts() -> list[DemoAccount]:
-    User = get_user_model()
-    user, _ = User.objects.get_or_create(username="admin", defaults={"first_name": "系统管理员"})
-    user.is_staff = user.is_superuser = True
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return [DemoAccount("admin", "组织部工作人员（系统管理员，可进入数据管理后台）")]
+    for account in DEMO_ACCOUNTS:
+        user = create_user(account.username, account.role, account.units, DEMO_PASSWORD, account.full_name)
+        if account.role == "staff":
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+    return DEMO_ACCOUNTS

@@ -79,3 +79,19 @@ class UnitAlias(models.Model):
     def save(self, *args, **kwargs):
         self.region_id = self.unit.region_id
         super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A user who acts for a unit (a liaison, 联络员). A user may act for several units."""
+
+    user = models.ForeignKey("auth.User", verbose_name="用户", on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = "单位联络员"
+        verbose_name_plural = "单位联络员"
+        ordering = ["unit", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit}"

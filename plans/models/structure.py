@@ -5,8 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Region, Unit
 
-from .choices import MilestoneStatus, ScheduleKind, UnitRole
-from .schedule import parse_schedule
+from ..choices import MilestoneStatus, Rag, ScheduleKind, UnitRole
+from ..schedule import parse_schedule
 
 
 class Plan(models.Model):
@@ -108,6 +108,31 @@ class Measure(models.Model):
         return self.text[:60]
 
 
+class MilestoneQuerySet(models.QuerySet):
+    """Scoping in one place: everything that reads node plans goes through visible_to / editable_by."""
+
+    def visible_to(self, user):
+        from units.roles import covered_unit_ids, sees_everything
+
+        if sees_everything(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        assigned = MilestoneUnit.objects.filter(unit_id__in=covered_unit_ids(user)).values("milestone_id")
+        return self.filter(pk__in=assigned)
+
+    def editable_by(self, user):
+        """Staff edit everything; a liaison reports on what they see; a leader changes nothing."""
+        from units.roles import Role, user_role
+
+        role = user_role(user)
+        if role == Role.STAFF:
+            return self
+        if role == Role.LIAISON:
+            return self.visible_to(user)
+        return self.none()
+
+
 class Milestone(models.Model):
     """节点计划: a concrete commitment with its completion time as written and its parsed schedule."""
 
@@ -123,9 +148,15 @@ class Milestone(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED
     )
+    percent = models.PositiveSmallIntegerField("完成进度（%）", default=0)
+    rag_override = models.CharField("人工指定灯色", max_length=10, choices=Rag.choices, blank=True)
+    rag_override_reason = models.CharField("指定灯色理由", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
     note = models.TextField("整理说明", blank=True)
     units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
     history = HistoricalRecords(excluded_fields=["plan", "measure", "position"])
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "节点计划"
@@ -153,6 +184,7 @@ class MilestoneUnit(models.Model):
     role = models.CharField("角色", max_length=20, choices=UnitRole.choices)
     position = models.PositiveSmallIntegerField("顺序")
     written_name = models.CharField("文件写法", max_length=100)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "节点计划单位"
@@ -182,6 +214,9 @@ class Occurrence(models.Model):
     start_date = models.DateField("开始日期")
     due_date = models.DateField("截止日期")
     is_deadline = models.BooleanField("是否为截止期限", default=True, help_text="长期推进事项的定期报送期不是截止期限")
+    extended_due_date = models.DateField("延期后截止日期", null=True, blank=True)
+    completed_on = models.DateField("完成日期", null=True, blank=True, help_text="审核通过“已完成”报告的日期")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "期次"
@@ -190,4 +225,8 @@ class Occurrence(models.Model):
         constraints = [models.UniqueConstraint(fields=["milestone", "label"], name="occurrence_unique_label")]
 
     def __str__(self):
-        return f"{self.label}（截止 {self.due_date:%Y-%m-%d}）"
+        return f"{self.label}（截止 {self.effective_due_date:%Y-%m-%d}）"
+
+    @property
+    def effective_due_date(self):
+        return self.extended_due_date or self.due_date

@@ -1,0 +1,84 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from units.models import Unit
+
+from .choices import MilestoneStatus, Rag, UnitRole
+from .models import Category, MilestoneUnit, Plan
+from .tracking import due_within, overdue
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="filter_text")
+    plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.all(), empty_label="全部计划")
+    category = django_filters.ModelChoiceFilter(
+        label="工作任务",
+        field_name="measure__item__category",
+        queryset=Category.objects.select_related("plan"),
+        empty_label="全部",
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
+    )
+    unit_role = django_filters.ChoiceFilter(
+        label="单位角色",
+        choices=[("lead", "仅牵头"), ("any", "任一角色")],
+        method="filter_noop",
+        empty_label="任一角色",
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=MilestoneStatus.choices, empty_label="全部状态")
+    rag = django_filters.ChoiceFilter(label="灯色", choices=Rag.choices, empty_label="全部灯色")
+    overdue = django_filters.BooleanFilter(
+        label="逾期",
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "全部"), ("true", "仅逾期"), ("false", "未逾期")]),
+    )
+    due_within = django_filters.NumberFilter(label="N 天内到期", method="filter_due_within", min_value=0)
+
+    class Meta:
+        fields = ["q", "plan", "category", "unit", "unit_role", "status", "rag", "overdue", "due_within"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+        self.form.fields["due_within"].error_messages["min_value"] = "天数不能为负数。"
+        self.form.fields["due_within"].error_messages["invalid"] = "请输入天数。"
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(text__icontains=word)
+                | Q(measure__text__icontains=word)
+                | Q(measure__item__title__icontains=word)
+                | Q(due_text__icontains=word)
+                | Q(schedule_text__icontains=word)
+            )
+        return queryset
+
+    def filter_unit(self, queryset, name, unit):
+        # A unit also answers for the tasks given to a group it belongs to (各街道 for a street).
+        unit_ids = [unit.pk, *unit.groups.values_list("pk", flat=True)]
+        assignments = MilestoneUnit.objects.filter(unit_id__in=unit_ids)
+        if self.form.cleaned_data.get("unit_role") == "lead":
+            assignments = assignments.filter(role=UnitRole.LEAD)
+        return queryset.filter(pk__in=assignments.values("milestone_id"))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_unit
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return overdue(queryset, today) if value else queryset.exclude(pk__in=overdue(queryset, today).values("pk"))
+
+    def filter_due_within(self, queryset, name, value):
+        return due_within(queryset, timezone.localdate(), int(value)) if value is not None else queryset

@@ -1,0 +1,148 @@
+"""Forms: every message a user can see is in Chinese."""
+
+from django import forms
+
+from .choices import MilestoneStatus, Rag
+from .evidence import ACCEPT_ATTRIBUTE, validate_evidence
+from .models import Occurrence
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "class": "form-control"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [
+            (upload, validate_evidence(super(MultipleFileField, self).clean(upload, initial))) for upload in uploads
+        ]
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput | MultipleFileInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class ProgressReportForm(forms.Form):
+    occurrence = forms.ModelChoiceField(
+        label="报送期次", queryset=Occurrence.objects.none(), required=False, empty_label="（不针对具体期次）"
+    )
+    status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
+    percent = forms.IntegerField(
+        label="完成进度（%）",
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "完成进度应在 0 到 100 之间。",
+            "max_value": "完成进度应在 0 到 100 之间。",
+            "invalid": "完成进度请填写 0 到 100 之间的整数。",
+        },
+    )
+    narrative = forms.CharField(
+        label="进展情况",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "请填写进展情况。"},
+    )
+    files = MultipleFileField(
+        label="佐证材料", required=False, help_text="可多选；PDF、Word、Excel、JPG、PNG，每个不超过 10 MB"
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurrence"].queryset = milestone.occurrences.all()
+        _bootstrap(self)
+
+    def clean_narrative(self):
+        narrative = self.cleaned_data["narrative"].strip()
+        if not narrative:
+            raise forms.ValidationError("请填写进展情况。")
+        return narrative
+
+
+class ResubmitReportForm(ProgressReportForm, VersionedForm):
+    pass
+
+
+class ReviewForm(VersionedForm):
+    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
+    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "退回时请填写退回意见。")
+        return cleaned
+
+
+class ExtensionRequestForm(forms.Form):
+    occurrence = forms.ModelChoiceField(label="申请延期的期次", queryset=Occurrence.objects.none())
+    requested_due_date = forms.DateField(
+        label="申请延期至",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请输入有效日期。"},
+    )
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurrence"].queryset = milestone.occurrences.filter(is_deadline=True, completed_on__isnull=True)
+        _bootstrap(self)
+
+
+class ExtensionReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "不批准")])
+    comment = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
+    percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
+    reason = forms.CharField(label="修改说明", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class RagOverrideForm(VersionedForm):
+    rag = forms.ChoiceField(label="指定灯色", choices=[("", "按规则自动计算"), *Rag.choices], required=False)
+    reason = forms.CharField(label="理由", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rag") and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "指定灯色时必须填写理由。")
+        return cleaned

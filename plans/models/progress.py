@@ -1,0 +1,155 @@
+"""What units report and what staff and leaders decide: progress reports, evidence, extensions, instructions."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from units.models import Unit
+
+from ..choices import ExtensionState, MilestoneStatus, ReportKind, ReportState
+from .structure import Milestone, Occurrence
+
+
+class ScopedByMilestoneQuerySet(models.QuerySet):
+    """Anything hanging off a node plan is visible exactly when its node plan is."""
+
+    milestone_path = "milestone"
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.milestone_path}__in": Milestone.objects.visible_to(user)})
+
+
+class ProgressReport(models.Model):
+    """进展报送: a lead unit's consolidated report (reviewed by staff) or a co-responsible unit's input."""
+
+    milestone = models.ForeignKey(Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="reports")
+    occurrence = models.ForeignKey(
+        Occurrence, verbose_name="期次", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField("类型", max_length=20, choices=ReportKind.choices, default=ReportKind.CONSOLIDATED)
+    state = models.CharField("审核状态", max_length=20, choices=ReportState.choices, default=ReportState.SUBMITTED)
+    status = models.CharField("工作状态", max_length=20, choices=MilestoneStatus.choices)
+    percent = models.PositiveSmallIntegerField("完成进度（%）")
+    narrative = models.TextField("进展情况")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="reports"
+    )
+    submitted_at = models.DateTimeField("报送时间")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.TextField("审核意见", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    history = HistoricalRecords()
+
+    objects = ScopedByMilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "进展报告"
+        verbose_name_plural = "进展报告"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_kind_display()} · {self.submitted_at:%Y-%m-%d}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    # A random name: the original one is kept in the database, never used on disk.
+    return f"evidence/{instance.report.milestone.plan_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class EvidenceQuerySet(ScopedByMilestoneQuerySet):
+    milestone_path = "report__milestone"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(
+        ProgressReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField("文件", upload_to=evidence_path)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    file_type = models.CharField("文件类型", max_length=10)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: approved, the new date applies and the original completion time stays visible."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    occurrence = models.ForeignKey(
+        Occurrence, verbose_name="期次", on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="申请单位", on_delete=models.PROTECT)
+    requested_due_date = models.DateField("申请延期至")
+    reason = models.TextField("延期理由")
+    state = models.CharField("审批状态", max_length=20, choices=ExtensionState.choices, default=ExtensionState.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审批时间", null=True, blank=True)
+    review_comment = models.TextField("审批意见", blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedByMilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.unit} 申请延期至 {self.requested_due_date:%Y-%m-%d}"
+
+
+class Instruction(models.Model):
+    """批示: a leader's instruction on a node plan."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="instructions"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批示人", on_delete=models.PROTECT)
+    text = models.TextField("批示内容")
+    created_at = models.DateTimeField("批示时间", auto_now_add=True)
+
+    objects = ScopedByMilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text[:40]

@@ -1,0 +1,39 @@
+"""The querysets behind the pages, built once so every page costs a fixed number of queries."""
+
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.utils import timezone
+
+from .choices import MilestoneStatus
+from .models import Evidence, Milestone, MilestoneUnit, ProgressReport
+from .tracking import with_tracking
+
+
+def task_queryset(user, today=None):
+    today = today or timezone.localdate()
+    milestones = (
+        Milestone.objects.visible_to(user)
+        .select_related("plan", "measure__item__category")
+        .prefetch_related(Prefetch("assignments", queryset=MilestoneUnit.objects.select_related("unit")))
+    )
+    return with_tracking(milestones, today)
+
+
+def my_open_tasks(user, today=None):
+    """A liaison's open node plans: overdue first, then by due date, undated ones last."""
+    today = today or timezone.localdate()
+    return (
+        task_queryset(user, today)
+        .exclude(status=MilestoneStatus.COMPLETED)
+        .annotate(
+            is_overdue=Case(When(next_due__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("is_overdue", F("next_due").asc(nulls_last=True), "plan__code", "position")
+    )
+
+
+def milestone_reports(milestone):
+    return (
+        ProgressReport.objects.filter(milestone=milestone)
+        .select_related("unit", "author", "reviewer", "occurrence")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+    )

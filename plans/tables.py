@@ -1,0 +1,84 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .choices import Rag, UnitRole
+from .models import Milestone
+
+NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+RAG_BADGE = {Rag.GREEN: "success", Rag.YELLOW: "warning", Rag.RED: "danger", Rag.GREY: "secondary"}
+
+
+def rag_badge(value) -> str:
+    if not value:
+        return ""
+    return format_html('<span class="badge rounded-pill text-bg-{}">{}</span>', RAG_BADGE[value], Rag(value).label)
+
+
+class MilestoneTable(tables.Table):
+    plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code"))
+    category = tables.Column("工作任务", accessor="measure__item__category__name", default="—")
+    measure = tables.Column("工作举措", accessor="measure__text", attrs={"td": {"class": "small"}})
+    text = tables.Column("节点计划", linkify=("plans:milestone", {"pk": tables.A("pk")}))
+    due = tables.Column("完成时间", accessor="due_text", order_by=("next_due",), empty_values=(), attrs=NOWRAP)
+    lead_units = tables.Column("牵头单位", empty_values=(), orderable=False)
+    status = tables.Column("状态", attrs=NOWRAP)
+    rag = tables.Column("灯色", order_by=("rag",), attrs=NOWRAP)
+    last_report_at = tables.DateTimeColumn(verbose_name="最近报送", format="Y-m-d", default="—", attrs=NOWRAP)
+    next_due = tables.DateColumn(verbose_name="下一截止日", format="Y-m-d", default="—", attrs=NOWRAP)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "plan",
+            "category",
+            "measure",
+            "text",
+            "due",
+            "lead_units",
+            "status",
+            "rag",
+            "last_report_at",
+            "next_due",
+        ]
+        sequence = fields
+        order_by = ("plan", "position")
+        empty_text = "没有符合条件的节点计划。"
+        attrs = {"class": "table table-sm table-hover align-top bg-white"}
+
+    def render_measure(self, value):
+        return value if len(value) <= 60 else value[:60] + "…"
+
+    def render_text(self, value):
+        return value if len(value) <= 80 else value[:80] + "…"
+
+    def render_due(self, record):
+        return record.due_text or f"{record.schedule_text}（推定）"
+
+    def _leads(self, record):
+        return "、".join(a.export_name for a in record.assignments.all() if a.role == UnitRole.LEAD)
+
+    def render_lead_units(self, record):
+        return self._leads(record)
+
+    def value_lead_units(self, record):
+        return self._leads(record)
+
+    def render_rag(self, value):
+        return rag_badge(value)
+
+    def value_rag(self, value):
+        return Rag(value).label if value else ""
+
+    def value_text(self, record):
+        return record.text
+
+    def value_measure(self, record):
+        return record.measure.text
+
+    def value_due(self, record):
+        return self.render_due(record)
+
+
+def milestone_url(milestone) -> str:
+    return reverse("plans:milestone", args=[milestone.pk])

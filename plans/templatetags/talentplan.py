@@ -1,0 +1,21 @@
+from django import template
+
+from plans.tables import rag_badge as _rag_badge
+from units.roles import user_role as _user_role
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def rag_badge(value):
+    return _rag_badge(value)
+
+
+@register.filter
+def role_of(user):
+    return _user_role(user)

@@ -1,0 +1,69 @@
+"""Creating portal users with a role and their units: one service for adduser, demo accounts and tests."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Membership, Unit, UnitAlias, normalize_name
+from .roles import Role, ensure_role_groups
+
+STAFF_APPS = ["units", "plans", "targets"]
+
+
+def find_units(names: list[str]) -> list[Unit]:
+    """Units by full name, short name or alias, across regions; unknown or ambiguous names are errors."""
+    found, errors = [], []
+    by_key: dict[str, set[int]] = {}
+    for unit in Unit.objects.all():
+        for spelling in (unit.name, unit.short_name):
+            if spelling:
+                by_key.setdefault(normalize_name(spelling), set()).add(unit.pk)
+    for alias in UnitAlias.objects.all():
+        by_key.setdefault(normalize_name(alias.alias), set()).add(alias.unit_id)
+    for name in names:
+        matches = by_key.get(normalize_name(name), set())
+        if len(matches) == 1:
+            found.append(Unit.objects.get(pk=next(iter(matches))))
+        elif matches:
+            candidates = "、".join(f"{u.region.name}{u.name}" for u in Unit.objects.filter(pk__in=matches))
+            errors.append(f"单位“{name}”对应多个单位：{candidates}")
+        else:
+            errors.append(f"未知单位“{name}”")
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
+def grant_staff_permissions() -> None:
+    """Staff manage units, users and plans in the admin: every permission on our apps and on users."""
+    groups = ensure_role_groups()
+    permissions = Permission.objects.filter(content_type__app_label__in=[*STAFF_APPS, "auth"])
+    groups[Role.STAFF].permissions.set(permissions)
+
+
+@transaction.atomic
+def create_user(username: str, role: str, unit_names=(), password: str | None = None, full_name: str = ""):
+    if role not in Role.values:
+        raise ValidationError(f"角色“{role}”无效，应为 {'、'.join(Role.values)}")
+    if role == Role.LIAISON and not unit_names:
+        raise ValidationError("联络员必须至少指定一个单位（--unit）。")
+    units = find_units(list(unit_names))
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name = full_name or user.first_name
+    user.is_staff = role == Role.STAFF
+    if password:
+        user.set_password(password)
+    elif not user.has_usable_password():
+        user.set_unusable_password()
+    user.save()
+    groups = ensure_role_groups()
+    if role == Role.STAFF:
+        grant_staff_permissions()
+    user.groups.remove(*[g for name, g in groups.items() if name != role])
+    user.groups.add(groups[role])
+    Membership.objects.filter(user=user).exclude(unit__in=units).delete()
+    for unit in units:
+        Membership.objects.get_or_create(user=user, unit=unit)
+    return user

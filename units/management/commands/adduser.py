@@ -1,0 +1,24 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from units.accounts import create_user
+from units.roles import Role
+
+
+class Command(BaseCommand):
+    help = "创建或更新用户：指定角色（staff 工作人员 / liaison 联络员 / leader 领导）及所属单位"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=Role.values, help="staff、liaison 或 leader")
+        parser.add_argument("--unit", action="append", default=[], help="单位名称或别名，可重复")
+        parser.add_argument("--password", help="密码（不填则该用户暂不能登录）")
+        parser.add_argument("--name", default="", help="姓名")
+
+    def handle(self, *args, username, role, unit, password, name, **options):
+        try:
+            user = create_user(username, role, unit, password, name)
+        except ValidationError as exc:
+            raise CommandError("未创建用户：" + "；".join(exc.messages)) from exc
+        units = "、".join(m.unit.name for m in user.memberships.select_related("unit")) or "无"
+        self.stdout.write(self.style.SUCCESS(f"已保存用户 {username}（{Role(role).label}），单位：{units}"))
