@@ -47,5 +47,11 @@ test-postgres: $(VENV)/.installed
 		echo "跳过 PostgreSQL 测试：连接不到 $(PG_TEST_URL)。"; \
 	fi
 
+# Debian's Chromium for the browser tests (Playwright drives it; its own browser download is not used).
+browsers:
+	@if command -v chromium >/dev/null; then echo "Chromium 已安装：$$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	else echo "需要 root 权限安装 Chromium：sudo apt-get install chromium fonts-noto-cjk"; fi
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

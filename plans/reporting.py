@@ -97,11 +97,11 @@ def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> Pr
 @transaction.atomic
 def resubmit_report(user, report: ProgressReport, data: ReportInput, version: int, files=()) -> ProgressReport:
     """After 退回 the reporting unit revises and submits again; the earlier text stays in history."""
-    if report.state != ReportState.RETURNED:
-        raise ValidationError("只有被退回的报告可以修改后重新报送。")
     if report.unit_id not in covered_unit_ids(user) or user_role(user) != Role.LIAISON:
         raise PermissionDenied("只有报送单位的联络员可以修改该报告。")
     report = _locked(ProgressReport, report.pk, version)
+    if report.state != ReportState.RETURNED:
+        raise ValidationError("只有被退回的报告可以修改后重新报送。")
     report.status, report.percent, report.narrative = data.status, data.percent, data.narrative
     report.occurrence = data.occurrence or report.occurrence
     report.state = ReportState.SUBMITTED
@@ -117,11 +117,11 @@ def review_report(user, report: ProgressReport, approve: bool, comment: str, ver
     """Staff approve (the node plan's status changes now, and only now) or return with a comment."""
     if user_role(user) != Role.STAFF:
         raise PermissionDenied("只有组织部工作人员可以审核进展报告。")
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError("该报告不在待审核状态。")
     if not approve and not comment.strip():
         raise ValidationError("退回时请填写退回意见。")
-    report = _locked(ProgressReport, report.pk, version)
+    report = _locked(ProgressReport, report.pk, version)  # a stale page is told so before anything else
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError("该报告不在待审核状态。")
     report.state = ReportState.APPROVED if approve else ReportState.RETURNED
     report.reviewer, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
     report._change_reason = "审核通过" if approve else "退回"

@@ -4,6 +4,18 @@ import pytest
 from django.conf import settings
 
 from plans.loader import load_plans
+from units.accounts import create_user
+
+PASSWORD = "test-pass-123"
+# Named users, one per role, plus liaisons of several units (as in Healthchecks' tests).
+USERS = {
+    "staff": ("staff", []),
+    "leader": ("leader", []),
+    "liaison_hr": ("liaison", ["区人力资源和社会保障局"]),
+    "liaison_health": ("liaison", ["区卫生健康局"]),
+    "liaison_lile": ("liaison", ["礼乐街道"]),
+    "liaison_np": ("liaison", ["市人社局"]),
+}
 
 # Findings about the source documents themselves, printed at the end of the run.
 DOCUMENT_FINDINGS: list[str] = []
@@ -13,6 +25,28 @@ DOCUMENT_FINDINGS: list[str] = []
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_plans()
+        create_test_users()
+
+
+def create_test_users():
+    for username, (role, units) in USERS.items():
+        create_user(username, role, units, PASSWORD, full_name=username)
+
+
+@pytest.fixture
+def user_named(django_user_model):
+    return lambda name: django_user_model.objects.get(username=name)
+
+
+@pytest.fixture
+def client_as(client, user_named):
+    """A test client logged in as one of the named users ("staff", "leader", "liaison_hr", ...)."""
+
+    def login(name):
+        client.force_login(user_named(name))
+        return client
+
+    return login
 
 
 @pytest.fixture

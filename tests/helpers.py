@@ -1,0 +1,29 @@
+"""Small builders for workflow tests: they go through the real services, never around them."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from plans import reporting
+from plans.choices import UnitRole
+from plans.models import Milestone
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name="进展佐证.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def milestone_led_by(unit_name: str, plan_code="jianghai-rcqq-2022", deadline=True) -> Milestone:
+    """A node plan whose lead unit is unit_name (the first in document order)."""
+    queryset = Milestone.objects.filter(
+        plan__code=plan_code, assignments__unit__name=unit_name, assignments__role=UnitRole.LEAD
+    )
+    if deadline:
+        queryset = queryset.filter(occurrences__is_deadline=True)
+    return queryset.distinct().order_by("position").first()
+
+
+def submit(user, milestone, status="in_progress", percent=40, narrative="按计划推进。", occurrence=None, files=()):
+    data = reporting.ReportInput(status=status, percent=percent, narrative=narrative, occurrence=occurrence)
+    return reporting.submit_report(user, milestone, data, files)

@@ -1,0 +1,196 @@
+"""Every URL, for every role: a liaison of one unit gets 404 on another unit's task, report, file and
+export; leaders change nothing. The matrix is built from the URL configuration, so a new URL with no
+rule here fails test_every_url_has_a_rule."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from plans import reporting
+from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, ProgressReport
+from tests.helpers import milestone_led_by, pdf_upload, submit
+
+pytestmark = pytest.mark.django_db
+
+OK = "ok"  # served (200), redirected after an action (302) or a form error (400): anything but refused
+ROLES = ["anonymous", "staff", "leader", "liaison_hr", "liaison_health"]
+
+# url name -> (method, object it needs, expected per role). The objects all belong to 区卫生健康局.
+RULES = {
+    "login": ("GET", None, dict.fromkeys(ROLES, OK)),
+    "logout": ("POST", None, dict.fromkeys(ROLES, OK)),
+    "password_change": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
+    ),
+    "password_change_done": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
+    ),
+    "plans:home": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
+    ),
+    "plans:task_list": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
+    ),
+    "plans:my_tasks": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
+    ),
+    "plans:review_queue": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": 404, "liaison_hr": 404, "liaison_health": 404},
+    ),
+    "plans:task_list_json": (
+        "GET",
+        None,
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
+    ),
+    "plans:milestone": (
+        "GET",
+        "milestone",
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:task_detail_json": (
+        "GET",
+        "milestone",
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:evidence_download": (
+        "GET",
+        "evidence",
+        {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:milestone_status": (
+        "POST",
+        "milestone",
+        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+    ),
+    "plans:milestone_rag": (
+        "POST",
+        "milestone",
+        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+    ),
+    "plans:report_create": (
+        "POST",
+        "milestone",
+        {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:extension_create": (
+        "POST",
+        "milestone",
+        {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:instruction_create": (
+        "POST",
+        "milestone",
+        {"anonymous": "login", "staff": 403, "leader": OK, "liaison_hr": 403, "liaison_health": 403},
+    ),
+    "plans:report_resubmit": (
+        "POST",
+        "report",
+        {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:report_review": (
+        "POST",
+        "report",
+        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+    ),
+    "plans:extension_review": (
+        "POST",
+        "extension",
+        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+    ),
+}
+
+
+def project_url_names(patterns=None, namespace=""):
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's admin checks its own permissions (is_staff and model permissions)
+            names |= project_url_names(
+                pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_has_a_rule():
+    assert project_url_names() == set(RULES)
+
+
+@pytest.fixture
+def health_objects(user_named):
+    """A node plan only 区卫生健康局 answers for, with a report, a file and an extension request."""
+    milestone = milestone_led_by("区卫生健康局")
+    assert not milestone.assignments.filter(unit__name="区人力资源和社会保障局").exists()
+    health = user_named("liaison_health")
+    report = submit(health, milestone, files=[(pdf_upload(), "pdf")])
+    occurrence = milestone.occurrences.filter(is_deadline=True).first()
+    extension = reporting.request_extension(
+        health, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整"
+    )
+    return {"milestone": milestone, "report": report, "evidence": report.evidence.get(), "extension": extension}
+
+
+def _state():
+    return (
+        ProgressReport.objects.count(),
+        Evidence.objects.count(),
+        ExtensionRequest.objects.count(),
+        Instruction.objects.count(),
+        list(Milestone.objects.order_by("pk").values_list("status", "rag_override", "version")),
+        list(ProgressReport.objects.order_by("pk").values_list("state", "version")),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_by_url(name, role, client, user_named, health_objects):
+    method, needs, expected = RULES[name]
+    args = [health_objects[needs].pk] if needs else []
+    url = reverse(name, args=args)
+    if role != "anonymous":
+        client.force_login(user_named(role))
+    before = _state()
+    response = client.post(url, {}) if method == "POST" else client.get(url)
+    outcome = expected[role]
+    if outcome == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif outcome == OK:
+        assert response.status_code in (200, 302, 400), response.status_code
+    else:
+        assert response.status_code == outcome
+    if outcome in (403, 404, "login") or role == "leader" and name != "plans:instruction_create":
+        assert _state() == before  # refused requests change nothing; leaders change nothing
+
+
+def test_other_units_tasks_never_appear_in_lists_exports_or_json(client_as, health_objects):
+    milestone = health_objects["milestone"]
+    client = client_as("liaison_hr")
+    assert f"/tasks/{milestone.pk}/" not in client.get("/tasks/?per_page=500").content.decode()
+    assert f"/tasks/{milestone.pk}/" not in client.get("/my/").content.decode()
+    ids = {task["id"] for task in client.get("/api/tasks/").json()["tasks"]}
+    assert ids and milestone.pk not in ids
+    export = client.get("/tasks/?_export=xlsx")
+    cells = exported_texts(export)
+    assert cells and milestone.text not in cells
+
+
+def exported_texts(response) -> set[str]:
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    return {str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell}

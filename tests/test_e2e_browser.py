@@ -1,0 +1,145 @@
+"""End to end in real headless Chromium: report with a file, return, resubmit, approve; scoping holds.
+
+Screenshots of every page land in test-artifacts/e2e/. Needs Debian's chromium (`make browsers`).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from plans.loader import load_plans
+from plans.models import Milestone, ProgressReport
+from tests.conftest import PASSWORD, create_test_users
+from tests.helpers import PDF_BYTES, milestone_led_by
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+        reason="未安装 Chromium，跳过浏览器端到端测试（运行 `make browsers` 安装）",
+    ),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls here are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def portal(live_server):
+    if not Milestone.objects.exists():  # a transactional test starts from whatever an earlier one left
+        load_plans()
+    create_test_users()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return live_server.url
+
+
+class Session:
+    def __init__(self, browser, base, username):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.base, self.username, self.step = base, username, 0
+        self.page.goto(f"{base}/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button[type=submit]")
+
+    def go(self, path):
+        response = self.page.goto(self.base + path)
+        return response.status
+
+    def shot(self, name):
+        self.step += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.username}-{self.step:02d}-{name}.png"), full_page=True)
+
+
+def test_report_return_resubmit_approve_in_a_real_browser(browser, portal, tmp_path):
+    milestone = milestone_led_by("区人力资源和社会保障局")
+    foreign = milestone_led_by("区卫生健康局")
+    evidence = tmp_path / "佐证材料.pdf"
+    evidence.write_bytes(PDF_BYTES)
+
+    liaison = Session(browser, portal, "liaison_hr")
+    assert liaison.page.url.endswith("/my/")
+    home = liaison.page.content()
+    assert f"/tasks/{milestone.pk}/" in home and f"/tasks/{foreign.pk}/" not in home
+    liaison.shot("my-tasks")
+
+    liaison.go(f"/tasks/{milestone.pk}/")
+    liaison.page.select_option("#id_status", "in_progress")
+    liaison.page.fill("#id_percent", "60")
+    liaison.page.fill("#id_narrative", "已完成方案起草，正在征求意见。")
+    liaison.page.set_input_files("#id_files", str(evidence))
+    liaison.page.click("#report-form button[type=submit]")
+    assert "进展报告已提交" in liaison.page.content()
+    liaison.shot("report-submitted")
+    report = ProgressReport.objects.get(milestone=milestone)
+    assert report.evidence.count() == 1
+
+    staff = Session(browser, portal, "staff")
+    staff.go(f"/tasks/{milestone.pk}/")
+    staff.page.select_option(f"#id_v{report.pk}-decision", "return")
+    staff.page.fill(f"#id_v{report.pk}-comment", "请补充征求意见的范围。")
+    staff.page.click(f"#report-{report.pk} form button[type=submit]")
+    assert "已退回" in staff.page.content()
+    staff.shot("returned")
+
+    liaison.go(f"/tasks/{milestone.pk}/")
+    assert "请补充征求意见的范围。" in liaison.page.content()
+    liaison.page.fill(f"#id_r{report.pk}-narrative", "已补充：征求了 12 个单位意见。")
+    liaison.page.fill(f"#id_r{report.pk}-percent", "80")
+    liaison.page.click(f"#report-{report.pk} form button[type=submit]")
+    assert "已重新提交" in liaison.page.content()
+    liaison.shot("resubmitted")
+
+    staff.go(f"/tasks/{milestone.pk}/")
+    staff.page.select_option(f"#id_v{report.pk}-decision", "approve")
+    staff.page.click(f"#report-{report.pk} form button[type=submit]")
+    page = staff.page.content()
+    assert "已审核通过" in page and "推进中 · 80%" in page
+    for step in ("退回", "修改后重新报送", "审核通过"):
+        assert step in page
+    staff.shot("approved-with-history")
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.percent) == ("in_progress", 80)
+
+    staff.go("/tasks/")
+    staff.shot("task-list")
+
+    other = Session(browser, portal, "liaison_health")
+    assert other.go(f"/tasks/{milestone.pk}/") == 404
+    evidence_pk = report.evidence.get().pk
+    assert other.go(f"/evidence/{evidence_pk}/") == 404
+    other.shot("other-unit-404")
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"{portal}/accounts/login/")
+    phone.fill("#id_username", "liaison_hr")
+    phone.fill("#id_password", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.goto(f"{portal}/tasks/{milestone.pk}/")
+    phone.screenshot(path=str(ARTIFACTS / "phone-detail.png"), full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
