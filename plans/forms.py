@@ -92,7 +92,9 @@ class ReviewForm(VersionedForm):
 
 
 class ExtensionRequestForm(forms.Form):
-    occurrence = forms.ModelChoiceField(label="申请延期的期次", queryset=Occurrence.objects.none())
+    occurrence = forms.ModelChoiceField(
+        label="申请延期的期次", queryset=Occurrence.objects.none(), empty_label="请选择期次"
+    )
     requested_due_date = forms.DateField(
         label="申请延期至",
         widget=forms.DateInput(attrs={"type": "date"}),
