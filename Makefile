@@ -20,6 +20,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py loadplans
 	$(PY) manage.py demo_accounts
+	$(PY) manage.py demo_progress
 
 # Command 1: set everything up and serve the portal on SQLite with the plans loaded.
 run: setup serve

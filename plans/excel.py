@@ -32,3 +32,38 @@ def write_sheet(sheet, header: list[str], rows: list[list], widths: dict[str, in
     sheet.freeze_panes = "A2"
     for index, title in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(title, 14)
+
+
+def merge_runs(sheet, columns: list[int]) -> None:
+    """Merge runs of equal cells down each column, as the printed 工作清单 does (first row is the header).
+
+    A run in a later column never crosses a boundary of an earlier one (an item belongs to one category).
+    """
+    boundaries = set()
+    for column in columns:
+        start = 2
+        for row in range(3, sheet.max_row + 2):
+            current = sheet.cell(row, column).value if row <= sheet.max_row else object()
+            if current != sheet.cell(start, column).value or row in boundaries:
+                if row - 1 > start:
+                    sheet.merge_cells(start_row=start, start_column=column, end_row=row - 1, end_column=column)
+                boundaries.add(row)
+                start = row
+
+
+def unquote(text: str) -> str:
+    """Undo safe_text: a quote that neutralized a leading = + - @ is not part of the value."""
+    if text.startswith("'") and text[1:2] in _FORMULA_TRIGGERS:
+        return text[1:]
+    return text
+
+
+def filled_rows(sheet) -> list[list]:
+    """Cell values row by row, with every merged range's value copied into each of its cells."""
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        value = values[merged.min_row - 1][merged.min_col - 1]
+        for row in range(merged.min_row, merged.max_row + 1):
+            for col in range(merged.min_col, merged.max_col + 1):
+                values[row - 1][col - 1] = value
+    return values

@@ -6,7 +6,7 @@ from django.utils import timezone
 from units.models import Unit
 
 from .choices import MilestoneStatus, Rag, UnitRole
-from .models import Category, MilestoneUnit, Plan
+from .models import Category, MilestoneUnit, Occurrence, Plan
 from .tracking import due_within, overdue
 
 
@@ -36,9 +36,10 @@ class MilestoneFilterSet(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "全部"), ("true", "仅逾期"), ("false", "未逾期")]),
     )
     due_within = django_filters.NumberFilter(label="N 天内到期", method="filter_due_within", min_value=0)
+    year = django_filters.NumberFilter(label="年度", method="filter_year")
 
     class Meta:
-        fields = ["q", "plan", "category", "unit", "unit_role", "status", "rag", "overdue", "due_within"]
+        fields = ["q", "plan", "category", "unit", "unit_role", "status", "rag", "overdue", "due_within", "year"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,11 +65,12 @@ class MilestoneFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_unit(self, queryset, name, unit):
-        # A unit also answers for the tasks given to a group it belongs to (各街道 for a street).
-        unit_ids = [unit.pk, *unit.groups.values_list("pk", flat=True)]
-        assignments = MilestoneUnit.objects.filter(unit_id__in=unit_ids)
+        # "Lead only" means the unit is named as 牵头单位 (as the dashboard's league counts it); "any role"
+        # also covers the tasks given to a group the unit belongs to (各街道 for a street).
         if self.form.cleaned_data.get("unit_role") == "lead":
-            assignments = assignments.filter(role=UnitRole.LEAD)
+            assignments = MilestoneUnit.objects.filter(unit=unit, role=UnitRole.LEAD)
+        else:
+            assignments = MilestoneUnit.objects.filter(unit_id__in=[unit.pk, *unit.groups.values_list("pk", flat=True)])
         return queryset.filter(pk__in=assignments.values("milestone_id"))
 
     def filter_noop(self, queryset, name, value):
@@ -82,3 +84,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def filter_due_within(self, queryset, name, value):
         return due_within(queryset, timezone.localdate(), int(value)) if value is not None else queryset
+
+    def filter_year(self, queryset, name, value):
+        """Node plans with a deadline or report period in that year."""
+        return queryset.filter(pk__in=Occurrence.objects.filter(due_date__year=int(value)).values("milestone_id"))

@@ -9,6 +9,17 @@ import yaml
 from .textutil import split_units
 
 WORKLIST_COLUMNS = ["category", "item", "measure", "milestone", "due", "schedule", "units", "lead", "note"]
+COLUMN_LABELS = {
+    "category": "工作任务",
+    "item": "项目内容",
+    "measure": "工作举措",
+    "milestone": "节点计划",
+    "due": "完成时间",
+    "schedule": "推定完成时间",
+    "units": "责任单位",
+    "lead": "牵头单位",
+    "note": "备注",
+}
 PLAN_KEYS = {
     "code",
     "title",
@@ -51,9 +62,21 @@ class WorklistRow:
 
 @dataclass
 class PlanSource:
-    directory: Path
+    """One plan's data, from fixture files or an uploaded workbook; the *_where labels name it in errors."""
+
+    directory: Path | None
     header: dict
     rows: list[WorklistRow] = field(default_factory=list)
+    header_label: str = ""
+    rows_label: str = ""
+
+    @property
+    def header_where(self) -> str:
+        return self.header_label or display_path(self.yaml_path)
+
+    @property
+    def rows_where(self) -> str:
+        return self.rows_label or display_path(self.worklist_path)
 
     @property
     def code(self) -> str:
@@ -108,7 +131,7 @@ def read_worklist(path: Path) -> list[WorklistRow]:
         values = dict(zip(WORKLIST_COLUMNS, (cell.strip() for cell in cells), strict=False))
         for required in ("category", "item", "measure", "milestone", "units", "lead"):
             if not values[required]:
-                errors.append(f"{display_path(path)} 第{line}行：“{required}”列为空")
+                errors.append(f"{display_path(path)} 第{line}行：缺少{COLUMN_LABELS[required]}")
         values["units"] = split_units(values["units"])
         values["lead"] = split_units(values["lead"])
         rows.append(WorklistRow(line=line, **values))

@@ -19,7 +19,6 @@ from .choices import UnitRole
 from .fixture_files import (
     FixtureError,
     PlanSource,
-    display_path,
     plan_directories,
     read_plan_source,
     unit_files,
@@ -64,7 +63,7 @@ def load_plans(fixtures_dir: Path | None = None, codes: list[str] | None = None)
 def _region(source: PlanSource) -> Region:
     region = Region.objects.filter(code=source.header["region"]).first()
     if region is None:
-        raise FixtureError([f"{display_path(source.yaml_path)}：未知地区“{source.header['region']}”"])
+        raise FixtureError([f"{source.header_where}：未知地区“{source.header['region']}”"])
     return region
 
 
@@ -72,8 +71,8 @@ def validate_plan_source(source: PlanSource) -> list[str]:
     """Every problem in one plan's files, each naming the file, the row and the text."""
     header, errors = source.header, []
     resolver = UnitResolver(_region(source))
-    yaml_where, tsv_where = display_path(source.yaml_path), display_path(source.worklist_path)
-    if source.directory.name != header["code"]:
+    yaml_where, tsv_where = source.header_where, source.rows_where
+    if source.directory is not None and source.directory.name != header["code"]:
         errors.append(f"{yaml_where}：code“{header['code']}”与目录名“{source.directory.name}”不一致")
     item_categories = {item.get("number"): item.get("category") for item in header["items"]}
     for item in header["items"]:
@@ -202,7 +201,7 @@ def write_plan(source: PlanSource) -> dict[str, int]:
     delete_stale(plan.milestones.all(), milestone_ids)
     delete_stale(plan.measures.all(), {m.pk for m in measures.values()})
     delete_stale(plan.items.all(), {i.pk for i in items.values()})
-    indicator_count, indicator_changes = sync_indicators(plan, header["indicators"], display_path(source.yaml_path))
+    indicator_count, indicator_changes = sync_indicators(plan, header["indicators"], source.header_where)
     return {
         "milestones": len(milestone_ids),
         "measures": len(measures),

@@ -20,8 +20,8 @@ YELLOW_WITHIN_DAYS = 7
 
 
 def open_deadlines():
-    """Deadlines not yet met, each with its effective date (an approved extension replaces the original)."""
-    return Occurrence.objects.filter(is_deadline=True, completed_on__isnull=True).annotate(
+    """Deadlines not yet met nor closed by 年度销号, each with its effective date (an extension replaces it)."""
+    return Occurrence.objects.filter(is_deadline=True, completed_on__isnull=True, outcome="").annotate(
         effective_due=Coalesce("extended_due_date", "due_date", output_field=DateField())
     )
 
@@ -63,6 +63,8 @@ def due_within(queryset, today: date, days: int):
 
 def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int]) -> tuple[str, str]:
     """(label, bootstrap colour) for one occurrence on the detail page."""
+    if occurrence.outcome:
+        return ("销号：按期完成", "success") if occurrence.outcome == "met" else ("销号：未按期完成", "danger")
     if occurrence.completed_on:
         return f"已完成（{occurrence.completed_on:%Y-%m-%d}）", "success"
     if not occurrence.is_deadline:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions
+from . import views, views_actions, views_dashboard, views_plan
 
 app_name = "plans"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     path("extensions/<int:pk>/review/", views_actions.extension_review, name="extension_review"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("plans/import/", views_plan.import_plan, name="import"),
+    path("plans/import/confirm/", views_plan.import_confirm, name="import_confirm"),
+    path("plans/<slug:code>/", views_dashboard.plan_detail, name="plan"),
+    path("plans/<slug:code>/worklist.xlsx", views_plan.worklist_download, name="worklist_download"),
+    path("plans/<slug:code>/bulletin.docx", views_plan.bulletin_download, name="bulletin_download"),
+    path("plans/<slug:code>/close-year/", views_plan.year_close, name="year_close"),
     path("api/tasks/", views.task_list_json, name="task_list_json"),
     path("api/tasks/<int:pk>/", views.task_detail_json, name="task_detail_json"),
 ]

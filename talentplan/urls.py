@@ -8,6 +8,7 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", include("plans.urls")),
+    path("", include("targets.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plans.models import Plan
+from units.models import Unit
 
 from .choices import Comparator, IndicatorKind
 from .comparators import parse_target
@@ -26,6 +27,15 @@ class Indicator(models.Model):
     target_year = models.PositiveSmallIntegerField("目标年份", null=True, blank=True)
     source = models.CharField("出处", max_length=300, blank=True)
     note = models.TextField("整理说明", blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="填报单位",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        help_text="该单位的联络员可以填报实际值",
+    )
 
     class Meta:
         verbose_name = "指标"
@@ -60,3 +70,54 @@ class IndicatorYear(models.Model):
 
     def __str__(self):
         return f"{self.indicator.name} {self.year}年"
+
+
+class IndicatorEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units.roles import covered_unit_ids, sees_everything
+
+        if sees_everything(user):
+            return self
+        return self.filter(indicator__unit_id__in=covered_unit_ids(user))
+
+
+class IndicatorEntry(models.Model):
+    """An actual figure for one indicator and year, entered by staff or the assigned unit, then reviewed."""
+
+    class ValueKind(models.TextChoices):
+        INCREMENT = "increment", "当年增量"
+        TOTAL = "total", "年末总量"
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        APPROVED = "approved", "已通过"
+        RETURNED = "returned", "已退回"
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="entries")
+    year = models.PositiveSmallIntegerField("年份")
+    value_kind = models.CharField("填报口径", max_length=10, choices=ValueKind.choices, default=ValueKind.INCREMENT)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    increment = models.DecimalField("折算当年增量", max_digits=14, decimal_places=2)
+    source_note = models.CharField("数据来源", max_length=300)
+    evidence = models.FileField("佐证材料", upload_to="indicator-evidence/", blank=True)
+    evidence_name = models.CharField("佐证材料原文件名", max_length=200, blank=True)
+    state = models.CharField("审核状态", max_length=10, choices=State.choices, default=State.SUBMITTED)
+    author = models.ForeignKey("auth.User", verbose_name="填报人", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("填报时间", auto_now_add=True)
+    reviewer = models.ForeignKey(
+        "auth.User", verbose_name="审核人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    history = HistoricalRecords()
+
+    objects = IndicatorEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标实际值填报"
+        verbose_name_plural = "指标实际值填报"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.year}年 {self.value}"

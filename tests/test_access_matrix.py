@@ -9,13 +9,21 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plans import reporting
-from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, ProgressReport
+from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, PlanYearClosure, ProgressReport
+from targets import actuals
+from targets.models import Indicator, IndicatorEntry
 from tests.helpers import milestone_led_by, pdf_upload, submit
 
 pytestmark = pytest.mark.django_db
 
 OK = "ok"  # served (200), redirected after an action (302) or a form error (400): anything but refused
 ROLES = ["anonymous", "staff", "leader", "liaison_hr", "liaison_health"]
+
+# Plan-wide pages show every unit's work: staff and leaders only.
+OVERVIEW = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": 404}
+STAFF_ONLY = {"anonymous": "login", "staff": OK, "leader": 404, "liaison_hr": 404, "liaison_health": 404}
+STAFF_ACTION = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403}
+HEALTH_VISIBLE = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK}
 
 # url name -> (method, object it needs, expected per role). The objects all belong to 区卫生健康局.
 RULES = {
@@ -111,6 +119,21 @@ RULES = {
         "extension",
         {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
     ),
+    "plans:dashboard": ("GET", None, OVERVIEW),
+    "plans:plan": ("GET", "plan", OVERVIEW),
+    "plans:worklist_download": ("GET", "plan", OVERVIEW),
+    "plans:bulletin_download": ("GET", "plan", OVERVIEW),
+    "plans:year_close": ("POST", "plan", STAFF_ACTION),
+    "plans:import": ("GET", None, STAFF_ONLY),
+    "plans:import_confirm": ("POST", None, STAFF_ONLY),
+    "targets:indicator": ("GET", "indicator", HEALTH_VISIBLE),
+    "targets:entry_create": (
+        "POST",
+        "indicator",
+        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "targets:entry_review": ("POST", "entry", STAFF_ACTION),
+    "targets:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),
 }
 
 
@@ -143,7 +166,19 @@ def health_objects(user_named):
     extension = reporting.request_extension(
         health, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整"
     )
-    return {"milestone": milestone, "report": report, "evidence": report.evidence.get(), "extension": extension}
+    indicator = Indicator.objects.filter(plan=milestone.plan).first()
+    indicator.unit = milestone.assignments.get().unit
+    indicator.save()
+    entry = actuals.submit_entry(health, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
+    return {
+        "milestone": milestone,
+        "report": report,
+        "evidence": report.evidence.get(),
+        "extension": extension,
+        "plan": milestone.plan,
+        "indicator": indicator,
+        "entry": entry,
+    }
 
 
 def _state():
@@ -152,6 +187,9 @@ def _state():
         Evidence.objects.count(),
         ExtensionRequest.objects.count(),
         Instruction.objects.count(),
+        IndicatorEntry.objects.count(),
+        PlanYearClosure.objects.count(),
+        list(IndicatorEntry.objects.order_by("pk").values_list("state", "version")),
         list(Milestone.objects.order_by("pk").values_list("status", "rag_override", "version")),
         list(ProgressReport.objects.order_by("pk").values_list("state", "version")),
     )
@@ -161,7 +199,8 @@ def _state():
 @pytest.mark.parametrize("role", ROLES)
 def test_role_by_url(name, role, client, user_named, health_objects):
     method, needs, expected = RULES[name]
-    args = [health_objects[needs].pk] if needs else []
+    obj = health_objects[needs] if needs else None
+    args = [obj.code if needs == "plan" else obj.pk] if needs else []
     url = reverse(name, args=args)
     if role != "anonymous":
         client.force_login(user_named(role))

@@ -15,6 +15,15 @@ pytestmark = pytest.mark.django_db
 REGION = {"jianghai-rcqq-2022": "jianghai", "jianghai-bsh-2022": "jianghai", "nanping-cjwy-2021": "nanping"}
 
 
+def read_filled(sheet) -> list[list]:
+    """Rows as a person reads the printed page: a merged cell's value applies to every row it spans."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        for r in range(merged.min_row, merged.max_row + 1):
+            rows[r - 1][merged.min_col - 1] = rows[merged.min_row - 1][merged.min_col - 1]
+    return rows
+
+
 def _export(code, tmp_path):
     path = tmp_path / f"{code}.xlsx"
     call_command("export_worklist", code, "-o", str(path))
@@ -34,7 +43,8 @@ def _export_names(names: list[str], region: str) -> str:
 @pytest.mark.parametrize("code", PLAN_CODES)
 def test_worklist_sheet_reproduces_every_document_row(code, tmp_path):
     sheet = _export(code, tmp_path)["工作清单"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = read_filled(sheet)
+    assert sheet.merged_cells.ranges  # 工作任务 / 项目内容 are merged as on the printed page
     header = list(rows[0])
     for column in ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位", "牵头单位"]:
         assert column in header

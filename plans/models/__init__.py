@@ -1,5 +1,15 @@
 from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
-from .structure import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
+from .structure import (
+    Category,
+    Item,
+    ItemUnit,
+    Measure,
+    Milestone,
+    MilestoneUnit,
+    Occurrence,
+    Plan,
+    PlanYearClosure,
+)
 
 __all__ = [
     "Category",
@@ -13,5 +23,6 @@ __all__ = [
     "MilestoneUnit",
     "Occurrence",
     "Plan",
+    "PlanYearClosure",
     "ProgressReport",
 ]

@@ -216,6 +216,9 @@ class Occurrence(models.Model):
     is_deadline = models.BooleanField("是否为截止期限", default=True, help_text="长期推进事项的定期报送期不是截止期限")
     extended_due_date = models.DateField("延期后截止日期", null=True, blank=True)
     completed_on = models.DateField("完成日期", null=True, blank=True, help_text="审核通过“已完成”报告的日期")
+    outcome = models.CharField(
+        "年度销号结果", max_length=10, choices=[("met", "按期完成"), ("missed", "未按期完成")], blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -230,3 +233,23 @@ class Occurrence(models.Model):
     @property
     def effective_due_date(self):
         return self.extended_due_date or self.due_date
+
+
+class PlanYearClosure(models.Model):
+    """年度销号: staff close a plan year; each of its deadlines is recorded as met or missed."""
+
+    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="closures")
+    year = models.PositiveSmallIntegerField("年度")
+    closed_by = models.ForeignKey("auth.User", verbose_name="销号人", on_delete=models.PROTECT)
+    closed_at = models.DateTimeField("销号时间", auto_now_add=True)
+    met_count = models.PositiveIntegerField("按期完成")
+    missed_count = models.PositiveIntegerField("未按期完成")
+
+    class Meta:
+        verbose_name = "年度销号"
+        verbose_name_plural = "年度销号"
+        ordering = ["plan", "year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="closure_unique_year")]
+
+    def __str__(self):
+        return f"{self.plan} {self.year}年度销号"

@@ -1,0 +1,149 @@
+"""The leaders' dashboard: how are we doing, what is late, who is behind — in a fixed number of queries."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max
+from django.urls import reverse
+
+from .choices import MilestoneStatus, ReportState, UnitRole
+from .models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from .tracking import with_tracking
+
+DUE_SOON_DAYS = 30
+
+
+def task_link(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse('plans:task_list')}?{query}" if query else reverse("plans:task_list")
+
+
+@dataclass
+class Tally:
+    """Counts for a set of node plans, each with the task-list link that shows them."""
+
+    link_params: dict
+    total: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    due_soon: int = 0
+    percent_sum: int = 0
+
+    def add(self, milestone, today: date) -> None:
+        self.total += 1
+        self.by_status[milestone.status] += 1
+        self.percent_sum += milestone.percent
+        if milestone.next_due and milestone.next_due < today:
+            self.overdue += 1
+        elif milestone.next_due and milestone.next_due <= today + timedelta(days=DUE_SOON_DAYS):
+            self.due_soon += 1
+
+    @property
+    def completed(self) -> int:
+        return self.by_status[MilestoneStatus.COMPLETED]
+
+    @property
+    def completion_rate(self) -> int:
+        return round(self.completed * 100 / self.total) if self.total else 0
+
+    @property
+    def average_percent(self) -> int:
+        return round(self.percent_sum / self.total) if self.total else 0
+
+    def link(self, **extra) -> str:
+        return task_link(**self.link_params, **extra)
+
+    def status_rows(self):
+        return [(status, self.by_status[status.value], self.link(status=status.value)) for status in MilestoneStatus]
+
+
+@dataclass
+class UnitRow:
+    unit: object
+    led: int = 0
+    overdue: int = 0
+    deadlines_passed: int = 0
+    met_on_time: int = 0
+    awaiting_review: int = 0
+    last_report_at: object = None
+
+    @property
+    def on_time_rate(self):
+        return round(self.met_on_time * 100 / self.deadlines_passed) if self.deadlines_passed else None
+
+
+@dataclass
+class Dashboard:
+    today: date
+    plans: list
+    selected_plan: object
+    year: int | None
+    per_plan: list = field(default_factory=list)
+    per_category: list = field(default_factory=list)
+    league: list = field(default_factory=list)
+
+
+def build_dashboard(plan: Plan | None, year: int | None, today: date) -> Dashboard:
+    plans = list(Plan.objects.order_by("-issue_date", "code"))
+    milestones = Milestone.objects.all()
+    if plan:
+        milestones = milestones.filter(plan=plan)
+    if year:
+        milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
+    milestones = list(
+        with_tracking(milestones, today).select_related("plan", "measure__item__category").order_by("plan", "position")
+    )
+    ids = [m.pk for m in milestones]
+    board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
+
+    plan_tallies, category_tallies = {}, {}
+    for milestone in milestones:
+        key = milestone.plan_id
+        if key not in plan_tallies:
+            plan_tallies[key] = (milestone.plan, Tally({"plan": key, "year": year}))
+        plan_tallies[key][1].add(milestone, today)
+        category = milestone.measure.item.category
+        if category:
+            if category.pk not in category_tallies:
+                category_tallies[category.pk] = (category, Tally({"category": category.pk, "year": year}))
+            category_tallies[category.pk][1].add(milestone, today)
+    board.per_plan = list(plan_tallies.values())
+    board.per_category = list(category_tallies.values())
+    board.league = _league(milestones, ids, today)
+    return board
+
+
+def _league(milestones, ids, today) -> list[UnitRow]:
+    leads = defaultdict(set)
+    rows: dict[int, UnitRow] = {}
+    for assignment in MilestoneUnit.objects.filter(milestone_id__in=ids, role=UnitRole.LEAD).select_related("unit"):
+        leads[assignment.milestone_id].add(assignment.unit_id)
+        rows.setdefault(assignment.unit_id, UnitRow(assignment.unit))
+    by_id = {m.pk: m for m in milestones}
+    for milestone_id, unit_ids in leads.items():
+        milestone = by_id[milestone_id]
+        for unit_id in unit_ids:
+            rows[unit_id].led += 1
+            rows[unit_id].overdue += bool(milestone.next_due and milestone.next_due < today)
+    passed = Occurrence.objects.filter(milestone_id__in=ids, is_deadline=True, due_date__lt=today).values_list(
+        "milestone_id", "due_date", "extended_due_date", "completed_on"
+    )
+    for milestone_id, due, extended, completed in passed:
+        effective = extended or due
+        if effective >= today:
+            continue
+        for unit_id in leads.get(milestone_id, ()):
+            rows[unit_id].deadlines_passed += 1
+            rows[unit_id].met_on_time += bool(completed and completed <= effective)
+    reports = ProgressReport.objects.filter(milestone_id__in=ids)
+    for unit_id, waiting in reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk")):
+        if unit_id in rows:
+            rows[unit_id].awaiting_review = waiting
+    for unit_id, last in reports.values_list("unit_id").annotate(Max("submitted_at")):
+        if unit_id in rows:
+            rows[unit_id].last_report_at = last
+    return sorted(
+        rows.values(), key=lambda r: (-r.overdue, r.on_time_rate if r.on_time_rate is not None else 101, r.unit.name)
+    )

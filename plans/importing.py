@@ -1,0 +1,248 @@
+"""Import a new plan from a 工作清单-style .xlsx (the export's layout): preview first, then all or nothing.
+
+The rows become the same PlanSource the fixture loader reads, so the same validation and writer apply:
+unknown units (with close matches), unreadable completion times and missing cells are reported by
+their Excel row number, and nothing is written while any row is bad.
+"""
+
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from targets.choices import IndicatorKind
+from units.models import Region
+from units.resolver import UnitResolver
+
+from .excel import filled_rows, unquote
+from .fixture_files import FixtureError, PlanSource, WorklistRow
+from .loader import validate_plan_source, write_plan
+from .models import Plan
+from .schedule import ScheduleError, parse_schedule
+from .textutil import leading_number, split_units
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 3000
+REQUIRED = ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位"]
+_KIND_BY_LABEL = {label: value for value, label in IndicatorKind.choices}
+
+
+@dataclass
+class PlanHeader:
+    code: str
+    title: str
+    region: str
+    start_year: int
+    end_year: int
+    issue_date: date
+    document_number: str = ""
+    issuers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    row: WorklistRow
+    schedule: str
+    units: list[tuple[str, str]]  # (as written, matched unit or "")
+
+
+@dataclass
+class ImportPreview:
+    source: PlanSource | None
+    rows: list[PreviewRow]
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _cell(value) -> str:
+    return unquote(str(value).strip()) if value is not None else ""
+
+
+def read_workbook(path: Path, name: str) -> tuple[list[list], list[list] | None]:
+    """The 工作清单 rows (merged cells filled) and the 指标 rows, or FixtureError saying why not."""
+    if path.stat().st_size == 0:
+        raise FixtureError([f"文件“{name}”是空文件。"])
+    if path.stat().st_size > MAX_BYTES:
+        raise FixtureError([f"文件“{name}”超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后再导入。"])
+    if not zipfile.is_zipfile(path):
+        raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"])
+    try:
+        workbook = load_workbook(path, read_only=False, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"]) from exc
+    sheet = workbook["工作清单"] if "工作清单" in workbook.sheetnames else workbook.worksheets[0]
+    if sheet.max_row > MAX_ROWS + 1:
+        raise FixtureError([f"文件“{name}”有 {sheet.max_row - 1} 行，超过 {MAX_ROWS} 行的上限。"])
+    rows = filled_rows(sheet)
+    indicators = filled_rows(workbook["指标"]) if "指标" in workbook.sheetnames else None
+    return rows, indicators
+
+
+def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
+    if not rows or not any(rows[0]):
+        raise FixtureError([f"文件“{name}”是空表，没有表头。"])
+    header = [_cell(v) for v in rows[0]]
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise FixtureError([f"文件“{name}”缺少列：{'、'.join(missing)}（第1行应为表头）"])
+    col = {title: header.index(title) for title in header if title}
+    result, category, item = [], "", ""
+    for line, values in enumerate(rows[1:], start=2):
+        cells = {title: _cell(values[index]) if index < len(values) else "" for title, index in col.items()}
+        if not any(cells.get(c) for c in REQUIRED):
+            continue  # a blank line
+        category = cells["工作任务"] or category  # blank repeats the row above, as a merged cell would
+        item = cells["项目内容"] or item
+        units = split_units(cells["责任单位"])
+        lead = split_units(cells.get("牵头单位", "")) or units[:1]
+        result.append(
+            WorklistRow(
+                line=line,
+                category=category,
+                item=item,
+                measure=cells["工作举措"],
+                milestone=cells["节点计划"],
+                due=cells["完成时间"],
+                schedule=cells.get("推定完成时间", ""),
+                units=units,
+                lead=lead,
+                note=cells.get("备注", ""),
+            )
+        )
+    if not result:
+        raise FixtureError([f"文件“{name}”没有数据行。"])
+    return result
+
+
+def _row_errors(rows: list[WorklistRow], where: str) -> list[str]:
+    errors = []
+    for row in rows:
+        for field_name, label in (("item", "项目内容"), ("measure", "工作举措"), ("milestone", "节点计划")):
+            if not getattr(row, field_name):
+                errors.append(f"{where} 第{row.line}行：缺少{label}")
+        if not row.units:
+            errors.append(f"{where} 第{row.line}行：缺少责任单位")
+    return errors
+
+
+def _items(rows: list[WorklistRow]) -> list[dict]:
+    items, numbers = {}, set()
+    for row in rows:
+        if row.item in items:
+            continue
+        number = leading_number(row.item)
+        if number is None or number in numbers:
+            number = max(numbers, default=0) + 1
+        numbers.add(number)
+        items[row.item] = {
+            "number": number,
+            "title": row.item,
+            "category": row.category or None,
+            "lead": [],
+            "responsible": [],
+        }
+    return list(items.values())
+
+
+def _indicators(rows: list[list] | None, header: PlanHeader) -> list[dict]:
+    if not rows or len(rows) < 2:
+        return []
+    titles = [_cell(v) for v in rows[0]]
+    entries = []
+    for values in rows[1:]:
+        cell = {t: _cell(values[i]) if i < len(values) else "" for i, t in enumerate(titles) if t}
+        if not cell.get("指标"):
+            continue
+        entries.append(
+            {
+                "table": cell.get("所属表格") or "导入",
+                "name": cell["指标"],
+                "measure_unit": cell.get("计量单位", ""),
+                "kind": _KIND_BY_LABEL.get(cell.get("类型", ""), IndicatorKind.TOTAL),
+                "baseline_year": int(cell["基期年份"]) if cell.get("基期年份", "").isdigit() else None,
+                "baseline": cell.get("基期值") or None,
+                "yearly": {y: cell.get(f"{y}年") or None for y in range(header.start_year, header.end_year + 1)},
+                "target": cell.get("目标值") or None,
+                "target_year": int(cell["目标年份"]) if cell.get("目标年份", "").isdigit() else None,
+                "source": cell.get("出处", ""),
+                "note": cell.get("备注", ""),
+            }
+        )
+    return entries
+
+
+def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource, list[str]]:
+    rows, indicator_rows = read_workbook(path, name)
+    worklist = _worklist(rows, name)
+    categories = list(dict.fromkeys(row.category for row in worklist if row.category))
+    plan_header = {
+        "code": header.code,
+        "title": header.title,
+        "document_number": header.document_number,
+        "issuers": header.issuers or [header.title],
+        "issue_date": header.issue_date,
+        "start_year": header.start_year,
+        "end_year": header.end_year,
+        "region": header.region,
+        "source_document": name,
+        "lead_unit_rule": "导入文件所列牵头单位；未列时以排在首位的单位为牵头单位",
+        "categories": categories,
+        "items": _items(worklist),
+        "indicators": _indicators(indicator_rows, header),
+        "notes": [f"由 Excel 文件“{name}”导入"],
+    }
+    source = PlanSource(directory=None, header=plan_header, rows=worklist, header_label=name, rows_label=name)
+    return source, _row_errors(worklist, name)
+
+
+def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
+    errors = []
+    if Plan.objects.filter(code=header.code).exists():
+        errors.append(f"计划代码“{header.code}”已存在，请换一个代码。")
+    if header.end_year < header.start_year:
+        errors.append("截止年份不能早于起始年份。")
+    region = Region.objects.filter(code=header.region).first()
+    if region is None:
+        return ImportPreview(None, [], [*errors, f"未知地区“{header.region}”。"])
+    try:
+        source, row_errors = build_source(path, name, header)
+    except FixtureError as exc:
+        return ImportPreview(None, [], [*errors, *exc.messages])
+    errors += row_errors + [e for e in validate_plan_source(source) if e not in row_errors]
+    resolver = UnitResolver(region)
+    preview_rows = []
+    for row in source.rows:
+        try:
+            schedule = parse_schedule(row.due or row.schedule)
+            occurrences = schedule.occurrences(header.start_year, header.end_year)
+            schedule_label = schedule.kind.label + (
+                f"：{'、'.join(str(o.due) for o in occurrences)}" if occurrences else ""
+            )
+        except ScheduleError:
+            schedule_label = "无法识别"
+        matched = []
+        for written in row.units:
+            try:
+                matched.append((written, resolver.resolve(written).name))
+            except ValueError:
+                matched.append((written, ""))
+        preview_rows.append(PreviewRow(row.line, row, schedule_label, matched))
+    return ImportPreview(source, preview_rows, errors)
+
+
+@transaction.atomic
+def confirm_import(path: Path, name: str, header: PlanHeader) -> Plan:
+    """Write the plan: all rows or none. Raises FixtureError with every problem when any row is bad."""
+    preview = preview_import(path, name, header)
+    if not preview.ok:
+        raise FixtureError(preview.errors)
+    write_plan(preview.source)
+    return Plan.objects.get(code=header.code)

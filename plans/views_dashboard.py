@@ -1,0 +1,60 @@
+"""Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from targets.charts import trajectory_svg
+from targets.models import Indicator
+from targets.trajectory import trajectory_of
+from units.roles import sees_everything
+
+from .dashboard import build_dashboard
+from .models import Plan
+
+
+def require_overview(user):
+    """Plan-wide pages show every unit's work: staff and leaders only (a liaison gets 404)."""
+    if not sees_everything(user):
+        raise Http404
+
+
+def indicator_cards(plan, today):
+    indicators = Indicator.objects.select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
+    if plan:
+        indicators = indicators.filter(plan=plan)
+    cards = []
+    for indicator in indicators:
+        trajectory = trajectory_of(indicator, today)
+        cards.append(
+            {"indicator": indicator, "t": trajectory, "svg": trajectory_svg(trajectory.points, indicator.name)}
+        )
+    return cards
+
+
+@login_required
+def dashboard(request):
+    require_overview(request.user)
+    today = timezone.localdate()
+    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() if request.GET.get("plan", "").isdigit() else None
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    board = build_dashboard(plan, year, today)
+    years = sorted({y for p in board.plans for y in p.years})
+    context = {"board": board, "years": years, "cards": indicator_cards(plan, today)}
+    return render(request, "plans/dashboard.html", context)
+
+
+@login_required
+def plan_detail(request, code):
+    require_overview(request.user)
+    plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
+    today = timezone.localdate()
+    board = build_dashboard(plan, None, today)
+    context = {
+        "plan": plan,
+        "tally": board.per_plan[0][1] if board.per_plan else None,
+        "closures": plan.closures.select_related("closed_by"),
+        "closable_years": [y for y in plan.years if not plan.closures.filter(year=y).exists()],
+    }
+    return render(request, "plans/plan_detail.html", context)

@@ -1,0 +1,168 @@
+"""The plan page's actions: Excel and Word downloads, year close, and importing a new plan from Excel."""
+
+import io
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from units.models import Region
+from units.roles import Role, user_role
+
+from .bulletin import build_bulletin
+from .closing import close_year
+from .fixture_files import FixtureError
+from .importing import PlanHeader, confirm_import, preview_import
+from .models import Plan
+from .views_dashboard import require_overview
+from .worklist import build_worklist_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(buffer_writer, filename: str, content_type: str):
+    buffer = io.BytesIO()
+    buffer_writer(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@login_required
+def worklist_download(request, code):
+    require_overview(request.user)
+    plan = get_object_or_404(Plan, code=code)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _download(build_worklist_workbook(plan).save, f"{plan.title}工作清单（{stamp}）.xlsx", XLSX)
+
+
+@login_required
+def bulletin_download(request, code):
+    require_overview(request.user)
+    plan = get_object_or_404(Plan, code=code)
+    default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else default_year
+    if year not in plan.years:
+        raise Http404("该年度不在计划实施年度内")
+    return _download(build_bulletin(plan, year).save, f"{plan.title}{year}年度进展通报.docx", DOCX)
+
+
+@login_required
+@require_POST
+def year_close(request, code):
+    if user_role(request.user) != Role.STAFF:
+        raise PermissionDenied("只有组织部工作人员可以进行年度销号。")
+    plan = get_object_or_404(Plan, code=code)
+    try:
+        closure = close_year(request.user, plan, int(request.POST.get("year", "0") or 0))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，未按期完成 {closure.missed_count} 项。",
+        )
+    return redirect("plans:plan", code=plan.code)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="工作清单 Excel 文件（.xlsx）")
+    code = forms.SlugField(label="计划代码", help_text="英文字母、数字和短横线，如 jianghai-rcqq-2025")
+    title = forms.CharField(label="计划标题", max_length=200)
+    document_number = forms.CharField(label="文号", max_length=60, required=False)
+    issuers = forms.CharField(label="发文机关", max_length=300, required=False, help_text="多个机关以“、”分隔")
+    issue_date = forms.DateField(label="印发日期", widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.ModelChoiceField(label="地区", queryset=Region.objects.all(), to_field_name="code")
+    start_year = forms.IntegerField(label="起始年份", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="截止年份", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+    def header(self) -> PlanHeader:
+        data = self.cleaned_data
+        return PlanHeader(
+            code=data["code"],
+            title=data["title"],
+            region=data["region"].code,
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            issue_date=data["issue_date"],
+            document_number=data["document_number"],
+            issuers=[part for part in data["issuers"].split("、") if part.strip()],
+        )
+
+
+def _staff_only(user):
+    if user_role(user) != Role.STAFF:
+        raise Http404
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_plan(request):
+    """Step 1: upload and preview. Nothing is written; the file waits under var/uploads/imports/."""
+    _staff_only(request.user)
+    if request.method != "POST":
+        return render(request, "plans/import.html", {"form": ImportForm()})
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "plans/import.html", {"form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    token = uuid.uuid4().hex
+    stored = _upload_dir() / f"{token}.xlsx"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    preview = preview_import(stored, upload.name, form.header())
+    request.session[f"import-{token}"] = {
+        "name": upload.name,
+        "post": {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+    }
+    status = 200 if preview.ok else 400
+    return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=status)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Step 2: write the previewed plan, all rows or none."""
+    _staff_only(request.user)
+    token = request.POST.get("token", "")
+    saved = request.session.get(f"import-{token}") if token.isalnum() else None
+    stored = _upload_dir() / f"{token}.xlsx"
+    if not saved or not stored.exists():
+        messages.error(request, "导入预览已失效，请重新上传文件。")
+        return redirect("plans:import")
+    form = ImportForm(saved["post"])
+    form.fields["file"].required = False
+    if not form.is_valid():
+        messages.error(request, "导入信息有误，请重新上传文件。")
+        return redirect("plans:import")
+    try:
+        plan = confirm_import(stored, saved["name"], form.header())
+    except FixtureError as exc:
+        preview = preview_import(stored, saved["name"], form.header())
+        messages.error(request, "未导入，数据库未作任何修改：" + "；".join(exc.messages[:5]))
+        return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=400)
+    stored.unlink(missing_ok=True)
+    del request.session[f"import-{token}"]
+    messages.success(request, f"已导入“{plan.title}”：{plan.milestones.count()} 个节点计划。")
+    return redirect("plans:plan", code=plan.code)

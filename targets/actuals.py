@@ -1,0 +1,82 @@
+"""Entering and reviewing actual indicator figures, as progress reports are entered and reviewed."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from plans.reporting import STALE_MESSAGE, StaleVersionError
+from units.roles import Role, covered_unit_ids, user_role
+
+from .comparators import parse_number
+from .models import Indicator, IndicatorEntry, IndicatorYear
+
+
+def can_enter(user, indicator: Indicator) -> bool:
+    role = user_role(user)
+    return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
+
+
+def visible_indicators(user):
+    from units.roles import sees_everything
+
+    queryset = Indicator.objects.select_related("plan", "unit")
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(unit_id__in=covered_unit_ids(user))
+
+
+def increment_from(indicator: Indicator, year: int, value_kind: str, value: Decimal) -> Decimal:
+    """A year-end total becomes that year's increment: total minus baseline and earlier approved increments."""
+    if value_kind == IndicatorEntry.ValueKind.INCREMENT:
+        return value
+    earlier = indicator.years.filter(year__lt=year).aggregate(total=Sum("actual_value"))["total"] or Decimal(0)
+    baseline = parse_number(indicator.baseline_text) or Decimal(0)
+    return value - baseline - earlier
+
+
+@transaction.atomic
+def submit_entry(user, indicator, year, value_kind, value, source_note, evidence=None) -> IndicatorEntry:
+    if not can_enter(user, indicator):
+        raise PermissionDenied("只有工作人员或该指标填报单位的联络员可以填报实际值。")
+    if year not in indicator.plan.years:
+        raise ValidationError(f"年份应在 {indicator.plan.start_year}—{indicator.plan.end_year} 之间。")
+    if not source_note.strip():
+        raise ValidationError("请填写数据来源。")
+    return IndicatorEntry.objects.create(
+        indicator=indicator,
+        year=year,
+        value_kind=value_kind,
+        value=value,
+        increment=increment_from(indicator, year, value_kind, value),
+        source_note=source_note.strip(),
+        evidence=evidence or "",
+        evidence_name=evidence.name[:200] if evidence else "",
+        author=user,
+    )
+
+
+@transaction.atomic
+def review_entry(user, entry: IndicatorEntry, approve: bool, comment: str, version: int) -> IndicatorEntry:
+    if user_role(user) != Role.STAFF:
+        raise PermissionDenied("只有组织部工作人员可以审核指标实际值。")
+    if not approve and not comment.strip():
+        raise ValidationError("退回时请填写退回意见。")
+    entry = IndicatorEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.version != version:
+        raise StaleVersionError(STALE_MESSAGE.format(who="他人"))
+    if entry.state != IndicatorEntry.State.SUBMITTED:
+        raise ValidationError("该填报不在待审核状态。")
+    entry.version += 1
+    entry.state = IndicatorEntry.State.APPROVED if approve else IndicatorEntry.State.RETURNED
+    entry.reviewer, entry.reviewed_at, entry.review_comment = user, timezone.now(), comment.strip()
+    entry.save()
+    if approve:
+        year = IndicatorYear.objects.get(indicator=entry.indicator, year=entry.year)
+        year.actual_value = entry.increment
+        year.actual_note = entry.source_note
+        year._change_reason = f"审核通过 {entry.author} 的填报"
+        year.save()
+    return entry

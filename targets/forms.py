@@ -1,0 +1,40 @@
+from django import forms
+
+from plans.evidence import ACCEPT_ATTRIBUTE, validate_evidence
+from plans.forms import ReviewForm
+
+from .models import IndicatorEntry
+
+
+class IndicatorEntryForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    value_kind = forms.ChoiceField(label="填报口径", choices=IndicatorEntry.ValueKind.choices)
+    value = forms.DecimalField(
+        label="数值",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"invalid": "请输入数字。", "min_value": "数值不能为负数。", "required": "请填写数值。"},
+    )
+    source_note = forms.CharField(label="数据来源", max_length=300, error_messages={"required": "请填写数据来源。"})
+    evidence = forms.FileField(
+        label="佐证材料", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年") for y in indicator.plan.years]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            validate_evidence(upload)
+        return upload
+
+
+class EntryReviewForm(ReviewForm):
+    pass
