@@ -48,11 +48,14 @@ test-postgres: $(VENV)/.installed
 		echo "跳过 PostgreSQL 测试：连接不到 $(PG_TEST_URL)。"; \
 	fi
 
-# Debian's Chromium for the browser tests (Playwright drives it; its own browser download is not used).
+# Debian packages the full test suite uses: Chromium (driven by Playwright; its own browser download is
+# never used), CJK fonts, LibreOffice (opens the Word bulletin) and poppler (renders its PDF to PNG).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 browsers:
-	@if command -v chromium >/dev/null; then echo "Chromium 已安装：$$(command -v chromium)"; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-	else echo "需要 root 权限安装 Chromium：sudo apt-get install chromium fonts-noto-cjk"; fi
+	@if command -v chromium >/dev/null && command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null; then \
+		echo "Chromium、LibreOffice、pdftoppm 均已安装"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	else echo "需要 root 权限安装：sudo apt-get install $(SYSTEM_PACKAGES)"; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

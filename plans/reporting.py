@@ -31,7 +31,8 @@ class ReportInput:
     occurrence: Occurrence | None = None
 
 
-def _locked(model, pk: int, expected_version: int):
+def lock_current(model, pk: int, expected_version: int):
+    """Lock the row and bump its version, or refuse a save made from a stale copy."""
     obj = model.objects.select_for_update().get(pk=pk)
     if obj.version != expected_version:
         latest = obj.history.first()
@@ -99,7 +100,7 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
     """After 退回 the reporting unit revises and submits again; the earlier text stays in history."""
     if report.unit_id not in covered_unit_ids(user) or user_role(user) != Role.LIAISON:
         raise PermissionDenied("只有报送单位的联络员可以修改该报告。")
-    report = _locked(ProgressReport, report.pk, version)
+    report = lock_current(ProgressReport, report.pk, version)
     if report.state != ReportState.RETURNED:
         raise ValidationError("只有被退回的报告可以修改后重新报送。")
     report.status, report.percent, report.narrative = data.status, data.percent, data.narrative
@@ -119,7 +120,7 @@ def review_report(user, report: ProgressReport, approve: bool, comment: str, ver
         raise PermissionDenied("只有组织部工作人员可以审核进展报告。")
     if not approve and not comment.strip():
         raise ValidationError("退回时请填写退回意见。")
-    report = _locked(ProgressReport, report.pk, version)  # a stale page is told so before anything else
+    report = lock_current(ProgressReport, report.pk, version)  # a stale page is told so before anything else
     if report.state != ReportState.SUBMITTED:
         raise ValidationError("该报告不在待审核状态。")
     report.state = ReportState.APPROVED if approve else ReportState.RETURNED
@@ -145,7 +146,7 @@ def update_status(user, milestone: Milestone, status: str, percent: int, version
     """Staff set a node plan's status directly in the browser."""
     if user_role(user) != Role.STAFF:
         raise PermissionDenied("只有组织部工作人员可以直接修改状态。")
-    milestone = _locked(Milestone, milestone.pk, version)
+    milestone = lock_current(Milestone, milestone.pk, version)
     milestone.status, milestone.percent = status, percent
     milestone._change_reason = reason or "工作人员修改状态"
     milestone.save()
@@ -158,7 +159,7 @@ def override_rag(user, milestone: Milestone, rag: str, reason: str, version: int
         raise PermissionDenied("只有组织部工作人员可以指定灯色。")
     if rag and not reason.strip():
         raise ValidationError("指定灯色时必须填写理由。")
-    milestone = _locked(Milestone, milestone.pk, version)
+    milestone = lock_current(Milestone, milestone.pk, version)
     milestone.rag_override, milestone.rag_override_reason = rag, reason.strip() if rag else ""
     milestone._change_reason = f"指定灯色：{reason.strip()}" if rag else "取消人工指定灯色"
     milestone.save()

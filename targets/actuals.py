@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from plans.reporting import STALE_MESSAGE, StaleVersionError
+from plans.reporting import lock_current
 from units.roles import Role, covered_unit_ids, user_role
 
 from .comparators import parse_number
@@ -64,12 +64,9 @@ def review_entry(user, entry: IndicatorEntry, approve: bool, comment: str, versi
         raise PermissionDenied("只有组织部工作人员可以审核指标实际值。")
     if not approve and not comment.strip():
         raise ValidationError("退回时请填写退回意见。")
-    entry = IndicatorEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.version != version:
-        raise StaleVersionError(STALE_MESSAGE.format(who="他人"))
+    entry = lock_current(IndicatorEntry, entry.pk, version)
     if entry.state != IndicatorEntry.State.SUBMITTED:
         raise ValidationError("该填报不在待审核状态。")
-    entry.version += 1
     entry.state = IndicatorEntry.State.APPROVED if approve else IndicatorEntry.State.RETURNED
     entry.reviewer, entry.reviewed_at, entry.review_comment = user, timezone.now(), comment.strip()
     entry.save()

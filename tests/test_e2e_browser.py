@@ -143,3 +143,25 @@ def test_report_return_resubmit_approve_in_a_real_browser(browser, portal, tmp_p
     phone.goto(f"{portal}/tasks/{milestone.pk}/")
     phone.screenshot(path=str(ARTIFACTS / "phone-detail.png"), full_page=True)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
+
+
+def test_dashboard_is_legible_at_desktop_and_phone_widths(browser, portal):
+    from plans.demo import seed_demo_progress
+    from units.demo import ensure_demo_accounts
+
+    ensure_demo_accounts()
+    seed_demo_progress()
+    create_test_users()  # the demo accounts share the names "staff" and "leader"; restore the test password
+    for name, width, height in (("desktop", 1366, 900), ("phone", 390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{portal}/accounts/login/")
+        page.fill("#id_username", "leader")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        response = page.goto(f"{portal}/dashboard/?plan={Milestone.objects.first().plan_id}")
+        assert response.status == 200
+        assert page.locator("svg.trajectory").count() > 5
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}-full.png"), full_page=True)
+        page.close()

@@ -1,0 +1,99 @@
+"""The Word bulletin: its sections and figures, and it opens in LibreOffice (page 1 kept as PNG)."""
+
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from docx import Document
+
+from plans.bulletin import build_bulletin
+from plans.dashboard import build_dashboard
+from plans.demo import seed_demo_progress
+from plans.models import Plan
+from units.demo import ensure_demo_accounts
+
+pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "bulletin"
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+@pytest.fixture
+def bulletin_path(tmp_path):
+    ensure_demo_accounts()
+    seed_demo_progress()
+    plan = Plan.objects.get(code="jianghai-rcqq-2022")
+    with time_machine.travel(date(2023, 12, 20), tick=False):
+        document = build_bulletin(plan, 2023)
+        tally = build_dashboard(plan, 2023, date(2023, 12, 20)).per_plan[0][1]
+    path = tmp_path / "通报.docx"
+    document.save(path)
+    return path, tally
+
+
+def test_bulletin_has_every_section_with_the_dashboards_figures(bulletin_path):
+    path, tally = bulletin_path
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    for heading in [
+        "一、总体情况",
+        "二、分类推进情况",
+        "三、逾期事项（按牵头单位）",
+        "四、指标完成情况",
+        "五、工作亮点",
+    ]:
+        assert heading in text
+    assert f"涉及节点计划{tally.total}个，已完成{tally.completed}个" in text
+    assert f"逾期未完成{tally.overdue}个" in text
+    tables = Document(path).tables
+    assert [c.text for c in tables[0].rows[0].cells] == ["工作任务", "节点计划", "已完成", "逾期", "平均进度"]
+    indicator_names = {row.cells[0].text for row in tables[1].rows[1:]}
+    assert {"博士（后）", "硕士", "省级以上领军人才"} <= indicator_names
+    assert "区人力资源和社会保障局（" in text  # the overdue list names units
+
+
+@pytest.mark.skipif(
+    not LIBREOFFICE and not os.environ.get("CI"),
+    reason="未安装 LibreOffice，跳过进展通报的 PDF 转换检查（运行 `make browsers` 安装）",
+)
+def test_bulletin_opens_in_libreoffice(bulletin_path, tmp_path):
+    path, _ = bulletin_path
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "通报.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / "page")], check=True
+    )
+    pages = list(ARTIFACTS.glob("page*.png"))
+    assert pages and pages[0].stat().st_size > 10_000
+
+
+def test_bulletin_command(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "b.docx"
+    call_command("bulletin", "jianghai-bsh-2022", "--year", "2022", "-o", str(out))
+    assert "一、总体情况" in "\n".join(p.text for p in Document(out).paragraphs)
+    with pytest.raises(CommandError, match="不在该计划的实施年度"):
+        call_command("bulletin", "jianghai-bsh-2022", "--year", "2030", "-o", str(tmp_path / "c.docx"))
+    with pytest.raises(CommandError, match="找不到计划代码"):
+        call_command("bulletin", "nope", "--year", "2022", "-o", str(tmp_path / "c.docx"))
