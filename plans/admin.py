@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Category,
+    Escalation,
     Evidence,
     ExtensionRequest,
     Instruction,
@@ -11,9 +12,12 @@ from .models import (
     Measure,
     Milestone,
     MilestoneUnit,
+    Notification,
     Occurrence,
+    Outbox,
     Plan,
     ProgressReport,
+    ReminderSettings,
 )
 
 
@@ -148,3 +152,33 @@ class InstructionAdmin(admin.ModelAdmin):
     list_display = ["milestone", "author", "created_at"]
     list_filter = ["author"]
     search_fields = ["text", "milestone__text"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ["unit", "email_enabled", "webhook_enabled", "webhook_url"]
+    list_filter = ["email_enabled", "webhook_enabled", "unit__region"]
+    search_fields = ["unit__name", "extra_emails", "webhook_url"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Outbox)
+class OutboxAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "recipient_key", "channel", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "kind", "date"]
+    search_fields = ["recipient_key", "subject", "last_error"]
+    readonly_fields = [f.name for f in Outbox._meta.fields]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "title", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "user__username"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["occurrence", "date"]
+    list_filter = ["date"]
+    search_fields = ["occurrence__milestone__text"]

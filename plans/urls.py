@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_actions, views_dashboard, views_plan
+from . import views, views_actions, views_dashboard, views_plan, views_reminders
 
 app_name = "plans"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("plans/<slug:code>/worklist.xlsx", views_plan.worklist_download, name="worklist_download"),
     path("plans/<slug:code>/bulletin.docx", views_plan.bulletin_download, name="bulletin_download"),
     path("plans/<slug:code>/close-year/", views_plan.year_close, name="year_close"),
+    path("reminders/", views_reminders.reminder_log, name="reminder_log"),
+    path("reminders/<int:pk>/retry/", views_reminders.outbox_retry, name="outbox_retry"),
+    path("reminders/<int:pk>/dismiss/", views_reminders.outbox_dismiss, name="outbox_dismiss"),
+    path("notifications/", views_reminders.notifications, name="notifications"),
+    path("notifications/read/", views_reminders.notifications_read, name="notifications_read"),
     path("api/tasks/", views.task_list_json, name="task_list_json"),
     path("api/tasks/<int:pk>/", views.task_detail_json, name="task_detail_json"),
 ]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .envutil import env_bool, env_int, env_list, env_str
@@ -140,7 +141,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
 REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
-CELERY_BEAT_SCHEDULE = {}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
@@ -154,3 +154,24 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+
+# Reminders (plans/reminders.py): days before a deadline, weekly while overdue, escalation after N days.
+REMINDER_OFFSETS = [int(d) for d in env_list("REMINDER_OFFSETS", ["30", "7", "1"])]
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
+REMINDER_ONGOING_NOTICE_DAYS = env_int("REMINDER_ONGOING_NOTICE_DAYS", 7)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 6)
+REMINDER_WEBHOOK_TIMEOUT = env_int("REMINDER_WEBHOOK_TIMEOUT", 10)
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "plans.tasks.send_daily_reminders",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=REMINDER_MINUTE),
+        "options": {"expires": 6 * 3600},  # a run missed for hours is dropped, not piled up
+    },
+    "retry-reminders": {
+        "task": "plans.tasks.deliver_outbox",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
+}

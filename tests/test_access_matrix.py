@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plans import reporting
-from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, PlanYearClosure, ProgressReport
+from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, Outbox, PlanYearClosure, ProgressReport
 from targets import actuals
 from targets.models import Indicator, IndicatorEntry
 from tests.helpers import milestone_led_by, pdf_upload, submit
@@ -22,6 +22,7 @@ ROLES = ["anonymous", "staff", "leader", "liaison_hr", "liaison_health"]
 # Plan-wide pages show every unit's work: staff and leaders only.
 OVERVIEW = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": 404}
 STAFF_ONLY = {"anonymous": "login", "staff": OK, "leader": 404, "liaison_hr": 404, "liaison_health": 404}
+SIGNED_IN = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK}
 STAFF_ACTION = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403}
 HEALTH_VISIBLE = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK}
 
@@ -133,6 +134,11 @@ RULES = {
         {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
     ),
     "targets:entry_review": ("POST", "entry", STAFF_ACTION),
+    "plans:reminder_log": ("GET", None, STAFF_ONLY),
+    "plans:outbox_retry": ("POST", "outbox", STAFF_ONLY),
+    "plans:outbox_dismiss": ("POST", "outbox", STAFF_ONLY),
+    "plans:notifications": ("GET", None, SIGNED_IN),
+    "plans:notifications_read": ("POST", None, SIGNED_IN),
     "targets:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),
 }
 
@@ -178,6 +184,18 @@ def health_objects(user_named):
         "plan": milestone.plan,
         "indicator": indicator,
         "entry": entry,
+        "outbox": Outbox.objects.create(
+            recipient_key=f"unit:{indicator.unit_id}",
+            unit=indicator.unit,
+            channel="email",
+            date="2024-01-02",
+            kind="unit_digest",
+            subject="提醒",
+            body_text="…",
+            status="failed",
+            permanent_error=True,
+            last_error="没有收件邮箱",
+        ),
     }
 
 
@@ -189,6 +207,7 @@ def _state():
         Instruction.objects.count(),
         IndicatorEntry.objects.count(),
         PlanYearClosure.objects.count(),
+        list(Outbox.objects.order_by("pk").values_list("status", "attempts")),
         list(IndicatorEntry.objects.order_by("pk").values_list("state", "version")),
         list(Milestone.objects.order_by("pk").values_list("status", "rag_override", "version")),
         list(ProgressReport.objects.order_by("pk").values_list("state", "version")),

@@ -1,4 +1,5 @@
 from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
+from .reminders import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
 from .structure import (
     Category,
     Item,
@@ -12,6 +13,13 @@ from .structure import (
 )
 
 __all__ = [
+    "Channel",
+    "Escalation",
+    "Notification",
+    "Outbox",
+    "OutboxStatus",
+    "ReminderKind",
+    "ReminderSettings",
     "Category",
     "Evidence",
     "ExtensionRequest",

@@ -21,6 +21,16 @@ class Plan(models.Model):
     source_document = models.CharField("来源文件", max_length=200, blank=True)
     lead_unit_rule = models.CharField("牵头单位认定规则", max_length=200, blank=True)
     notes = models.TextField("整理说明", blank=True)
+    overseer = models.ForeignKey(
+        "auth.User",
+        verbose_name="分管领导",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="逾期超过规定天数的事项上报给该领导；未设置时上报给全部领导",
+    )
+    notify_co_units = models.BooleanField("同时知会配合单位", default=False, help_text="配合单位每天收到知会性提醒")
 
     class Meta:
         verbose_name = "行动计划"

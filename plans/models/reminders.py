@@ -1,0 +1,129 @@
+"""Reminders: per-unit channel settings, the outbox (one row per recipient, channel, day and kind),
+in-app notifications, and the record that an overdue item was escalated to a leader."""
+
+from django.conf import settings
+from django.db import models
+
+from units.models import Unit
+
+from .structure import Occurrence
+
+
+class ReminderSettings(models.Model):
+    """How one unit is reminded: its liaisons and contact e-mail, extra addresses, and a group-robot webhook."""
+
+    unit = models.OneToOneField(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="reminder_settings")
+    email_enabled = models.BooleanField("发送邮件", default=True)
+    extra_emails = models.TextField("其他收件人", blank=True, help_text="每行一个邮箱地址")
+    webhook_enabled = models.BooleanField("推送群机器人", default=False)
+    webhook_url = models.URLField("群机器人地址（企业微信/钉钉）", blank=True)
+
+    class Meta:
+        verbose_name = "提醒设置"
+        verbose_name_plural = "提醒设置"
+
+    def __str__(self):
+        return f"{self.unit} 的提醒设置"
+
+    @property
+    def extra_email_list(self) -> list[str]:
+        return [line.strip() for line in self.extra_emails.splitlines() if line.strip()]
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENDING = "sending", "发送中"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+    DISMISSED = "dismissed", "已忽略"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "邮件"
+    WEBHOOK = "webhook", "群机器人"
+
+
+class ReminderKind(models.TextChoices):
+    UNIT_DIGEST = "unit_digest", "牵头单位提醒"
+    CO_UNIT_DIGEST = "co_unit_digest", "配合单位知会"
+    STAFF_SUMMARY = "staff_summary", "逾期汇总（工作人员）"
+    ESCALATION = "escalation", "逾期上报（领导）"
+
+
+class Outbox(models.Model):
+    """One message to send. The unique constraint is what "the same reminder" means; sending claims the
+    row with a conditional update first, so two workers never send it twice."""
+
+    recipient_key = models.CharField("收件对象", max_length=40, help_text="unit:<id> 或 user:<id>")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, null=True, blank=True
+    )
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    date = models.DateField("提醒日期")
+    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
+    recipients = models.JSONField("收件地址", default=list)
+    subject = models.CharField("标题", max_length=200)
+    body_text = models.TextField("正文")
+    body_html = models.TextField("HTML 正文", blank=True)
+    items = models.JSONField("事项", default=list)
+    status = models.CharField("状态", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    last_error = models.TextField("错误信息", blank=True)
+    permanent_error = models.BooleanField("永久性错误", default=False)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒记录"
+        verbose_name_plural = "提醒记录"
+        ordering = ["-date", "recipient_key", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient_key", "channel", "date", "kind"], name="outbox_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} → {self.unit or self.user}（{self.get_channel_display()}）"
+
+
+class Notification(models.Model):
+    """The in-app copy of a reminder, with a read or unread state."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notifications"
+    )
+    outbox = models.ForeignKey(
+        Outbox, verbose_name="提醒", on_delete=models.CASCADE, null=True, related_name="notifications"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "outbox"], name="notification_once_per_outbox")]
+
+    def __str__(self):
+        return self.title
+
+
+class Escalation(models.Model):
+    """An overdue occurrence reported to the plan's overseeing leader (once per occurrence)."""
+
+    occurrence = models.OneToOneField(
+        Occurrence, verbose_name="期次", on_delete=models.CASCADE, related_name="escalation"
+    )
+    date = models.DateField("上报日期")
+
+    class Meta:
+        verbose_name = "逾期上报"
+        verbose_name_plural = "逾期上报"
+
+    def __str__(self):
+        return f"{self.occurrence} 于 {self.date} 上报"

@@ -1,0 +1,188 @@
+"""What is due, and who hears about it: one digest per unit per day, a staff summary, escalations.
+
+A unit is reminded on a day when one of its items hits a trigger: 30, 7 or 1 days before the deadline
+(configurable), every 7 days while overdue, or 7 days before the end of a quarter in which ongoing
+(长期推进) work has no report. The digest then lists all the unit's open items that are overdue or due
+within the longest offset, most urgent first. Met, approved, closed, paused and on-demand work is
+never reminded. Group lead units (各街道) are reminded through their member units.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import DateField, Exists, OuterRef, Prefetch
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from units.models import Unit
+from units.roles import Role
+
+from .choices import MilestoneStatus, ReportState, ScheduleKind, UnitRole
+from .models import Escalation, MilestoneUnit, Occurrence, ProgressReport
+
+SILENT_STATUSES = [MilestoneStatus.COMPLETED, MilestoneStatus.PAUSED]
+
+
+@dataclass
+class Item:
+    occurrence_id: int
+    milestone_id: int
+    plan_id: int
+    plan: str
+    measure: str
+    milestone: str
+    due: date
+    days_left: int  # negative when overdue
+    kind: str  # "deadline" or "report_request"
+    triggered: bool
+    link: str
+    lead_unit_ids: list[int] = field(default_factory=list)
+    co_unit_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "occurrence_id": self.occurrence_id,
+            "milestone_id": self.milestone_id,
+            "plan": self.plan,
+            "measure": self.measure,
+            "milestone": self.milestone,
+            "due": self.due.isoformat(),
+            "days_left": self.days_left,
+            "kind": self.kind,
+            "link": self.link,
+        }
+
+
+@dataclass
+class Digest:
+    kind: str
+    items: list[Item]
+    unit: Unit | None = None
+    user: object = None
+
+    @property
+    def recipient_key(self) -> str:
+        return f"unit:{self.unit.pk}" if self.unit else f"user:{self.user.pk}"
+
+
+def _link(milestone_id: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("plans:milestone", args=[milestone_id])
+
+
+def _triggered(days_left: int) -> bool:
+    if days_left >= 0:
+        return days_left in settings.REMINDER_OFFSETS
+    return (-days_left) % settings.REMINDER_OVERDUE_EVERY_DAYS == 0
+
+
+def open_items(today: date, plan_codes=None) -> list[Item]:
+    """Every deadline overdue or due within the longest offset, and today's ongoing-report requests."""
+    horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
+    approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
+    occurrences = (
+        Occurrence.objects.filter(completed_on__isnull=True, outcome="")
+        .exclude(milestone__status__in=SILENT_STATUSES)
+        .exclude(milestone__schedule_kind=ScheduleKind.ON_DEMAND)
+        .annotate(effective_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))
+        .select_related("milestone__plan", "milestone__measure")
+        .prefetch_related(
+            Prefetch(
+                "milestone__assignments",
+                queryset=MilestoneUnit.objects.select_related("unit").prefetch_related("unit__members"),
+            )
+        )
+    )
+    if plan_codes:
+        occurrences = occurrences.filter(milestone__plan__code__in=plan_codes)
+    deadlines = occurrences.filter(is_deadline=True, effective_due__lte=horizon).exclude(Exists(approved))
+    notice = today + timedelta(days=settings.REMINDER_ONGOING_NOTICE_DAYS)
+    reported = ProgressReport.objects.filter(
+        milestone=OuterRef("milestone"),
+        submitted_at__date__gte=OuterRef("start_date"),
+        submitted_at__date__lte=OuterRef("due_date"),
+    )
+    requests = occurrences.filter(is_deadline=False, due_date=notice).exclude(Exists(reported))
+
+    items = []
+    for occurrence in list(deadlines) + list(requests):
+        milestone = occurrence.milestone
+        days_left = (occurrence.effective_due - today).days
+        is_request = not occurrence.is_deadline
+        items.append(
+            Item(
+                occurrence_id=occurrence.pk,
+                milestone_id=milestone.pk,
+                plan_id=milestone.plan_id,
+                plan=milestone.plan.title,
+                measure=milestone.measure.text,
+                milestone=milestone.text,
+                due=occurrence.effective_due,
+                days_left=days_left,
+                kind="report_request" if is_request else "deadline",
+                triggered=True if is_request else _triggered(days_left),
+                link=_link(milestone.pk),
+                lead_unit_ids=_receiving_units(milestone, UnitRole.LEAD),
+                co_unit_ids=_receiving_units(milestone, UnitRole.RESPONSIBLE) if milestone.plan.notify_co_units else [],
+            )
+        )
+    return sorted(items, key=lambda i: (i.days_left, i.plan, i.milestone_id))  # most overdue first, then soonest
+
+
+def _receiving_units(milestone, role) -> list[int]:
+    """The units that hear about it: a group unit's members (or the group itself when it has none)."""
+    unit_ids = []
+    for assignment in milestone.assignments.all():
+        if assignment.role != role:
+            continue
+        members = list(assignment.unit.members.all()) if assignment.unit.is_group else []
+        unit_ids += [m.pk for m in members] or [assignment.unit_id]
+    return list(dict.fromkeys(unit_ids))
+
+
+def plan_digests(today: date, plan_codes=None) -> list[Digest]:
+    items = open_items(today, plan_codes)
+    digests = []
+    for kind, attribute in (("unit_digest", "lead_unit_ids"), ("co_unit_digest", "co_unit_ids")):
+        by_unit = defaultdict(list)
+        for item in items:
+            for unit_id in getattr(item, attribute):
+                by_unit[unit_id].append(item)
+        units = Unit.objects.in_bulk(list(by_unit))
+        for unit_id, unit_items in by_unit.items():
+            # Requests for ongoing work are listed only on the day they are made.
+            listed = [i for i in unit_items if i.kind == "deadline" or i.triggered]
+            if any(i.triggered for i in listed):
+                digests.append(Digest(kind, listed, unit=units[unit_id]))
+    digests.sort(key=lambda d: (d.kind, d.unit.name))
+    overdue = [i for i in items if i.kind == "deadline" and i.days_left < 0]
+    users = get_user_model().objects.filter(is_active=True)
+    if overdue:
+        for user in users.filter(groups__name=Role.STAFF).distinct().order_by("pk"):
+            digests.append(Digest("staff_summary", overdue, user=user))
+    digests += _escalations(overdue, users)
+    return digests
+
+
+def _escalations(overdue: list[Item], users) -> list[Digest]:
+    limit = settings.REMINDER_ESCALATE_AFTER_DAYS
+    already = set(
+        Escalation.objects.filter(occurrence_id__in=[i.occurrence_id for i in overdue]).values_list(
+            "occurrence_id", flat=True
+        )
+    )
+    due = [i for i in overdue if -i.days_left > limit and i.occurrence_id not in already]
+    if not due:
+        return []
+    from .models import Plan
+
+    overseers = dict(Plan.objects.filter(pk__in={i.plan_id for i in due}).values_list("pk", "overseer_id"))
+    leaders = list(users.filter(groups__name=Role.LEADER).distinct().order_by("pk"))
+    by_user = defaultdict(list)
+    for item in due:
+        for leader in leaders:
+            if overseers.get(item.plan_id) in (None, leader.pk):
+                by_user[leader].append(item)
+    return [Digest("escalation", items, user=user) for user, items in by_user.items()]

@@ -1,0 +1,74 @@
+"""提醒记录 for staff (what was sent, to whom, failures with retry) and each user's in-app notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from units.roles import Role, user_role
+
+from . import delivery
+from .models import Notification, Outbox, OutboxStatus
+
+
+def _staff_only(user):
+    if user_role(user) != Role.STAFF:
+        raise Http404
+
+
+@login_required
+def reminder_log(request):
+    _staff_only(request.user)
+    rows = Outbox.objects.select_related("unit", "user").order_by("-date", "-pk")
+    status = request.GET.get("status", "")
+    if status in OutboxStatus.values:
+        rows = rows.filter(status=status)
+    failures = Outbox.objects.filter(status=OutboxStatus.FAILED).select_related("unit", "user").order_by("-date")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/reminder_log.html",
+        {"page": page, "failures": failures, "status": status, "statuses": OutboxStatus.choices},
+    )
+
+
+@login_required
+@require_POST
+def outbox_retry(request, pk):
+    _staff_only(request.user)
+    outbox = get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED)
+    if delivery.retry(outbox):
+        messages.success(request, "已重新发送成功。")
+    else:
+        outbox.refresh_from_db()
+        messages.error(request, f"重新发送仍未成功：{outbox.last_error}")
+    return redirect("plans:reminder_log")
+
+
+@login_required
+@require_POST
+def outbox_dismiss(request, pk):
+    _staff_only(request.user)
+    delivery.dismiss(get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED))
+    messages.success(request, "已忽略该失败记录。")
+    return redirect("plans:reminder_log")
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(user=request.user)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "plans/notifications.html", {"page": page, "unread": items.filter(read_at__isnull=True).count()}
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, "已全部标记为已读。")
+    return redirect("plans:notifications")
