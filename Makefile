@@ -25,8 +25,14 @@ setup: $(VENV)/.installed
 # Command 1: set everything up and serve the portal on SQLite with the plans loaded.
 run: setup serve
 
+# The portal plus a Celery worker with embedded beat (kombu's filesystem transport: no Redis needed),
+# so reminders go out on schedule; stopping the portal (Ctrl-C) stops the worker too.
 serve:
-	@echo "门户地址：http://127.0.0.1:$(PORT)/   管理后台：http://127.0.0.1:$(PORT)/admin/"
+	@mkdir -p var/celery/queue var/celery/processed
+	@echo "门户地址：http://127.0.0.1:$(PORT)/   管理后台：http://127.0.0.1:$(PORT)/admin/   邮件：var/mail/"
+	@$(VENV)/bin/celery -A talentplan worker -B --pool=solo --without-gossip --without-mingle --without-heartbeat \
+		--loglevel=INFO --logfile=var/celery/worker.log & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 lint: $(VENV)/.installed

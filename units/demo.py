@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .accounts import create_user
+from .models import Unit
 
 DEMO_PASSWORD = "talentplan-demo"
 
@@ -36,8 +37,14 @@ DEMO_ACCOUNTS = [
 
 
 def ensure_demo_accounts() -> list[DemoAccount]:
+    # Demo contact addresses so reminders have somewhere to go; real ones are set per unit by staff.
+    for unit in Unit.objects.filter(email=""):
+        unit.email = f"unit{unit.pk}@demo.talentplan.local"
+        unit.save(update_fields=["email"])
     for account in DEMO_ACCOUNTS:
         user = create_user(account.username, account.role, account.units, DEMO_PASSWORD, account.full_name)
+        user.email = f"{account.username}@demo.talentplan.local"
+        user.save(update_fields=["email"])
         if account.role == "staff":
             user.is_superuser = True
             user.save(update_fields=["is_superuser"])
