@@ -102,20 +102,19 @@ class RunReport:
     failed: int = 0
 
 
-def _recipients(digest: Digest) -> tuple[list[tuple[str, list[str]]], list]:
-    """[(channel, addresses)] and the users who get the in-app notification."""
+def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
+    """{channel: addresses} as configured right now, and the users who get the in-app notification."""
+    if user is not None:
+        return {Channel.EMAIL: [user.email] if user.email else []}, [user]
     User = get_user_model()
-    if digest.user is not None:
-        return [(Channel.EMAIL, [digest.user.email] if digest.user.email else [])], [digest.user]
-    unit = digest.unit
     users = list(User.objects.filter(memberships__unit=unit, is_active=True, groups__name=Role.LIAISON).distinct())
     config = ReminderSettings.objects.filter(unit=unit).first() or ReminderSettings(unit=unit)
-    channels = []
+    channels = {}
     if config.email_enabled:
         addresses = [u.email for u in users if u.email] + ([unit.email] if unit.email else []) + config.extra_email_list
-        channels.append((Channel.EMAIL, list(dict.fromkeys(addresses))))
+        channels[Channel.EMAIL] = list(dict.fromkeys(addresses))
     if config.webhook_enabled and config.webhook_url:
-        channels.append((Channel.WEBHOOK, [config.webhook_url]))
+        channels[Channel.WEBHOOK] = [config.webhook_url]
     return channels, users
 
 
@@ -144,9 +143,9 @@ def record_digests(today: date, plan_codes=None) -> RunReport:
     """Create today's outbox rows; a row that already exists (an earlier or parallel run) is left alone."""
     report = RunReport()
     for digest in plan_digests(today, plan_codes):
-        channels, users = _recipients(digest)
+        channels, users = addresses_for(digest.unit, digest.user)
         content = _render(digest, today)
-        for channel, addresses in channels:
+        for channel, addresses in channels.items():
             try:
                 with transaction.atomic():
                     outbox, created = Outbox.objects.get_or_create(
@@ -157,7 +156,7 @@ def record_digests(today: date, plan_codes=None) -> RunReport:
                         defaults={"unit": digest.unit, "user": digest.user, "recipients": addresses, **content},
                     )
                     if created:
-                        _side_effects(outbox, digest, users, today, first_channel=channel == channels[0][0])
+                        _side_effects(outbox, digest, users, today, first_channel=channel == next(iter(channels)))
             except IntegrityError:
                 created = False  # a parallel run created it between our read and write
             report.created += created
@@ -241,9 +240,12 @@ def run_reminders(today: date | None = None, plan_codes=None) -> RunReport:
 
 
 def retry(outbox: Outbox) -> bool:
-    """Staff's retry button: the row becomes due again at once."""
+    """Staff's retry button: the row becomes due again at once, to the addresses configured now
+    (staff usually retry after fixing a unit's address)."""
+    channels, _ = addresses_for(outbox.unit, outbox.user)
+    recipients = channels.get(outbox.channel, outbox.recipients) or outbox.recipients
     Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.FAILED).update(
-        status=OutboxStatus.PENDING, next_attempt_at=None, permanent_error=False
+        status=OutboxStatus.PENDING, next_attempt_at=None, permanent_error=False, recipients=recipients
     )
     return send_one(outbox.pk)
 

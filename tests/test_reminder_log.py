@@ -19,8 +19,8 @@ def test_failure_is_visible_and_the_retry_button_sends_it(client_as, user_named)
     assert "发送失败" in page and "没有收件邮箱" in page
     assert Notification.objects.filter(user=user_named("liaison_hr")).count() == 1  # in-app copy regardless
 
-    failed.recipients = ["hr@example.gov.cn"]  # staff fixed the unit's address
-    failed.save()
+    failed.unit.email = "hr@example.gov.cn"  # staff fix the unit's contact address, then retry
+    failed.unit.save()
     response = client_as("staff").post(f"/reminders/{failed.pk}/retry/", follow=True)
     assert "已重新发送成功" in response.content.decode()
     failed.refresh_from_db()
