@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
 from .choices import Rag, UnitRole
@@ -78,7 +77,3 @@ class MilestoneTable(tables.Table):
 
     def value_due(self, record):
         return self.render_due(record)
-
-
-def milestone_url(milestone) -> str:
-    return reverse("plans:milestone", args=[milestone.pk])

@@ -51,10 +51,12 @@ def plan_detail(request, code):
     plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
     today = timezone.localdate()
     board = build_dashboard(plan, None, today)
+    closures = list(plan.closures.select_related("closed_by"))
+    closed_years = {closure.year for closure in closures}
     context = {
         "plan": plan,
         "tally": board.per_plan[0][1] if board.per_plan else None,
-        "closures": plan.closures.select_related("closed_by"),
-        "closable_years": [y for y in plan.years if not plan.closures.filter(year=y).exists()],
+        "closures": closures,
+        "closable_years": [year for year in plan.years if year not in closed_years],
     }
     return render(request, "plans/plan_detail.html", context)

@@ -27,11 +27,6 @@ class Region(models.Model):
         return self.name
 
 
-class UnitQuerySet(models.QuerySet):
-    def groups(self):
-        return self.filter(is_group=True)
-
-
 class Unit(models.Model):
     region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="units")
     name = models.CharField("全称", max_length=100)
@@ -45,8 +40,6 @@ class Unit(models.Model):
     )
     email = models.EmailField("联系邮箱", blank=True)
     note = models.CharField("备注", max_length=300, blank=True)
-
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单位"

@@ -32,10 +32,6 @@ def user_role(user) -> str | None:
     return user._talentplan_role
 
 
-def is_staff_role(user) -> bool:
-    return user_role(user) == Role.STAFF
-
-
 def sees_everything(user) -> bool:
     return user_role(user) in (Role.STAFF, Role.LEADER)
 
