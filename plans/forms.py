@@ -2,8 +2,9 @@
 
 from django import forms
 
+from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, validate_evidence
+
 from .choices import MilestoneStatus, Rag
-from .evidence import ACCEPT_ATTRIBUTE, validate_evidence
 from .models import Occurrence
 
 

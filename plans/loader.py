@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from talentplan.lib.sync import delete_stale, sync_object
 from targets.loader import sync_indicators, validate_indicators
 from units.loader import load_units_file
 from units.models import Region
@@ -25,7 +26,6 @@ from .fixture_files import (
 )
 from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
 from .schedule import ScheduleError, parse_schedule
-from .sync import delete_stale, sync_object
 from .textutil import leading_number
 
 _MISSING = object()

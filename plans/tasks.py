@@ -1,19 +1,19 @@
-"""Celery tasks: thin wrappers around plans.delivery, the same code send_reminders runs."""
+"""Celery tasks: thin wrappers around plans.reminders.outbox, the same code send_reminders runs."""
 
 from dataclasses import asdict
 from datetime import date
 
 from celery import shared_task
 
-from . import delivery
+from .reminders import outbox
 
 
 @shared_task(name="plans.tasks.send_daily_reminders")
 def send_daily_reminders(on_date: str | None = None) -> dict:
-    return asdict(delivery.run_reminders(date.fromisoformat(on_date) if on_date else None))
+    return asdict(outbox.run_reminders(date.fromisoformat(on_date) if on_date else None))
 
 
 @shared_task(name="plans.tasks.deliver_outbox")
 def deliver_outbox() -> dict:
     """Retries failed sends whose backoff has passed, and finishes rows a crashed worker left claimed."""
-    return asdict(delivery.deliver_pending())
+    return asdict(outbox.deliver_pending())

@@ -1,7 +1,7 @@
 from django import forms
 
-from plans.evidence import ACCEPT_ATTRIBUTE, validate_evidence
 from plans.forms import ReviewForm
+from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, validate_evidence
 
 from .models import IndicatorEntry
 

@@ -1,6 +1,6 @@
 """Load a plan's indicators from its plan.yaml entries (validated first, written only if different)."""
 
-from plans.sync import delete_stale, sync_object
+from talentplan.lib.sync import delete_stale, sync_object
 
 from .choices import IndicatorKind
 from .comparators import TargetError, parse_number, parse_target

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from plans.excel import safe_text, write_sheet
+from plans.excel.cells import safe_text, write_sheet
 from tests.fixture_reading import PLAN_CODES, plan_yaml, tsv_rows, unit_names, unit_spellings
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from plans.excel.worklist import worklist_rows
 from plans.models import Milestone, Plan
-from plans.worklist import worklist_rows
 from tests.test_loadplans import database_snapshot
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from plans.delivery import run_reminders
 from plans.models import Notification, Outbox, OutboxStatus
+from plans.reminders.outbox import run_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_webhook_client_errors_are_permanent_and_server_errors_temporary():
     import urllib.error
     from unittest import mock
 
-    from plans.delivery import TransportError, WebhookTransport
+    from plans.reminders.outbox import TransportError, WebhookTransport
 
     outbox = Outbox(recipients=["http://127.0.0.1:9/robot"], subject="s", body_text="b")
     for code, permanent in ((400, True), (404, True), (429, False), (500, False), (503, False)):

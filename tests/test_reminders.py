@@ -7,9 +7,9 @@ import time_machine
 from django.core import mail
 
 from plans import reporting
-from plans.delivery import record_digests, run_reminders
 from plans.models import Milestone, Outbox, Plan
-from plans.reminders import open_items, plan_digests
+from plans.reminders.due import open_items, plan_digests
+from plans.reminders.outbox import record_digests, run_reminders
 from plans.tasks import send_daily_reminders
 from tests.helpers import submit
 

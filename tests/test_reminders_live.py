@@ -20,9 +20,9 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 
-from plans.delivery import run_reminders
 from plans.loader import load_plans
 from plans.models import Milestone, Outbox, OutboxStatus, ReminderSettings
+from plans.reminders.outbox import run_reminders
 from tests.conftest import create_test_users
 from units.models import Unit
 

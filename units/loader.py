@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from plans.fixture_files import FixtureError, display_path, read_yaml
-from plans.sync import sync_object
+from talentplan.lib.sync import sync_object
 
 from .choices import UnitKind
 from .models import Region, Unit, UnitAlias, normalize_name

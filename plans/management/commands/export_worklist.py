@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from plans.excel.worklist import build_worklist_workbook
 from plans.models import Plan
-from plans.worklist import build_worklist_workbook
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from plans.excel.importing import PlanHeader, confirm_import, preview_import
 from plans.fixture_files import FixtureError
-from plans.importing import PlanHeader, confirm_import, preview_import
 
 
 class Command(BaseCommand):

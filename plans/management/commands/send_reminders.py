@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from plans.delivery import run_reminders
-from plans.reminders import plan_digests
+from plans.reminders.due import plan_digests
+from plans.reminders.outbox import run_reminders
 
 
 def _parse_date(value: str) -> date:

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from units.models import Region
 from units.roles import Role, user_role
 
-from .bulletin import build_bulletin
-from .closing import close_year
-from .fixture_files import FixtureError
-from .importing import PlanHeader, confirm_import, preview_import
-from .models import Plan
-from .views_dashboard import require_overview
-from .worklist import build_worklist_workbook
+from ..bulletin import build_bulletin
+from ..closing import close_year
+from ..excel.importing import PlanHeader, confirm_import, preview_import
+from ..excel.worklist import build_worklist_workbook
+from ..fixture_files import FixtureError
+from ..models import Plan
+from .dashboard import require_overview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -18,12 +18,12 @@ from targets.choices import IndicatorKind
 from units.models import Region
 from units.resolver import UnitResolver
 
-from .excel import filled_rows, unquote
-from .fixture_files import FixtureError, PlanSource, WorklistRow
-from .loader import validate_plan_source, write_plan
-from .models import Plan
-from .schedule import ScheduleError, parse_schedule
-from .textutil import leading_number, split_units
+from ..fixture_files import FixtureError, PlanSource, WorklistRow
+from ..loader import validate_plan_source, write_plan
+from ..models import Plan
+from ..schedule import ScheduleError, parse_schedule
+from ..textutil import leading_number, split_units
+from .cells import filled_rows, unquote
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 from targets.models import Indicator, IndicatorYear
 from targets.trajectory import trajectory_of
 
-from .choices import Rag, ReportKind, ReportState, UnitRole
-from .excel import merge_runs, write_sheet
-from .models import Milestone, MilestoneUnit, Plan, ProgressReport
-from .tracking import with_tracking
+from ..choices import Rag, ReportKind, ReportState, UnitRole
+from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
+from ..tracking import with_tracking
+from .cells import merge_runs, write_sheet
 
 WORKLIST_HEADER = [
     "序号",

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from units.roles import Role
 
-from .models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
-from .reminders import Digest, plan_digests
+from ..models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from .due import Digest, plan_digests
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)

@@ -20,8 +20,8 @@ from django.urls import reverse
 from units.models import Unit
 from units.roles import Role
 
-from .choices import MilestoneStatus, ReportState, ScheduleKind, UnitRole
-from .models import Escalation, MilestoneUnit, Occurrence, ProgressReport
+from ..choices import MilestoneStatus, ReportState, ScheduleKind, UnitRole
+from ..models import Escalation, MilestoneUnit, Occurrence, ProgressReport
 
 SILENT_STATUSES = [MilestoneStatus.COMPLETED, MilestoneStatus.PAUSED]
 
@@ -176,7 +176,7 @@ def _escalations(overdue: list[Item], users) -> list[Digest]:
     due = [i for i in overdue if -i.days_left > limit and i.occurrence_id not in already]
     if not due:
         return []
-    from .models import Plan
+    from ..models import Plan
 
     overseers = dict(Plan.objects.filter(pk__in={i.plan_id for i in due}).values_list("pk", "overseer_id"))
     leaders = list(users.filter(groups__name=Role.LEADER).distinct().order_by("pk"))

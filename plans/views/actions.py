@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from units.roles import Role, user_role
 
-from . import reporting
-from .choices import ReportState
-from .forms import (
+from .. import reporting
+from ..choices import ReportState
+from ..forms import (
     ExtensionRequestForm,
     ExtensionReviewForm,
     InstructionForm,
@@ -20,9 +20,9 @@ from .forms import (
     ReviewForm,
     StatusForm,
 )
-from .models import ExtensionRequest, Milestone, ProgressReport
-from .queries import task_queryset
-from .views import _detail_context
+from ..models import ExtensionRequest, Milestone, ProgressReport
+from ..queries import task_queryset
+from .tasks import _detail_context
 
 REPORT_FIELDS = ("status", "percent", "narrative", "occurrence")
 

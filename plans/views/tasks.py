@@ -12,10 +12,10 @@ from django_tables2.export import ExportMixin
 
 from units.roles import Role, covered_unit_ids, user_role
 
-from .activity import milestone_activity
-from .choices import ExtensionState, Rag, ReportState, UnitRole
-from .filtersets import MilestoneFilterSet
-from .forms import (
+from ..activity import milestone_activity
+from ..choices import ExtensionState, Rag, ReportState, UnitRole
+from ..filtersets import MilestoneFilterSet
+from ..forms import (
     ExtensionRequestForm,
     ExtensionReviewForm,
     InstructionForm,
@@ -25,10 +25,10 @@ from .forms import (
     ReviewForm,
     StatusForm,
 )
-from .models import Evidence, ExtensionRequest, Instruction, Plan, ProgressReport
-from .queries import milestone_reports, my_open_tasks, task_queryset
-from .tables import MilestoneTable
-from .tracking import occurrence_state
+from ..models import Evidence, ExtensionRequest, Instruction, Plan, ProgressReport
+from ..queries import milestone_reports, my_open_tasks, task_queryset
+from ..tables import MilestoneTable
+from ..tracking import occurrence_state
 
 
 @login_required

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from units.roles import Role, user_role
 
-from . import delivery
-from .models import Notification, Outbox, OutboxStatus
+from ..models import Notification, Outbox, OutboxStatus
+from ..reminders import outbox as outbox_service
 
 
 def _staff_only(user):
@@ -40,7 +40,7 @@ def reminder_log(request):
 def outbox_retry(request, pk):
     _staff_only(request.user)
     outbox = get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED)
-    if delivery.retry(outbox):
+    if outbox_service.retry(outbox):
         messages.success(request, "已重新发送成功。")
     else:
         outbox.refresh_from_db()
@@ -52,7 +52,7 @@ def outbox_retry(request, pk):
 @require_POST
 def outbox_dismiss(request, pk):
     _staff_only(request.user)
-    delivery.dismiss(get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED))
+    outbox_service.dismiss(get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED))
     messages.success(request, "已忽略该失败记录。")
     return redirect("plans:reminder_log")
 

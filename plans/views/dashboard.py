@@ -10,8 +10,8 @@ from targets.models import Indicator
 from targets.trajectory import trajectory_of
 from units.roles import sees_everything
 
-from .dashboard import build_dashboard
-from .models import Plan
+from ..dashboard import build_dashboard
+from ..models import Plan
 
 
 def require_overview(user):
