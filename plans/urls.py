@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, dashboard, plan, reminders, tasks
+from .views import actions, api, dashboard, plan, reminders, tasks
 
 app_name = "plans"
 
@@ -31,6 +31,6 @@ urlpatterns = [
     path("reminders/<int:pk>/dismiss/", reminders.outbox_dismiss, name="outbox_dismiss"),
     path("notifications/", reminders.notifications, name="notifications"),
     path("notifications/read/", reminders.notifications_read, name="notifications_read"),
-    path("api/tasks/", tasks.task_list_json, name="task_list_json"),
-    path("api/tasks/<int:pk>/", tasks.task_detail_json, name="task_detail_json"),
+    path("api/tasks/", api.task_list_json, name="task_list_json"),
+    path("api/tasks/<int:pk>/", api.task_detail_json, name="task_detail_json"),
 ]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from plans.reporting import lock_current
+from talentplan.lib.versioning import lock_current
 from units.roles import Role, covered_unit_ids, user_role
 
 from .comparators import parse_number

@@ -1,6 +1,6 @@
 from django import forms
 
-from plans.forms import ReviewForm
+from talentplan.lib.forms import ReviewForm
 from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, validate_evidence
 
 from .models import IndicatorEntry

@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from plans.fixture_files import FixtureError
 from plans.loader import load_plans
+from talentplan.lib.fixtures import FixtureError
 
 pytestmark = pytest.mark.django_db
 

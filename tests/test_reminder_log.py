@@ -47,7 +47,8 @@ def test_webhook_client_errors_are_permanent_and_server_errors_temporary():
     import urllib.error
     from unittest import mock
 
-    from plans.reminders.outbox import TransportError, WebhookTransport
+    from plans.reminders.transports.base import TransportError
+    from plans.reminders.transports.webhook import WebhookTransport
 
     outbox = Outbox(recipients=["http://127.0.0.1:9/robot"], subject="s", body_text="b")
     for code, permanent in ((400, True), (404, True), (429, False), (500, False), (503, False)):

@@ -9,6 +9,7 @@ from plans import reporting
 from plans.choices import MilestoneStatus, Rag, ReportKind, ReportState
 from plans.models import Milestone, ProgressReport
 from plans.tracking import with_tracking
+from talentplan.lib.versioning import StaleVersionError
 from tests.helpers import milestone_led_by, submit
 
 pytestmark = pytest.mark.django_db
@@ -68,14 +69,14 @@ def test_a_stale_version_is_refused_and_the_first_save_survives(user_named):
     report = submit(user_named("liaison_hr"), milestone)
     stale_version = report.version
     reporting.review_report(user_named("staff"), report, False, "第一位审核人的意见", stale_version)
-    with pytest.raises(reporting.StaleVersionError, match="已被他人修改"):
+    with pytest.raises(StaleVersionError, match="已被他人修改"):
         reporting.review_report(user_named("staff"), report, True, "", stale_version)
     report.refresh_from_db()
     assert (report.state, report.review_comment) == (ReportState.RETURNED, "第一位审核人的意见")
     milestone.refresh_from_db()
     version = milestone.version
     reporting.update_status(user_named("staff"), milestone, MilestoneStatus.IN_PROGRESS, 30, version, "")
-    with pytest.raises(reporting.StaleVersionError):
+    with pytest.raises(StaleVersionError):
         reporting.update_status(user_named("staff"), milestone, MilestoneStatus.LAGGING, 10, version, "")
     milestone.refresh_from_db()
     assert (milestone.status, milestone.percent) == (MilestoneStatus.IN_PROGRESS, 30)

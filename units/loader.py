@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from plans.fixture_files import FixtureError, display_path, read_yaml
+from talentplan.lib.fixtures import FixtureError, display_path, read_yaml
 from talentplan.lib.sync import sync_object
 
 from .choices import UnitKind

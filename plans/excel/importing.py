@@ -14,11 +14,12 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from talentplan.lib.fixtures import FixtureError
 from targets.choices import IndicatorKind
 from units.models import Region
 from units.resolver import UnitResolver
 
-from ..fixture_files import FixtureError, PlanSource, WorklistRow
+from ..fixture_files import PlanSource, WorklistRow
 from ..loader import validate_plan_source, write_plan
 from ..models import Plan
 from ..schedule import ScheduleError, parse_schedule

@@ -7,91 +7,26 @@ claims a row with a conditional update, and only the worker that updated exactly
 with exponential backoff, permanent ones wait for staff to retry or dismiss them.
 """
 
-import json
 import logging
-import smtplib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from units.roles import Role
 
 from ..models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
-from .due import Digest, plan_digests
+from .due import plan_digests
+from .render import render_digest
+from .transports import TRANSPORTS
+from .transports.base import TransportError
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
-
-TITLES = {
-    ReminderKind.UNIT_DIGEST: ("{name}：节点计划到期提醒", "以下节点计划由贵单位牵头，即将到期或已经逾期："),
-    ReminderKind.CO_UNIT_DIGEST: (
-        "{name}：配合事项知会",
-        "以下节点计划贵单位为配合单位，现知会进度情况，请配合牵头单位推进：",
-    ),
-    ReminderKind.STAFF_SUMMARY: ("逾期事项汇总", "截至今天，各单位逾期未完成的节点计划如下："),
-    ReminderKind.ESCALATION: ("逾期超过{days}天事项上报", "以下节点计划逾期已超过{days}天，现按规定报告："),
-}
-
-
-class TransportError(Exception):
-    def __init__(self, message: str, permanent: bool = False):
-        super().__init__(message)
-        self.message, self.permanent = message, permanent
-
-
-class EmailTransport:
-    def notify(self, outbox: Outbox) -> None:
-        if not outbox.recipients:
-            raise TransportError("没有收件邮箱：请在“提醒设置”或单位信息中填写联系邮箱", permanent=True)
-        message = EmailMultiAlternatives(
-            outbox.subject, outbox.body_text, settings.DEFAULT_FROM_EMAIL, outbox.recipients
-        )
-        if outbox.body_html:
-            message.attach_alternative(outbox.body_html, "text/html")
-        try:
-            message.send()
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise TransportError(f"收件地址被拒绝：{exc}", permanent=True) from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            raise TransportError(f"邮件发送失败：{exc}") from exc
-
-
-class WebhookTransport:
-    """POSTs JSON shaped like a 企业微信/钉钉 group robot's markdown message."""
-
-    def notify(self, outbox: Outbox) -> None:
-        if not outbox.recipients:
-            raise TransportError("没有配置群机器人地址", permanent=True)
-        payload = json.dumps(
-            {
-                "msgtype": "markdown",
-                "markdown": {"title": outbox.subject, "content": f"**{outbox.subject}**\n\n{outbox.body_text}"},
-            },
-            ensure_ascii=False,
-        ).encode()
-        request = urllib.request.Request(
-            outbox.recipients[0], data=payload, headers={"Content-Type": "application/json; charset=utf-8"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=settings.REMINDER_WEBHOOK_TIMEOUT) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            permanent = 400 <= exc.code < 500 and exc.code != 429
-            raise TransportError(f"群机器人返回 HTTP {exc.code}", permanent=permanent) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise TransportError(f"无法连接群机器人：{exc}") from exc
-
-
-TRANSPORTS = {Channel.EMAIL: EmailTransport, Channel.WEBHOOK: WebhookTransport}
 
 
 @dataclass
@@ -118,33 +53,12 @@ def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
     return channels, users
 
 
-def _render(digest: Digest, today: date) -> dict:
-    title, intro = TITLES[digest.kind]
-    name = digest.unit.name if digest.unit else ""
-    days = settings.REMINDER_ESCALATE_AFTER_DAYS
-    person = digest.user.get_full_name() or digest.user.username if digest.user else name
-    items = [{**i.as_dict(), "overdue_days": -i.days_left} for i in digest.items]
-    context = {
-        "title": title.format(name=name, days=days),
-        "intro": intro.format(days=days),
-        "items": items,
-        "today": today,
-        "greeting": f"{person}：",
-    }
-    return {
-        "subject": render_to_string("emails/reminder-subject.txt", context).strip(),
-        "body_text": render_to_string("emails/reminder-body.txt", context),
-        "body_html": render_to_string("emails/reminder-body.html", context),
-        "items": [i.as_dict() for i in digest.items],
-    }
-
-
 def record_digests(today: date, plan_codes=None) -> RunReport:
     """Create today's outbox rows; a row that already exists (an earlier or parallel run) is left alone."""
     report = RunReport()
     for digest in plan_digests(today, plan_codes):
         channels, users = addresses_for(digest.unit, digest.user)
-        content = _render(digest, today)
+        content = render_digest(digest, today)
         for channel, addresses in channels.items():
             try:
                 with transaction.atomic():

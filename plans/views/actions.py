@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from talentplan.lib.forms import ReviewForm
 from units.roles import Role, user_role
 
 from .. import reporting
@@ -17,7 +18,6 @@ from ..forms import (
     ProgressReportForm,
     RagOverrideForm,
     ResubmitReportForm,
-    ReviewForm,
     StatusForm,
 )
 from ..models import ExtensionRequest, Milestone, ProgressReport

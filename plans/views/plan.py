@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from talentplan.lib.fixtures import FixtureError
 from units.models import Region
 from units.roles import Role, user_role
 
@@ -21,7 +22,6 @@ from ..bulletin import build_bulletin
 from ..closing import close_year
 from ..excel.importing import PlanHeader, confirm_import, preview_import
 from ..excel.worklist import build_worklist_workbook
-from ..fixture_files import FixtureError
 from ..models import Plan
 from .dashboard import require_overview
 

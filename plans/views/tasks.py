@@ -2,14 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from talentplan.lib.forms import ReviewForm
 from units.roles import Role, covered_unit_ids, user_role
 
 from ..activity import milestone_activity
@@ -22,7 +23,6 @@ from ..forms import (
     ProgressReportForm,
     RagOverrideForm,
     ResubmitReportForm,
-    ReviewForm,
     StatusForm,
 )
 from ..models import Evidence, ExtensionRequest, Instruction, Plan, ProgressReport
@@ -163,46 +163,3 @@ def review_queue(request):
         .order_by("requested_at")
     )
     return render(request, "plans/review_queue.html", {"reports": reports, "extensions": extensions})
-
-
-def _task_json(milestone):
-    return {
-        "id": milestone.pk,
-        "plan": milestone.plan.code,
-        "category": milestone.measure.item.category.name if milestone.measure.item.category else None,
-        "measure": milestone.measure.text,
-        "text": milestone.text,
-        "due_text": milestone.due_text,
-        "schedule_text": milestone.schedule_text,
-        "status": milestone.status,
-        "status_display": milestone.get_status_display(),
-        "percent": milestone.percent,
-        "rag": milestone.rag,
-        "next_due": milestone.next_due.isoformat() if milestone.next_due else None,
-        "units": [
-            {"name": a.unit.name, "written_name": a.written_name, "role": a.role} for a in milestone.assignments.all()
-        ],
-    }
-
-
-@login_required
-def task_list_json(request):
-    tasks = task_queryset(request.user).order_by("plan__code", "position")
-    return JsonResponse({"tasks": [_task_json(m) for m in tasks]}, json_dumps_params={"ensure_ascii": False})
-
-
-@login_required
-def task_detail_json(request, pk):
-    milestone = get_object_or_404(task_queryset(request.user).prefetch_related(Prefetch("occurrences")), pk=pk)
-    data = _task_json(milestone)
-    data["occurrences"] = [
-        {
-            "label": o.label,
-            "due_date": o.due_date.isoformat(),
-            "effective_due_date": o.effective_due_date.isoformat(),
-            "is_deadline": o.is_deadline,
-            "completed_on": o.completed_on.isoformat() if o.completed_on else None,
-        }
-        for o in milestone.occurrences.all()
-    ]
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

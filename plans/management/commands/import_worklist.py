@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.excel.importing import PlanHeader, confirm_import, preview_import
-from plans.fixture_files import FixtureError
+from talentplan.lib.fixtures import FixtureError
 
 
 class Command(BaseCommand):

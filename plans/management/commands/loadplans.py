@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.fixture_files import FixtureError
 from plans.loader import load_plans
+from talentplan.lib.fixtures import FixtureError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,49 @@
+"""Form pieces no app owns: Bootstrap classes, a hidden version field, evidence uploads, a review decision."""
+
+from django import forms
+
+from .uploads import ACCEPT_ATTRIBUTE, validate_evidence
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "class": "form-control"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [
+            (upload, validate_evidence(super(MultipleFileField, self).clean(upload, initial))) for upload in uploads
+        ]
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput | MultipleFileInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class ReviewForm(VersionedForm):
+    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
+    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "退回时请填写退回意见。")
+        return cleaned
