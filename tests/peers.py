@@ -200,7 +200,7 @@ def robot_server():
 
 class _RecordingHandler:
     def __init__(self):
-        self.messages = []  # email.message.EmailMessage, with .envelope_rcpt set
+        self.messages = []  # email.message.EmailMessage, with .envelope_rcpt/.envelope_from/.raw_bytes
         self.refuse = set()  # recipients answered with 550
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -213,6 +213,7 @@ class _RecordingHandler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message.envelope_rcpt = list(envelope.rcpt_tos)
         message.envelope_from = envelope.mail_from
+        message.raw_bytes = envelope.original_content  # exactly what came over the wire
         self.messages.append(message)
         return "250 Message accepted for delivery"
 
