@@ -66,3 +66,8 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("源文件核对结果")
         for line in DOCUMENT_FINDINGS:
             terminalreporter.write_line(line)
+
+
+# --- Loopback peers for delivery tests (robot server, SMTP server); defined in tests/peers.py ---------
+from tests.peers import robot_server, smtp_server  # noqa: E402,F401
+# --- end of loopback peers ------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Helpers that no app owns: apps import them, never each other's services."""
