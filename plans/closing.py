@@ -1,19 +1,17 @@
 """年度销号: close a plan year. Each deadline of that year is recorded met or missed (kept in history),
 and closed deadlines stop counting as open, so the next year's occurrences become the ones due."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from units.roles import Role, user_role
-
+from . import access
 from .models import Occurrence, Plan, PlanYearClosure
 
 
 @transaction.atomic
 def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
-    if user_role(user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以进行年度销号。")
+    access.require(user, "close_year", plan, "只有组织部工作人员可以进行年度销号。")
     if year not in plan.years:
         raise ValidationError(f"{year}年不在该计划的实施年度（{plan.start_year}—{plan.end_year}年）内。")
     if year > timezone.localdate().year:

@@ -85,9 +85,11 @@ class Dashboard:
     league: list = field(default_factory=list)
 
 
-def build_dashboard(plan: Plan | None, year: int | None, today: date) -> Dashboard:
-    plans = list(Plan.objects.order_by("-issue_date", "code"))
-    milestones = Milestone.objects.all()
+def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_plans=None) -> Dashboard:
+    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them."""
+    visible_plans = Plan.objects.all() if visible_plans is None else visible_plans
+    plans = list(visible_plans.order_by("-issue_date", "code"))
+    milestones = Milestone.objects.filter(plan__in=visible_plans)
     if plan:
         milestones = milestones.filter(plan=plan)
     if year:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from units.models import Unit
 
+from . import access
 from .choices import MilestoneStatus, Rag, UnitRole
 from .models import Category, MilestoneUnit, Occurrence, Plan
 from .tracking import due_within, overdue
@@ -43,6 +44,11 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        user = self.request.user
+        plans = access.plans_with_tasks(user)
+        self.filters["plan"].queryset = plans
+        self.filters["category"].queryset = Category.objects.filter(plan__in=plans).select_related("plan")
+        self.filters["unit"].queryset = access.units(user)
         for field in self.form.fields.values():
             css = (
                 "form-select form-select-sm"

@@ -3,15 +3,16 @@
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
+from . import access
 from .choices import MilestoneStatus
-from .models import Evidence, Milestone, MilestoneUnit, ProgressReport
+from .models import Evidence, MilestoneUnit, ProgressReport
 from .tracking import with_tracking
 
 
 def task_queryset(user, today=None):
     today = today or timezone.localdate()
     milestones = (
-        Milestone.objects.visible_to(user)
+        access.milestones(user)
         .select_related("plan", "measure__item__category")
         .prefetch_related(Prefetch("assignments", queryset=MilestoneUnit.objects.select_related("unit")))
     )

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from talentplan.lib.versioning import lock_current
-from units.roles import Role, covered_unit_ids, user_role
+from units.roles import covered_unit_ids
 
+from . import access
 from .choices import ExtensionState, MilestoneStatus, ReportKind, ReportState, UnitRole
 from .models import Evidence, ExtensionRequest, Instruction, Milestone, Occurrence, ProgressReport
 
@@ -28,8 +29,7 @@ class ReportInput:
 
 def reporting_unit(user, milestone: Milestone):
     """The unit the user reports for on this node plan and whether it leads: lead units first."""
-    if user_role(user) != Role.LIAISON:
-        raise PermissionDenied("只有责任单位的联络员可以报送进展。")
+    access.require(user, "report", milestone, "只有责任单位的联络员可以报送进展。")
     covered = covered_unit_ids(user)
     assignments = sorted(
         (a for a in milestone.assignments.select_related("unit") if a.unit_id in covered),
@@ -55,7 +55,7 @@ def _save_evidence(report: ProgressReport, files, user) -> None:
 @transaction.atomic
 def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> ProgressReport:
     """A lead unit's report goes to staff for review; a co-responsible unit's input goes to the lead unit."""
-    milestone = Milestone.objects.editable_by(user).get(pk=milestone.pk)
+    milestone = access.milestones(user).get(pk=milestone.pk)
     unit, leads = reporting_unit(user, milestone)
     if data.occurrence is not None and data.occurrence.milestone_id != milestone.pk:
         raise ValidationError("所选期次不属于该节点计划。")
@@ -78,8 +78,7 @@ def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> Pr
 @transaction.atomic
 def resubmit_report(user, report: ProgressReport, data: ReportInput, version: int, files=()) -> ProgressReport:
     """After 退回 the reporting unit revises and submits again; the earlier text stays in history."""
-    if report.unit_id not in covered_unit_ids(user) or user_role(user) != Role.LIAISON:
-        raise PermissionDenied("只有报送单位的联络员可以修改该报告。")
+    access.require(user, "resubmit", report, "只有报送单位的联络员可以修改该报告。")
     report = lock_current(ProgressReport, report.pk, version)
     if report.state != ReportState.RETURNED:
         raise ValidationError("只有被退回的报告可以修改后重新报送。")
@@ -96,8 +95,7 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
 @transaction.atomic
 def review_report(user, report: ProgressReport, approve: bool, comment: str, version: int) -> ProgressReport:
     """Staff approve (the node plan's status changes now, and only now) or return with a comment."""
-    if user_role(user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以审核进展报告。")
+    access.require(user, "review", report, "只有组织部工作人员可以审核进展报告。")
     if not approve and not comment.strip():
         raise ValidationError("退回时请填写退回意见。")
     report = lock_current(ProgressReport, report.pk, version)  # a stale page is told so before anything else
@@ -124,8 +122,7 @@ def review_report(user, report: ProgressReport, approve: bool, comment: str, ver
 @transaction.atomic
 def update_status(user, milestone: Milestone, status: str, percent: int, version: int, reason: str) -> Milestone:
     """Staff set a node plan's status directly in the browser."""
-    if user_role(user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以直接修改状态。")
+    access.require(user, "edit", milestone, "只有组织部工作人员可以直接修改状态。")
     milestone = lock_current(Milestone, milestone.pk, version)
     milestone.status, milestone.percent = status, percent
     milestone._change_reason = reason or "工作人员修改状态"
@@ -135,8 +132,7 @@ def update_status(user, milestone: Milestone, status: str, percent: int, version
 
 @transaction.atomic
 def override_rag(user, milestone: Milestone, rag: str, reason: str, version: int) -> Milestone:
-    if user_role(user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以指定灯色。")
+    access.require(user, "edit", milestone, "只有组织部工作人员可以指定灯色。")
     if rag and not reason.strip():
         raise ValidationError("指定灯色时必须填写理由。")
     milestone = lock_current(Milestone, milestone.pk, version)
@@ -148,7 +144,7 @@ def override_rag(user, milestone: Milestone, rag: str, reason: str, version: int
 
 @transaction.atomic
 def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_date: date, reason: str):
-    milestone = Milestone.objects.editable_by(user).get(pk=milestone.pk)
+    milestone = access.milestones(user).get(pk=milestone.pk)
     unit, _ = reporting_unit(user, milestone)
     if occurrence.milestone_id != milestone.pk or not occurrence.is_deadline:
         raise ValidationError("所选期次不属于该节点计划，或没有截止期限。")
@@ -170,8 +166,7 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
 
 @transaction.atomic
 def review_extension(user, extension: ExtensionRequest, approve: bool, comment: str) -> ExtensionRequest:
-    if user_role(user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以审批延期申请。")
+    access.require(user, "review", extension, "只有组织部工作人员可以审批延期申请。")
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.state != ExtensionState.PENDING:
         raise ValidationError("该延期申请已审批，不能重复处理。")
@@ -187,9 +182,8 @@ def review_extension(user, extension: ExtensionRequest, approve: bool, comment: 
 
 
 def leave_instruction(user, milestone: Milestone, text: str) -> Instruction:
-    if user_role(user) != Role.LEADER:
-        raise PermissionDenied("只有领导可以作出批示。")
-    milestone = Milestone.objects.visible_to(user).get(pk=milestone.pk)
+    access.require(user, "instruct", milestone, "只有领导可以作出批示。")
+    milestone = access.milestones(user).get(pk=milestone.pk)
     if not text.strip():
         raise ValidationError("批示内容不能为空。")
     return Instruction.objects.create(milestone=milestone, author=user, text=text.strip())

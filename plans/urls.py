@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, api, dashboard, plan, reminders, tasks
+from .views import actions, api, dashboard, plan, reminders, reviews, tasks
 
 app_name = "plans"
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("reports/<int:pk>/review/", actions.report_review, name="report_review"),
     path("extensions/<int:pk>/review/", actions.extension_review, name="extension_review"),
     path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
-    path("reviews/", tasks.review_queue, name="review_queue"),
+    path("reviews/", reviews.review_queue, name="review_queue"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("plans/import/", plan.import_plan, name="import"),
     path("plans/import/confirm/", plan.import_confirm, name="import_confirm"),

@@ -2,30 +2,16 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from plans import access
 from talentplan.lib.versioning import lock_current
-from units.roles import Role, covered_unit_ids, user_role
 
 from .comparators import parse_number
 from .models import Indicator, IndicatorEntry, IndicatorYear
-
-
-def can_enter(user, indicator: Indicator) -> bool:
-    role = user_role(user)
-    return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
-
-
-def visible_indicators(user):
-    from units.roles import sees_everything
-
-    queryset = Indicator.objects.select_related("plan", "unit")
-    if sees_everything(user):
-        return queryset
-    return queryset.filter(unit_id__in=covered_unit_ids(user))
 
 
 def increment_from(indicator: Indicator, year: int, value_kind: str, value: Decimal) -> Decimal:
@@ -39,8 +25,7 @@ def increment_from(indicator: Indicator, year: int, value_kind: str, value: Deci
 
 @transaction.atomic
 def submit_entry(user, indicator, year, value_kind, value, source_note, evidence=None) -> IndicatorEntry:
-    if not can_enter(user, indicator):
-        raise PermissionDenied("只有工作人员或该指标填报单位的联络员可以填报实际值。")
+    access.require(user, "enter", indicator, "只有工作人员或该指标填报单位的联络员可以填报实际值。")
     if year not in indicator.plan.years:
         raise ValidationError(f"年份应在 {indicator.plan.start_year}—{indicator.plan.end_year} 之间。")
     if not source_note.strip():
@@ -60,8 +45,7 @@ def submit_entry(user, indicator, year, value_kind, value, source_note, evidence
 
 @transaction.atomic
 def review_entry(user, entry: IndicatorEntry, approve: bool, comment: str, version: int) -> IndicatorEntry:
-    if user_role(user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以审核指标实际值。")
+    access.require(user, "review", entry, "只有组织部工作人员可以审核指标实际值。")
     if not approve and not comment.strip():
         raise ValidationError("退回时请填写退回意见。")
     entry = lock_current(IndicatorEntry, entry.pk, version)

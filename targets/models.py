@@ -72,15 +72,6 @@ class IndicatorYear(models.Model):
         return f"{self.indicator.name} {self.year}年"
 
 
-class IndicatorEntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from units.roles import covered_unit_ids, sees_everything
-
-        if sees_everything(user):
-            return self
-        return self.filter(indicator__unit_id__in=covered_unit_ids(user))
-
-
 class IndicatorEntry(models.Model):
     """An actual figure for one indicator and year, entered by staff or the assigned unit, then reviewed."""
 
@@ -111,8 +102,6 @@ class IndicatorEntry(models.Model):
     review_comment = models.CharField("审核意见", max_length=300, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
-
-    objects = IndicatorEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "指标实际值填报"

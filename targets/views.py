@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from units.roles import Role, user_role
+from plans import access
 
 from . import actuals
 from .charts import trajectory_svg
@@ -16,40 +15,38 @@ from .trajectory import trajectory_of
 
 
 def _indicator(request, pk):
-    return get_object_or_404(actuals.visible_indicators(request.user).prefetch_related("years"), pk=pk)
+    return get_object_or_404(
+        access.indicators(request.user).select_related("plan", "unit").prefetch_related("years"), pk=pk
+    )
 
 
 def _page(request, indicator, entry_form=None, status=200):
     trajectory = trajectory_of(indicator, timezone.localdate())
     entries = indicator.entries.select_related("author", "reviewer")
-    is_staff = user_role(request.user) == Role.STAFF
     context = {
         "indicator": indicator,
         "t": trajectory,
         "svg": trajectory_svg(trajectory.points, indicator.name),
         "entries": entries,
         "entry_form": entry_form
-        or (IndicatorEntryForm(indicator=indicator) if actuals.can_enter(request.user, indicator) else None),
+        or (IndicatorEntryForm(indicator=indicator) if access.can(request.user, "enter", indicator) else None),
         "review_forms": {
             e.pk: EntryReviewForm(initial={"version": e.version}, prefix=f"e{e.pk}")
             for e in entries
-            if is_staff and e.state == IndicatorEntry.State.SUBMITTED
+            if e.state == IndicatorEntry.State.SUBMITTED and access.can(request.user, "review", e)
         },
     }
     return render(request, "targets/indicator_detail.html", context, status=status)
 
 
-@login_required
 def indicator_detail(request, pk):
     return _page(request, _indicator(request, pk))
 
 
-@login_required
 @require_POST
 def entry_create(request, pk):
     indicator = _indicator(request, pk)
-    if not actuals.can_enter(request.user, indicator):
-        raise PermissionDenied("您不能填报该指标。")
+    access.require(request.user, "enter", indicator, "您不能填报该指标。")
     form = IndicatorEntryForm(request.POST, request.FILES, indicator=indicator)
     if not form.is_valid():
         messages.error(request, "提交的内容有误，请按提示修改；本次未保存任何内容。")
@@ -72,12 +69,10 @@ def entry_create(request, pk):
     return redirect("targets:indicator", pk=indicator.pk)
 
 
-@login_required
 @require_POST
 def entry_review(request, pk):
-    if user_role(request.user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以审核。")
-    entry = get_object_or_404(IndicatorEntry.objects.visible_to(request.user), pk=pk)
+    entry = get_object_or_404(access.indicator_entries(request.user), pk=pk)
+    access.require(request.user, "review", entry, "只有组织部工作人员可以审核。")
     form = EntryReviewForm(request.POST, prefix=f"e{entry.pk}")
     if form.is_valid():
         data = form.cleaned_data
@@ -92,9 +87,8 @@ def entry_review(request, pk):
     return redirect("targets:indicator", pk=entry.indicator_id)
 
 
-@login_required
 def entry_evidence(request, pk):
-    entry = get_object_or_404(IndicatorEntry.objects.visible_to(request.user), pk=pk)
+    entry = get_object_or_404(access.indicator_entries(request.user), pk=pk)
     if not entry.evidence:
         raise Http404
     return FileResponse(entry.evidence.open("rb"), as_attachment=True, filename=entry.evidence_name)

@@ -23,7 +23,10 @@ ROLES = ["anonymous", "staff", "leader", "liaison_hr", "liaison_health"]
 OVERVIEW = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": 404}
 STAFF_ONLY = {"anonymous": "login", "staff": OK, "leader": 404, "liaison_hr": 404, "liaison_health": 404}
 SIGNED_IN = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK}
-STAFF_ACTION = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403}
+# A denial is 404 for what lies outside the user's scope, 403 for a role that sees it but may not act:
+# 区人社局's liaison never sees 区卫生健康局's objects; its own liaison sees them but only staff decide.
+STAFF_ACTION = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": 403}
+STAFF_ACTION_ON_PLAN = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": 404}
 HEALTH_VISIBLE = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK}
 
 # url name -> (method, object it needs, expected per role). The objects all belong to 区卫生健康局.
@@ -83,12 +86,12 @@ RULES = {
     "plans:milestone_status": (
         "POST",
         "milestone",
-        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+        STAFF_ACTION,
     ),
     "plans:milestone_rag": (
         "POST",
         "milestone",
-        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+        STAFF_ACTION,
     ),
     "plans:report_create": (
         "POST",
@@ -103,7 +106,7 @@ RULES = {
     "plans:instruction_create": (
         "POST",
         "milestone",
-        {"anonymous": "login", "staff": 403, "leader": OK, "liaison_hr": 403, "liaison_health": 403},
+        {"anonymous": "login", "staff": 403, "leader": OK, "liaison_hr": 404, "liaison_health": 403},
     ),
     "plans:report_resubmit": (
         "POST",
@@ -113,18 +116,18 @@ RULES = {
     "plans:report_review": (
         "POST",
         "report",
-        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+        STAFF_ACTION,
     ),
     "plans:extension_review": (
         "POST",
         "extension",
-        {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 403, "liaison_health": 403},
+        STAFF_ACTION,
     ),
     "plans:dashboard": ("GET", None, OVERVIEW),
     "plans:plan": ("GET", "plan", OVERVIEW),
     "plans:worklist_download": ("GET", "plan", OVERVIEW),
     "plans:bulletin_download": ("GET", "plan", OVERVIEW),
-    "plans:year_close": ("POST", "plan", STAFF_ACTION),
+    "plans:year_close": ("POST", "plan", STAFF_ACTION_ON_PLAN),
     "plans:import": ("GET", None, STAFF_ONLY),
     "plans:import_confirm": ("POST", None, STAFF_ONLY),
     "targets:indicator": ("GET", "indicator", HEALTH_VISIBLE),

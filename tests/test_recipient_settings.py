@@ -21,7 +21,7 @@ from talentplan.lib.recipients import (
         ("a@x.cn；b@y.cn", ["a@x.cn", "b@y.cn"]),  # the full-width semicolon from the probe
         ("a@x.cn;b@y.cn,c@z.cn，d@w.cn、e@v.cn", ["a@x.cn", "b@y.cn", "c@z.cn", "d@w.cn", "e@v.cn"]),
         ("a@x.cn\nb@y.cn\r\n\r\nc@z.cn\t d@w.cn\u3000e@v.cn", ["a@x.cn", "b@y.cn", "c@z.cn", "d@w.cn", "e@v.cn"]),
-        ("张三 <zhang@x.cn>, \"Li Si\" <li@y.cn>", ["zhang@x.cn", "li@y.cn"]),
+        ('张三 <zhang@x.cn>, "Li Si" <li@y.cn>', ["zhang@x.cn", "li@y.cn"]),
         ("wang＠x.cn", ["wang@x.cn"]),  # full-width ＠ typed with a Chinese input method
         ("Wang@X.CN wang@x.cn", ["Wang@x.cn"]),  # duplicate ignoring case; domain lower-cased
         ("  \n ；，", []),
@@ -53,8 +53,14 @@ def test_split_addresses_handles_nothing():
             "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa",
             "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa",
         ),
-        ("  https://oapi.dingtalk.com/robot/send?access_token=abc\n", "https://oapi.dingtalk.com/robot/send?access_token=abc"),
-        ("HTTPS://OAPI.DingTalk.com/robot/send?access_token=abc", "https://oapi.dingtalk.com/robot/send?access_token=abc"),
+        (
+            "  https://oapi.dingtalk.com/robot/send?access_token=abc\n",
+            "https://oapi.dingtalk.com/robot/send?access_token=abc",
+        ),
+        (
+            "HTTPS://OAPI.DingTalk.com/robot/send?access_token=abc",
+            "https://oapi.dingtalk.com/robot/send?access_token=abc",
+        ),
         # IDNA by hand: 中国 -> xn--fiqs8s (the .中国 TLD); 路径 = e8 b7 af e5 be 84 in UTF-8.
         ("https://机器人.中国/路径?k=值", "https://xn--gmqz0qc7o.xn--fiqs8s/%E8%B7%AF%E5%BE%84?k=%E5%80%BC"),
         ("http://10.1.2.3:8080/hook/%E4%B8%AD?a=1&b=2", "http://10.1.2.3:8080/hook/%E4%B8%AD?a=1&b=2"),  # kept

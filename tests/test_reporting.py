@@ -86,7 +86,7 @@ def test_leaders_and_other_units_cannot_report(user_named):
     milestone = milestone_led_by("区卫生健康局")
     with pytest.raises(Milestone.DoesNotExist):
         submit(user_named("liaison_hr"), milestone)
-    with pytest.raises(Milestone.DoesNotExist):
+    with pytest.raises(PermissionDenied):  # a leader sees the node plan, so it is a refusal, not "not found"
         submit(user_named("leader"), milestone)
     with pytest.raises(PermissionDenied):
         reporting.leave_instruction(user_named("staff"), milestone, "请抓紧")

@@ -69,7 +69,10 @@ def test_signed_url_follows_the_published_python_sample_for_any_secret():
 
 
 def test_no_secret_leaves_the_url_alone_and_a_url_without_query_gets_a_question_mark():
-    assert robots.dingtalk_signed_url("https://x.cn/robot/send?access_token=T", "") == "https://x.cn/robot/send?access_token=T"
+    assert (
+        robots.dingtalk_signed_url("https://x.cn/robot/send?access_token=T", "")
+        == "https://x.cn/robot/send?access_token=T"
+    )
     assert robots.dingtalk_signed_url("https://x.cn/send", "s", 5).startswith("https://x.cn/send?timestamp=5&sign=")
 
 
@@ -226,14 +229,14 @@ def test_huge_title_and_lines_still_fit():
 def test_line_breaks_and_markdown_in_names_cannot_break_the_message():
     digest = RobotDigest(
         title="礼乐街道\n（新）",
-        lines=["[点我](http://evil.example) <font color=\"warning\">**加急**</font>\r\n第二行"],
+        lines=['[点我](http://evil.example) <font color="warning">**加急**</font>\r\n第二行'],
         link="https://talentplan.example.cn/tasks/",
     )
     content = robots.wecom_markdown(digest)["markdown"]["content"]
     first_line = content.splitlines()[0]
     assert first_line == "**【督办提醒】礼乐街道 （新）**"
     assert "](http://evil.example)" not in content and "<font" not in content
-    assert "1. ［点我］(http://evil.example) ＜font color=\"warning\"＞＊＊加急＊＊＜/font＞ 第二行" in content
+    assert '1. ［点我］(http://evil.example) ＜font color="warning"＞＊＊加急＊＊＜/font＞ 第二行' in content
 
 
 def test_truncate_bytes_never_splits_a_character():

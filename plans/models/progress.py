@@ -13,15 +13,6 @@ from ..choices import ExtensionState, MilestoneStatus, ReportKind, ReportState
 from .structure import Milestone, Occurrence
 
 
-class ScopedByMilestoneQuerySet(models.QuerySet):
-    """Anything hanging off a node plan is visible exactly when its node plan is."""
-
-    milestone_path = "milestone"
-
-    def visible_to(self, user):
-        return self.filter(**{f"{self.milestone_path}__in": Milestone.objects.visible_to(user)})
-
-
 class ProgressReport(models.Model):
     """进展报送: a lead unit's consolidated report (reviewed by staff) or a co-responsible unit's input."""
 
@@ -52,8 +43,6 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
 
-    objects = ScopedByMilestoneQuerySet.as_manager()
-
     class Meta:
         verbose_name = "进展报告"
         verbose_name_plural = "进展报告"
@@ -68,10 +57,6 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.report.milestone.plan_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class EvidenceQuerySet(ScopedByMilestoneQuerySet):
-    milestone_path = "report__milestone"
-
-
 class Evidence(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name="进展报告", on_delete=models.CASCADE, related_name="evidence"
@@ -82,8 +67,6 @@ class Evidence(models.Model):
     file_type = models.CharField("文件类型", max_length=10)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-
-    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "佐证材料"
@@ -123,8 +106,6 @@ class ExtensionRequest(models.Model):
     review_comment = models.TextField("审批意见", blank=True)
     history = HistoricalRecords()
 
-    objects = ScopedByMilestoneQuerySet.as_manager()
-
     class Meta:
         verbose_name = "延期申请"
         verbose_name_plural = "延期申请"
@@ -143,8 +124,6 @@ class Instruction(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批示人", on_delete=models.PROTECT)
     text = models.TextField("批示内容")
     created_at = models.DateTimeField("批示时间", auto_now_add=True)
-
-    objects = ScopedByMilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "领导批示"

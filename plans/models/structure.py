@@ -118,31 +118,6 @@ class Measure(models.Model):
         return self.text[:60]
 
 
-class MilestoneQuerySet(models.QuerySet):
-    """Scoping in one place: everything that reads node plans goes through visible_to / editable_by."""
-
-    def visible_to(self, user):
-        from units.roles import covered_unit_ids, sees_everything
-
-        if sees_everything(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        assigned = MilestoneUnit.objects.filter(unit_id__in=covered_unit_ids(user)).values("milestone_id")
-        return self.filter(pk__in=assigned)
-
-    def editable_by(self, user):
-        """Staff edit everything; a liaison reports on what they see; a leader changes nothing."""
-        from units.roles import Role, user_role
-
-        role = user_role(user)
-        if role == Role.STAFF:
-            return self
-        if role == Role.LIAISON:
-            return self.visible_to(user)
-        return self.none()
-
-
 class Milestone(models.Model):
     """节点计划: a concrete commitment with its completion time as written and its parsed schedule."""
 
@@ -165,8 +140,6 @@ class Milestone(models.Model):
     note = models.TextField("整理说明", blank=True)
     units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
     history = HistoricalRecords(excluded_fields=["plan", "measure", "position"])
-
-    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "节点计划"

@@ -1,7 +1,7 @@
 from django import template
 
+from plans import access
 from plans.tables import rag_badge as _rag_badge
-from units.roles import user_role as _user_role
 
 register = template.Library()
 
@@ -16,6 +16,7 @@ def rag_badge(value):
     return _rag_badge(value)
 
 
-@register.filter
-def role_of(user):
-    return _user_role(user)
+@register.simple_tag(takes_context=True)
+def can(context, action, obj=None):
+    """{% can "review" report as may_review %}: templates ask plans.access, never the role or is_staff."""
+    return access.can(context["request"].user, action, obj)

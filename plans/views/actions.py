@@ -1,15 +1,13 @@
-"""Thin POST views: check the role and scope, validate the form, call plans.reporting, say what happened."""
+"""Thin POST views: find the object in scope (404), ask plans.access (403), validate, call the service."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from talentplan.lib.forms import ReviewForm
-from units.roles import Role, user_role
 
-from .. import reporting
+from .. import access, reporting
 from ..choices import ReportState
 from ..forms import (
     ExtensionRequestForm,
@@ -20,16 +18,17 @@ from ..forms import (
     ResubmitReportForm,
     StatusForm,
 )
-from ..models import ExtensionRequest, Milestone, ProgressReport
 from ..queries import task_queryset
 from .tasks import _detail_context
 
 REPORT_FIELDS = ("status", "percent", "narrative", "occurrence")
 
 
-def _require_role(user, *roles):
-    if user_role(user) not in roles:
-        raise PermissionDenied("您没有执行此操作的权限。")
+def _in_scope(request, queryset, pk, action):
+    """The object if the user sees it (else 404) and may do this to it (else 403)."""
+    obj = get_object_or_404(queryset, pk=pk)
+    access.require(request.user, action, obj)
+    return obj
 
 
 def _rerender(request, milestone, name: str, form, report_pk: int | None = None):
@@ -61,21 +60,9 @@ def _report_input(data):
     return reporting.ReportInput(**{name: data[name] for name in REPORT_FIELDS})
 
 
-def _liaison_milestone(request, pk):
-    """Reports and extension requests come from the liaisons of the node plan's units."""
-    _require_role(request.user, Role.LIAISON)
-    return get_object_or_404(Milestone.objects.editable_by(request.user), pk=pk)
-
-
-def _staff_milestone(request, pk):
-    _require_role(request.user, Role.STAFF)
-    return get_object_or_404(Milestone.objects.editable_by(request.user), pk=pk)
-
-
-@login_required
 @require_POST
 def report_create(request, pk):
-    milestone = _liaison_milestone(request, pk)
+    milestone = _in_scope(request, access.milestones(request.user), pk, "report")
     form = ProgressReportForm(request.POST, request.FILES, milestone=milestone)
 
     def submitted(report):
@@ -93,11 +80,9 @@ def report_create(request, pk):
     )
 
 
-@login_required
 @require_POST
 def report_resubmit(request, pk):
-    _require_role(request.user, Role.LIAISON)
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    report = _in_scope(request, access.reports(request.user), pk, "resubmit")
     form = ResubmitReportForm(request.POST, request.FILES, milestone=report.milestone, prefix=f"r{report.pk}")
     return _handle(
         request,
@@ -110,11 +95,9 @@ def report_resubmit(request, pk):
     )
 
 
-@login_required
 @require_POST
 def report_review(request, pk):
-    _require_role(request.user, Role.STAFF)
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    report = _in_scope(request, access.reports(request.user), pk, "review")
     form = ReviewForm(request.POST, prefix=f"v{report.pk}")
     return _handle(
         request,
@@ -131,10 +114,9 @@ def report_review(request, pk):
     )
 
 
-@login_required
 @require_POST
 def milestone_status(request, pk):
-    milestone = _staff_milestone(request, pk)
+    milestone = _in_scope(request, access.milestones(request.user), pk, "edit")
     return _handle(
         request,
         milestone,
@@ -147,10 +129,9 @@ def milestone_status(request, pk):
     )
 
 
-@login_required
 @require_POST
 def milestone_rag(request, pk):
-    milestone = _staff_milestone(request, pk)
+    milestone = _in_scope(request, access.milestones(request.user), pk, "edit")
     return _handle(
         request,
         milestone,
@@ -161,10 +142,9 @@ def milestone_rag(request, pk):
     )
 
 
-@login_required
 @require_POST
 def extension_create(request, pk):
-    milestone = _liaison_milestone(request, pk)
+    milestone = _in_scope(request, access.milestones(request.user), pk, "request_extension")
     return _handle(
         request,
         milestone,
@@ -177,11 +157,9 @@ def extension_create(request, pk):
     )
 
 
-@login_required
 @require_POST
 def extension_review(request, pk):
-    _require_role(request.user, Role.STAFF)
-    extension = get_object_or_404(ExtensionRequest.objects.visible_to(request.user), pk=pk)
+    extension = _in_scope(request, access.extensions(request.user), pk, "review")
     return _handle(
         request,
         extension.milestone,
@@ -192,11 +170,9 @@ def extension_review(request, pk):
     )
 
 
-@login_required
 @require_POST
 def instruction_create(request, pk):
-    _require_role(request.user, Role.LEADER)
-    milestone = get_object_or_404(Milestone.objects.visible_to(request.user), pk=pk)
+    milestone = _in_scope(request, access.milestones(request.user), pk, "instruct")
     return _handle(
         request,
         milestone,

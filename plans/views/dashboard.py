@@ -1,27 +1,19 @@
 """Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from targets.charts import trajectory_svg
-from targets.models import Indicator
 from targets.trajectory import trajectory_of
-from units.roles import sees_everything
 
+from .. import access
 from ..dashboard import build_dashboard
-from ..models import Plan
 
 
-def require_overview(user):
-    """Plan-wide pages show every unit's work: staff and leaders only (a liaison gets 404)."""
-    if not sees_everything(user):
-        raise Http404
-
-
-def indicator_cards(plan, today):
-    indicators = Indicator.objects.select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
+def indicator_cards(user, plan, today):
+    indicators = (
+        access.indicators(user).select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
+    )
     if plan:
         indicators = indicators.filter(plan=plan)
     cards = []
@@ -33,24 +25,22 @@ def indicator_cards(plan, today):
     return cards
 
 
-@login_required
 def dashboard(request):
-    require_overview(request.user)
+    access.require_page(request.user, "overview")
     today = timezone.localdate()
-    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() if request.GET.get("plan", "").isdigit() else None
+    plans = access.plans(request.user)
+    plan = plans.filter(pk=request.GET["plan"]).first() if request.GET.get("plan", "").isdigit() else None
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    board = build_dashboard(plan, year, today)
+    board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
-    context = {"board": board, "years": years, "cards": indicator_cards(plan, today)}
+    context = {"board": board, "years": years, "cards": indicator_cards(request.user, plan, today)}
     return render(request, "plans/dashboard.html", context)
 
 
-@login_required
 def plan_detail(request, code):
-    require_overview(request.user)
-    plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
+    plan = get_object_or_404(access.plans(request.user).select_related("region"), code=code)
     today = timezone.localdate()
-    board = build_dashboard(plan, None, today)
+    board = build_dashboard(plan, None, today, visible_plans=access.plans(request.user))
     closures = list(plan.closures.select_related("closed_by"))
     closed_years = {closure.year for closure in closures}
     context = {

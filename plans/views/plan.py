@@ -7,8 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,14 +15,12 @@ from django.views.decorators.http import require_POST
 
 from talentplan.lib.fixtures import FixtureError
 from units.models import Region
-from units.roles import Role, user_role
 
+from .. import access
 from ..bulletin import build_bulletin
 from ..closing import close_year
 from ..excel.importing import PlanHeader, confirm_import, preview_import
 from ..excel.worklist import build_worklist_workbook
-from ..models import Plan
-from .dashboard import require_overview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,18 +33,14 @@ def _download(buffer_writer, filename: str, content_type: str):
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=content_type)
 
 
-@login_required
 def worklist_download(request, code):
-    require_overview(request.user)
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(access.plans(request.user), code=code)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return _download(build_worklist_workbook(plan).save, f"{plan.title}工作清单（{stamp}）.xlsx", XLSX)
 
 
-@login_required
 def bulletin_download(request, code):
-    require_overview(request.user)
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(access.plans(request.user), code=code)
     default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else default_year
     if year not in plan.years:
@@ -55,14 +48,13 @@ def bulletin_download(request, code):
     return _download(build_bulletin(plan, year).save, f"{plan.title}{year}年度进展通报.docx", DOCX)
 
 
-@login_required
 @require_POST
 def year_close(request, code):
-    if user_role(request.user) != Role.STAFF:
-        raise PermissionDenied("只有组织部工作人员可以进行年度销号。")
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(access.plans(request.user), code=code)
+    access.require(request.user, "close_year", plan, "只有组织部工作人员可以进行年度销号。")
+    year = request.POST.get("year", "")
     try:
-        closure = close_year(request.user, plan, int(request.POST.get("year", "0") or 0))
+        closure = close_year(request.user, plan, int(year) if year.isdigit() else 0)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -80,12 +72,13 @@ class ImportForm(forms.Form):
     document_number = forms.CharField(label="文号", max_length=60, required=False)
     issuers = forms.CharField(label="发文机关", max_length=300, required=False, help_text="多个机关以“、”分隔")
     issue_date = forms.DateField(label="印发日期", widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.ModelChoiceField(label="地区", queryset=Region.objects.all(), to_field_name="code")
+    region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none(), to_field_name="code")
     start_year = forms.IntegerField(label="起始年份", min_value=2000, max_value=2100)
     end_year = forms.IntegerField(label="截止年份", min_value=2000, max_value=2100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = access.regions(user)
         for field in self.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -105,24 +98,18 @@ class ImportForm(forms.Form):
         )
 
 
-def _staff_only(user):
-    if user_role(user) != Role.STAFF:
-        raise Http404
-
-
 def _upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-@login_required
 def import_plan(request):
     """Step 1: upload and preview. Nothing is written; the file waits under var/uploads/imports/."""
-    _staff_only(request.user)
+    access.require_page(request.user, "import_plan")
     if request.method != "POST":
-        return render(request, "plans/import.html", {"form": ImportForm()})
-    form = ImportForm(request.POST, request.FILES)
+        return render(request, "plans/import.html", {"form": ImportForm(user=request.user)})
+    form = ImportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return render(request, "plans/import.html", {"form": form}, status=400)
     upload = form.cleaned_data["file"]
@@ -140,18 +127,17 @@ def import_plan(request):
     return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=status)
 
 
-@login_required
 @require_POST
 def import_confirm(request):
     """Step 2: write the previewed plan, all rows or none."""
-    _staff_only(request.user)
+    access.require_page(request.user, "import_plan")
     token = request.POST.get("token", "")
     saved = request.session.get(f"import-{token}") if token.isalnum() else None
     stored = _upload_dir() / f"{token}.xlsx"
     if not saved or not stored.exists():
         messages.error(request, "导入预览已失效，请重新上传文件。")
         return redirect("plans:import")
-    form = ImportForm(saved["post"])
+    form = ImportForm(saved["post"], user=request.user)
     form.fields["file"].required = False
     if not form.is_valid():
         messages.error(request, "导入信息有误，请重新上传文件。")

@@ -1,32 +1,25 @@
 """提醒记录 for staff (what was sent, to whom, failures with retry) and each user's in-app notifications."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from units.roles import Role, user_role
-
-from ..models import Notification, Outbox, OutboxStatus
+from .. import access
+from ..models import OutboxStatus
 from ..reminders import outbox as outbox_service
 
 
-def _staff_only(user):
-    if user_role(user) != Role.STAFF:
-        raise Http404
-
-
-@login_required
 def reminder_log(request):
-    _staff_only(request.user)
-    rows = Outbox.objects.select_related("unit", "user").order_by("-date", "-pk")
+    access.require_page(request.user, "manage_reminders")
+    rows = access.outbox(request.user).select_related("unit", "user").order_by("-date", "-pk")
     status = request.GET.get("status", "")
     if status in OutboxStatus.values:
         rows = rows.filter(status=status)
-    failures = Outbox.objects.filter(status=OutboxStatus.FAILED).select_related("unit", "user").order_by("-date")
+    failures = (
+        access.outbox(request.user).filter(status=OutboxStatus.FAILED).select_related("unit", "user").order_by("-date")
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -35,11 +28,9 @@ def reminder_log(request):
     )
 
 
-@login_required
 @require_POST
 def outbox_retry(request, pk):
-    _staff_only(request.user)
-    outbox = get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED)
+    outbox = get_object_or_404(access.outbox(request.user), pk=pk, status=OutboxStatus.FAILED)
     if outbox_service.retry(outbox):
         messages.success(request, "已重新发送成功。")
     else:
@@ -48,27 +39,23 @@ def outbox_retry(request, pk):
     return redirect("plans:reminder_log")
 
 
-@login_required
 @require_POST
 def outbox_dismiss(request, pk):
-    _staff_only(request.user)
-    outbox_service.dismiss(get_object_or_404(Outbox, pk=pk, status=OutboxStatus.FAILED))
+    outbox_service.dismiss(get_object_or_404(access.outbox(request.user), pk=pk, status=OutboxStatus.FAILED))
     messages.success(request, "已忽略该失败记录。")
     return redirect("plans:reminder_log")
 
 
-@login_required
 def notifications(request):
-    items = Notification.objects.filter(user=request.user)
+    items = access.notifications(request.user)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     return render(
         request, "plans/notifications.html", {"page": page, "unread": items.filter(read_at__isnull=True).count()}
     )
 
 
-@login_required
 @require_POST
 def notifications_read(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    access.notifications(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, "已全部标记为已读。")
     return redirect("plans:notifications")

@@ -1,7 +1,5 @@
-"""Read-only pages and JSON. Every queryset is scoped through visible_to(user); out of scope is 404."""
+"""Read-only pages over node plans. Every row comes through plans.access, so out of scope is 404."""
 
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +9,10 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from talentplan.lib.forms import ReviewForm
-from units.roles import Role, covered_unit_ids, user_role
 
+from .. import access
 from ..activity import milestone_activity
-from ..choices import ExtensionState, Rag, ReportState, UnitRole
+from ..choices import ExtensionState, Rag, ReportState
 from ..filtersets import MilestoneFilterSet
 from ..forms import (
     ExtensionRequestForm,
@@ -25,25 +23,28 @@ from ..forms import (
     ResubmitReportForm,
     StatusForm,
 )
-from ..models import Evidence, ExtensionRequest, Instruction, Plan, ProgressReport
 from ..queries import milestone_reports, my_open_tasks, task_queryset
+from ..reporting import reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
 
 
-@login_required
 def home(request):
-    if user_role(request.user) == Role.LIAISON:
+    if access.can(request.user, "my_tasks"):
         return redirect("plans:my_tasks")
-    plans = Plan.objects.select_related("region").annotate(
-        milestone_count=Count("milestones", distinct=True),
-        measure_count=Count("measures", distinct=True),
-        indicator_count=Count("indicators", distinct=True),
+    plans = (
+        access.plans(request.user)
+        .select_related("region")
+        .annotate(
+            milestone_count=Count("milestones", distinct=True),
+            measure_count=Count("measures", distinct=True),
+            indicator_count=Count("indicators", distinct=True),
+        )
     )
     return render(request, "plans/home.html", {"plans": plans})
 
 
-class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class TaskListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = MilestoneTable
     filterset_class = MilestoneFilterSet
     template_name = "plans/milestone_list.html"
@@ -58,7 +59,6 @@ class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView
         return {"exclude": ("measure",)} if self.request.GET.get("compact") else {}
 
 
-@login_required
 def my_tasks(request):
     tasks = list(my_open_tasks(request.user))
     today = timezone.localdate()
@@ -67,54 +67,48 @@ def my_tasks(request):
 
 def _detail_context(request, milestone):
     user, today = request.user, timezone.localdate()
-    role = user_role(user)
     reports = list(milestone_reports(milestone))
     approved = {r.occurrence_id for r in reports if r.state == ReportState.APPROVED and r.occurrence_id}
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
-    covered = covered_unit_ids(user) if role == Role.LIAISON else set()
-    assignments = list(milestone.assignments.all())
-    my_roles = {a.role for a in assignments if a.unit_id in covered}
     context = {
         "milestone": milestone,
-        "role": role,
-        "assignments": assignments,
+        "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
-        "instructions": Instruction.objects.filter(milestone=milestone).select_related("author"),
-        "extensions": ExtensionRequest.objects.filter(milestone=milestone).select_related(
-            "unit", "requested_by", "reviewer", "occurrence"
-        ),
+        "instructions": access.instructions(user).filter(milestone=milestone).select_related("author"),
+        "extensions": access.extensions(user)
+        .filter(milestone=milestone)
+        .select_related("unit", "requested_by", "reviewer", "occurrence"),
         "activity": milestone_activity(milestone),
-        "is_lead_liaison": UnitRole.LEAD in my_roles,
-        "is_co_liaison": bool(my_roles) and UnitRole.LEAD not in my_roles,
+        "extension_review_form": ExtensionReviewForm(),
         "ExtensionState": ExtensionState,
         "ReportState": ReportState,
     }
-    if my_roles:
+    if access.can(user, "report", milestone):
+        context["is_lead_liaison"] = reporting_unit(user, milestone)[1]
         context["report_form"] = ProgressReportForm(milestone=milestone)
         context["extension_form"] = ExtensionRequestForm(milestone=milestone)
-        context["resubmit_forms"] = {
-            r.pk: ResubmitReportForm(
-                milestone=milestone,
-                initial={
-                    "version": r.version,
-                    "status": r.status,
-                    "percent": r.percent,
-                    "narrative": r.narrative,
-                    "occurrence": r.occurrence_id,
-                },
-                prefix=f"r{r.pk}",
-            )
-            for r in reports
-            if r.state == ReportState.RETURNED and r.unit_id in covered
-        }
-    if role == Role.STAFF:
-        context["review_forms"] = {
-            r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
-            for r in reports
-            if r.state == ReportState.SUBMITTED
-        }
-        context["extension_review_form"] = ExtensionReviewForm()
+    context["resubmit_forms"] = {
+        r.pk: ResubmitReportForm(
+            milestone=milestone,
+            initial={
+                "version": r.version,
+                "status": r.status,
+                "percent": r.percent,
+                "narrative": r.narrative,
+                "occurrence": r.occurrence_id,
+            },
+            prefix=f"r{r.pk}",
+        )
+        for r in reports
+        if r.state == ReportState.RETURNED and access.can(user, "resubmit", r)
+    }
+    context["review_forms"] = {
+        r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
+        for r in reports
+        if r.state == ReportState.SUBMITTED and access.can(user, "review", r)
+    }
+    if access.can(user, "edit", milestone):
         context["status_form"] = StatusForm(
             initial={"version": milestone.version, "status": milestone.status, "percent": milestone.percent}
         )
@@ -125,12 +119,11 @@ def _detail_context(request, milestone):
                 "reason": milestone.rag_override_reason,
             }
         )
-    if role == Role.LEADER:
+    if access.can(user, "instruct", milestone):
         context["instruction_form"] = InstructionForm()
     return context
 
 
-@login_required
 def milestone_detail(request, pk):
     milestone = get_object_or_404(
         task_queryset(request.user).prefetch_related("occurrences").select_related("measure__item"), pk=pk
@@ -138,28 +131,10 @@ def milestone_detail(request, pk):
     return render(request, "plans/milestone_detail.html", _detail_context(request, milestone))
 
 
-@login_required
 def evidence_download(request, pk):
-    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    evidence = get_object_or_404(access.evidence(request.user), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件不存在") from exc
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
-
-
-@login_required
-def review_queue(request):
-    if user_role(request.user) != Role.STAFF:
-        raise Http404
-    reports = (
-        ProgressReport.objects.filter(state=ReportState.SUBMITTED)
-        .select_related("milestone__plan", "unit", "author")
-        .order_by("submitted_at")
-    )
-    extensions = (
-        ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
-        .select_related("milestone__plan", "unit", "occurrence", "requested_by")
-        .order_by("requested_at")
-    )
-    return render(request, "plans/review_queue.html", {"reports": reports, "extensions": extensions})

@@ -48,7 +48,7 @@ def mask_webhook_url(url: str) -> str:
 
 
 def detect_channel(url: str) -> str:
-    """"wecom", "dingtalk" or "" from the webhook's host (a proxy on the intranet gives "")."""
+    """ "wecom", "dingtalk" or "" from the webhook's host (a proxy on the intranet gives "")."""
     host = (urllib.parse.urlsplit(url or "").hostname or "").lower()
     return {WECOM_HOST: "wecom", DINGTALK_HOST: "dingtalk"}.get(host, "")
 

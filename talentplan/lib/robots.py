@@ -285,7 +285,7 @@ def render_digest(digest: RobotDigest, max_bytes: int, markdown: bool = True, co
     counts = "；".join(f"{inline(label)} {number} 项" for label, number in digest.counts) or f"共 {total} 项"
     head = [f"**{title}**" if markdown else title, f"> {counts}" if markdown else counts]
     link = digest.link.strip()
-    all_shown_tail = ([f"[查看详情]({link})" if markdown else f"详情：{link}"] if link else [])
+    all_shown_tail = [f"[查看详情]({link})" if markdown else f"详情：{link}"] if link else []
 
     def tail_for(hidden):
         if not hidden:
