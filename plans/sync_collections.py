@@ -207,7 +207,8 @@ class Collection:
         return deleted
 
     def remaining(self, deleted: set) -> list:
-        return [obj for obj in self.existing if obj.pk not in deleted]
+        # Django clears the primary key of a deleted instance, hence the None test.
+        return [obj for obj in self.existing if obj.pk is not None and obj.pk not in deleted]
 
     def snapshot(self) -> dict:
         rows = [
