@@ -4,6 +4,7 @@ only fields still holding what the last load wrote, and never deletes a node pla
 import re
 import shutil
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -12,7 +13,9 @@ from django.urls import reverse
 
 from plans import reporting
 from plans.delivery import record_digests
-from plans.models import FixtureSnapshot, Instruction, Milestone, Occurrence, Plan, ProgressReport
+from plans.models import FixtureSnapshot, Instruction, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from targets.actuals import submit_entry
+from targets.models import Indicator, IndicatorEntry
 from tests.helpers import submit
 from tests.test_loadplans import database_snapshot
 from units.models import Unit, UnitAlias
@@ -316,6 +319,72 @@ def test_an_update_never_deletes_node_plans_added_in_the_portal(fixture_copy, us
     # Row numbers close the gap; the staff-added node plan stays last.
     added.refresh_from_db()
     assert added.position == 40
+
+
+def test_unit_changes_in_the_fixtures_apply_unless_the_assignment_was_edited_in_the_portal(client_as, fixture_copy):
+    # Line 25 (node plan 24) drops 区国有资产监督管理局; line 13 (node plan 12) drops 区委人才工作领导小组 成员单位,
+    # whose role staff changed to 牵头 in 数据管理.
+    edit_worklist(
+        fixture_copy, 25, "区住房和城乡建设局、区国有资产监督管理局、工业园公司", "区住房和城乡建设局、工业园公司"
+    )
+    edit_worklist(fixture_copy, 13, "各街道、区委人才工作领导小组 成员单位", "各街道")
+    housing, services = milestone_at(24), milestone_at(12)
+    group = MilestoneUnit.objects.get(milestone=services, unit__name="区委人才工作领导小组成员单位")
+    admin_save(client_as("staff"), reverse("admin:plans_milestoneunit_change", args=[group.pk]), role="lead")
+
+    output = run("--update", fixtures_dir=str(fixture_copy))
+
+    assert list(housing.assignments.order_by("position").values_list("unit__name", "role")) == [
+        ("区住房和城乡建设局", "lead"),
+        ("工业园公司", "lead"),
+    ]
+    assert list(services.assignments.order_by("position").values_list("unit__name", "role")) == [
+        ("各街道", "lead"),
+        ("区委人才工作领导小组成员单位", "lead"),
+    ]
+    lines = notes(output)
+    assert (
+        f"[更新] {RCQQ} 节点计划 第24行“(1)加快江悦城、嘉华新都汇、天睿居425套人才…”：责任单位 "
+        "“区住房和城乡建设局［牵头］、区国有资产监督管理局、工业园公司［牵头］” → "
+        "“区住房和城乡建设局［牵头］、工业园公司［牵头］”"
+    ) in lines
+    assert any(
+        line.startswith(f"[保留] {RCQQ} 节点计划 第12行") and "责任单位 已在门户中改为" in line for line in lines
+    ), lines
+
+
+def test_indicator_figures_follow_the_fixtures_but_not_over_portal_edits(client_as, fixture_copy, user_named):
+    plan_yaml = fixture_copy / "plans" / RCQQ / "plan.yaml"
+    text = plan_yaml.read_text(encoding="utf-8")
+    # Indicator 2 (省级以上领军人才): 2024's planned increment 2 → 3 and the end target 12 → 13.
+    old_second = 'yearly: {2022: "2", 2023: "2", 2024: "2"}\n    target: "12"'
+    assert old_second in text
+    text = text.replace(old_second, 'yearly: {2022: "2", 2023: "2", 2024: "3"}\n    target: "13"', 1)
+    # Indicator 1: the fixtures rename it, and staff renamed it differently in 数据管理.
+    text = text.replace("name: 省级以上创新创业团队", "name: 省级及以上创新创业团队", 1)
+    plan_yaml.write_text(text, encoding="utf-8")
+    first, second = (Indicator.objects.get(plan__code=RCQQ, position=n) for n in (1, 2))
+    assert (first.name, second.name) == ("省级以上创新创业团队", "省级以上领军人才")
+    admin_save(client_as("staff"), reverse("admin:targets_indicator_change", args=[first.pk]), name="省级创新创业团队")
+    entry = submit_entry(user_named("staff"), second, 2022, "increment", Decimal("2"), "区人社局统计")
+
+    output = run("--update", fixtures_dir=str(fixture_copy))
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.name == "省级创新创业团队"
+    assert (second.target_text, second.target_value, second.comparator) == ("13", Decimal("13"), "eq")
+    year_2024 = second.years.get(year=2024)
+    assert (year_2024.planned_text, year_2024.planned_value) == ("3", Decimal("3"))
+    assert IndicatorEntry.objects.filter(pk=entry.pk).exists()
+    lines = notes(output)
+    assert f"[更新] {RCQQ} 指标 第2项“省级以上领军人才”：目标值 “12” → “13”" in lines
+    assert f"[更新] {RCQQ} 指标 第2项“省级以上领军人才” 2024年：计划值 “2” → “3”" in lines
+    assert (
+        f"[保留] {RCQQ} 指标 第1项“省级创新创业团队”：指标名称 已在门户中改为 “省级创新创业团队”"
+        "（上次载入为 “省级以上创新创业团队”），fixtures 的新值 “省级及以上创新创业团队” 未采用"
+    ) in lines
+    assert len(lines) == 3
 
 
 # -- failures, deleted plans, plans loaded before snapshots existed ----------------------------------------
