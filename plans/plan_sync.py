@@ -22,6 +22,7 @@ from .fixture_files import PlanSource
 from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
 from .schedule import parse_schedule
 from .sync import (
+    LOADED,
     MISSING,
     FieldSpec,
     SyncLog,
@@ -124,21 +125,18 @@ class PlanSync:
     def run(self) -> tuple[dict, dict]:
         plan_values = self._plan_values()
         base_plan = MISSING if self.snapshot is MISSING else self.snapshot.get("plan", {}).get("values", {})
+        self.base_years, self.years_changed = None, False
         if self.plan is None:
             self.plan = build(Plan, PLAN_SPECS, plan_values, code=self.code)
-            save_by_loader(self.plan, reason="按 fixtures 载入")
-            self.base_years = None
+            save_by_loader(self.plan, reason=LOADED)
         else:
+            # merge() writes a field only while it holds its base value, so the years before the merge are
+            # the last-loaded ones whenever this update changes them.
             self.base_years = (self.plan.start_year, self.plan.end_year)
             written = merge(self.plan, PLAN_SPECS, base_plan, plan_values, self.log, f"{self.code} 行动计划")
             if written:
                 save_by_loader(self.plan, written)
-        if base_plan is not MISSING and "start_year" in base_plan:
-            self.base_years = (base_plan["start_year"], base_plan["end_year"])
-        self.years_changed = self.base_years is not None and self.base_years != (
-            self.plan.start_year,
-            self.plan.end_year,
-        )
+            self.years_changed = bool({"start_year", "end_year"} & set(written))
 
         categories = self._categories()
         categories.sync(self.log)
@@ -157,7 +155,7 @@ class PlanSync:
         self._renumber(measures, deleted_measures, self.plan.measures.all(), "工作举措", "顺序号")
 
         indicator_count, indicator_snapshot = sync_indicators(
-            self.plan, self.header["indicators"], self.snapshot, self.log, self.base_years
+            self.plan, self.header["indicators"], self._fixture_years(), self.snapshot, self.log
         )
         for child, parent, key in (
             (items, categories, "category"),
@@ -177,6 +175,9 @@ class PlanSync:
             "indicators": indicator_count,
         }
         return counts, snapshot
+
+    def _fixture_years(self) -> range:
+        return range(self.header["start_year"], self.header["end_year"] + 1)
 
     def _plan_values(self) -> dict:
         header = self.header
@@ -247,7 +248,7 @@ class PlanSync:
             if item is None:
                 values = {**entry.values, "category": category.pk if category else None}
                 item = build(Item, ITEM_SPECS, values, plan=plan, number=entry.key)
-                save_by_loader(item, reason="按 fixtures 载入")
+                save_by_loader(item, reason=LOADED)
                 self._write_assignments(ItemUnit, "item", item, entry.values["units"], "")
             return item
 
@@ -321,7 +322,7 @@ class PlanSync:
             milestone = build(
                 Milestone, MILESTONE_SPECS, values, plan=plan, position=next_position(plan.milestones.all())
             )
-            save_by_loader(milestone, reason="按 fixtures 载入")
+            save_by_loader(milestone, reason=LOADED)
             self._write_assignments(MilestoneUnit, "milestone", milestone, entry.values["units"], "")
             for label, dates in occurrence_values(milestone.schedule_phrase, plan.start_year, plan.end_year).items():
                 self._create_occurrence(milestone, label, dates)
@@ -361,9 +362,13 @@ class PlanSync:
         )
 
     def _renumber(self, collection: Collection, deleted: set, queryset, noun: str, field_label: str) -> None:
+        """Close the gaps rows deleted by this update leave and open slots for rows it created; positions
+        staff chose are left alone otherwise."""
+        if not collection.created and not deleted:
+            return
         order = merged_order(collection.remaining(deleted), collection.results, collection.created)
         moved = renumber(queryset, order)
-        if moved and not self.log.quiet and self.base_years is not None:
+        if moved and not self.log.quiet:
             self.log.wrote(
                 "更新",
                 f"{self.code} {noun}",
@@ -415,7 +420,7 @@ class PlanSync:
 
     def _create_occurrence(self, milestone, label: str, dates: list) -> Occurrence:
         occurrence = build(Occurrence, OCCURRENCE_SPECS, {"dates": dates}, milestone=milestone, label=label)
-        save_by_loader(occurrence, reason="按 fixtures 载入")
+        save_by_loader(occurrence, reason=LOADED)
         return occurrence
 
     def _sync_occurrences(self, milestone, base, subject: str) -> None:

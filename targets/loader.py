@@ -7,6 +7,7 @@ actual figures, their entries and the unit assigned to report them belong to the
 from django.db.models import Q
 
 from plans.sync import (
+    LOADED,
     MISSING,
     FieldSpec,
     SyncLog,
@@ -130,10 +131,11 @@ def indicator_dependents(indicator) -> list[str]:
     return reasons
 
 
-def sync_indicators(plan, entries: list[dict], snapshot, log: SyncLog, base_years) -> tuple[int, dict]:
-    """Create or update the plan's indicators; returns how many the fixtures list and their snapshot part."""
+def sync_indicators(plan, entries: list[dict], years: range, snapshot, log: SyncLog) -> tuple[int, dict]:
+    """Create or update the plan's indicators for the fixtures' plan years; returns how many the fixtures list
+    and their snapshot part."""
     code = plan.code
-    fixture_entries = [Entry((e["table"], e["name"]), indicator_values(e, plan.years)) for e in entries]
+    fixture_entries = [Entry((e["table"], e["name"]), indicator_values(e, years)) for e in entries]
 
     def subject(indicator):
         return f"{code} 指标 第{indicator.position}项“{excerpt(indicator.name)}”"
@@ -142,8 +144,8 @@ def sync_indicators(plan, entries: list[dict], snapshot, log: SyncLog, base_year
         indicator = Indicator(plan=plan, position=next_position(plan.indicators.all()))
         for spec in INDICATOR_SPECS:
             spec.write(indicator, entry.values[spec.key])
-        save_by_loader(indicator, reason="按 fixtures 载入")
-        for year in plan.years:
+        save_by_loader(indicator, reason=LOADED)
+        for year in years:
             _create_year(indicator, year, entry.values["years"][str(year)])
         return indicator
 
@@ -168,6 +170,8 @@ def sync_indicators(plan, entries: list[dict], snapshot, log: SyncLog, base_year
     )
     indicators.sync(log)
     deleted = indicators.remove_stale(log)
+    if not indicators.created and not deleted:
+        return len(fixture_entries), indicators.snapshot()
     moved = renumber(
         plan.indicators.all(), merged_order(indicators.remaining(deleted), indicators.results, indicators.created)
     )
@@ -179,25 +183,28 @@ def sync_indicators(plan, entries: list[dict], snapshot, log: SyncLog, base_year
 def _create_year(indicator, year: int, planned: list) -> IndicatorYear:
     row = IndicatorYear(indicator=indicator, year=year)
     PLANNED_SPEC.write(row, planned)
-    save_by_loader(row, reason="按 fixtures 载入")
+    save_by_loader(row, reason=LOADED)
     return row
 
 
 def _sync_years(indicator, wanted: dict, base, log: SyncLog, subject) -> None:
-    """Planned figures per plan year, three-way; a year outside the plan's years goes only if nothing is on it."""
+    """Planned figures per plan year, three-way. Only years the fixtures add or drop are created or deleted;
+    a year row staff added or deleted in the portal stays as they left it."""
     current = {row.year: row for row in indicator.years.all()}
+    known = set() if base is MISSING else set(base)
     for year_text, planned in wanted.items():
         row = current.get(int(year_text))
         if row is None:
-            _create_year(indicator, int(year_text), planned)
-            log.wrote("新增", subject(indicator), f"{year_text}年计划值 {planned[0] or '（空）'}")
+            if year_text not in known:
+                _create_year(indicator, int(year_text), planned)
+                log.wrote("新增", subject(indicator), f"{year_text}年计划值 {planned[0] or '（空）'}")
             continue
         old = MISSING if base is MISSING or year_text not in base else {"planned": base[year_text]}
         label = f"{subject(indicator)} {year_text}年"
         if written := merge(row, [PLANNED_SPEC], old, {"planned": planned}, log, label):
             save_by_loader(row, written)
     for year, row in current.items():
-        if str(year) in wanted:
+        if str(year) in wanted or str(year) not in known:
             continue
         if row.actual_value is not None or row.actual_note or portal_edits(row.history.all()):
             log.keep(subject(indicator), f"{year}年已不在计划年度内，但有实际值或在门户中的修改记录，未删除")

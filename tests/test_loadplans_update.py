@@ -136,7 +136,7 @@ def test_portal_edit_report_and_added_node_plan_survive_a_plain_load_and_an_upda
         reverse("admin:plans_milestone_add"),
         plan=edited.plan_id,
         measure=edited.measure_id,
-        position=41,  # the plan has 40 node plans; staff put theirs after the last one
+        position=45,  # the plan has 40 node plans; staff put theirs after the last one, leaving a gap
         text="区委人才办新增：组织“拔尖人才”事迹宣传",
         due_text="2024年6月",
         schedule_kind="once",
@@ -163,7 +163,7 @@ def test_portal_edit_report_and_added_node_plan_survive_a_plain_load_and_an_upda
         "（fixtures 为 “每年组织开展一次“拔尖人才”评选活动，激发高层次人才创新发展动力。”），未覆盖"
     ) in kept
     assert (
-        f"[保留] {RCQQ} 节点计划 第41行“区委人才办新增：组织“拔尖人才”事迹宣传”："
+        f"[保留] {RCQQ} 节点计划 第45行“区委人才办新增：组织“拔尖人才”事迹宣传”："
         "不在 fixtures 中（在门户中新增），未改动" in kept
     )
     assert len(kept) == 2
