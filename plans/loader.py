@@ -56,7 +56,7 @@ class PlanOutcome:
         )
         if self.status == "created":
             return f"{self.code}：新建，{sizes}"
-        return f"{self.code}：{sizes}，本次写入变更 {log.writes} 处，保留门户中的修改或记录 {log.kept} 处"
+        return f"{self.code}：fixtures 中{sizes}；本次写入变更 {log.writes} 处，保留门户中的修改或记录 {log.kept} 处"
 
 
 @dataclass

@@ -225,9 +225,12 @@ class PlanSync:
     def _items(self, categories: Collection) -> Collection:
         plan, code = self.plan, self.code
         category_index = {e.key: i for i, e in enumerate(categories.entries)}
+        # An item's worklist spelling comes from its rows; one whose rows all left keeps the last one loaded.
         labels = {}
+        if self.snapshot is not MISSING:
+            labels = {row["key"]: row["values"]["worklist_label"] for row in self.snapshot.get("items", [])}
         for row in self.source.rows:
-            labels.setdefault(leading_number(row.item), row.item)
+            labels[leading_number(row.item)] = row.item
         entries = []
         for data in self.header["items"]:
             parent = category_index.get(data.get("category"))

@@ -41,7 +41,7 @@ def test_updating_from_unchanged_fixtures_changes_nothing(capsys):
     call_command("loadplans", "--update")
     assert database_snapshot() == before
     output = capsys.readouterr().out
-    assert output.count("本次写入变更 0 处，保留门户中的修改或记录 0 处") == 3
+    assert output.count("；本次写入变更 0 处，保留门户中的修改或记录 0 处") == 3
     assert "[" not in output  # no row-by-row notes: nothing to do and nothing kept
 
 

@@ -153,7 +153,7 @@ def test_portal_edit_report_and_added_node_plan_survive_a_plain_load_and_an_upda
 
     output = run("--update")
     assert database_snapshot() == before  # the fixtures did not change, so neither does the database
-    assert f"{RCQQ}：节点计划 40 条" in output
+    assert f"{RCQQ}：fixtures 中节点计划 40 条" in output
     assert "本次写入变更 0 处，保留门户中的修改或记录 2 处" in output
     kept = notes(output)
     assert (
@@ -205,7 +205,7 @@ def test_update_applies_a_changed_fixture_after_showing_it_in_a_dry_run(fixture_
 
     output = run("--update", fixtures_dir=str(fixture_copy))
     assert notes(output) == planned  # the update does what the preview listed
-    assert f"{RCQQ}：节点计划 40 条" in output and "本次写入变更 8 处，保留门户中的修改或记录 0 处" in output
+    assert f"{RCQQ}：fixtures 中节点计划 40 条" in output and "本次写入变更 8 处，保留门户中的修改或记录 0 处" in output
 
     text_row.refresh_from_db()
     due_row.refresh_from_db()
@@ -225,7 +225,7 @@ def test_update_applies_a_changed_fixture_after_showing_it_in_a_dry_run(fixture_
     assert [row for row in after["plans_occurrence"] if row["milestone_id"] != due_row.pk] == other_occurrences
 
     # A second update finds nothing left to do.
-    assert "本次写入变更 0 处，保留门户中的修改或记录 0 处" in run("--update", fixtures_dir=str(fixture_copy))
+    assert "；本次写入变更 0 处，保留门户中的修改或记录 0 处" in run("--update", fixtures_dir=str(fixture_copy))
 
 
 def test_update_keeps_a_field_edited_in_the_portal_and_says_so(client_as, fixture_copy):
@@ -286,6 +286,8 @@ def test_a_removed_row_is_deleted_only_when_nothing_hangs_on_it(fixture_copy, us
     assert "有领导批示 1 条" in kept_line(instructed)
     assert "有提醒记录" in kept_line(reminded)
     assert "有在门户中的修改记录 1 条" in kept_line(status_set)
+    # Line 18 was the only row of item (十): the item keeps its worklist spelling rather than losing it.
+    assert not [line for line in lines if " 项目内容 " in line], lines
     for kept in (reported, instructed, reminded, status_set):
         assert Milestone.objects.filter(pk=kept.pk).exists()
     assert ProgressReport.objects.filter(milestone=reported).count() == 1
