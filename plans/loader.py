@@ -30,7 +30,7 @@ from .fixture_files import (
 from .models import FixtureSnapshot, Plan
 from .plan_sync import SNAPSHOT_FORMAT, PlanSync
 from .schedule import ScheduleError, parse_schedule
-from .sync import MISSING, Note, SyncLog
+from .sync import MISSING, SyncLog
 from .textutil import leading_number
 
 _MISSING = object()
@@ -78,12 +78,6 @@ class LoadReport:
             lines.append(outcome.summary())
             lines += [note.line() for note in outcome.log.notes]
         return lines
-
-    @property
-    def notes(self) -> list[Note]:
-        return [n for log in self.units.values() for n in log.notes] + [
-            n for outcome in self.plans.values() for n in outcome.log.notes
-        ]
 
 
 def load_plans(
