@@ -1,6 +1,8 @@
 # Production image: gunicorn serves the portal; the same image runs the Celery worker and beat.
+# Only requirements.txt is installed: the test tools (requirements-dev.txt) are not needed here.
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TALENTPLAN_VAR_DIR=/app/var
+# var/ is a volume (uploads, beat schedule); static files belong to the image, so they live outside it.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TALENTPLAN_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt

@@ -2,20 +2,36 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# make run serves on this machine only; HOST=0.0.0.0 serves the whole network (the demo password is public).
+HOST ?= 127.0.0.1
 PORT ?= 8000
+VAR_DIR := $(or $(TALENTPLAN_VAR_DIR),var)
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/talentplan
 export DEBUG ?= 1
+ifeq ($(filter $(HOST),127.0.0.1 localhost),)
+# Serving the network: accept the machine's own addresses as host names unless ALLOWED_HOSTS says otherwise.
+export ALLOWED_HOSTS ?= *
+PUBLIC_WARNING := 注意：正在监听 $(HOST)，网络上的其他人也能访问；演示账号的密码是公开的（见 README），用完请停止。
+endif
 
 .PHONY: setup run serve test test-sqlite test-postgres lint browsers clean
 
-$(VENV)/.installed: requirements.txt
+# The virtualenv is created once; each requirements file has its own stamp, so `make run` installs what the
+# portal needs and a later `make test` adds the test tools.
+$(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed-runtime
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py loadplans
@@ -28,23 +44,23 @@ run: setup serve
 # The portal plus a Celery worker with embedded beat (kombu's filesystem transport: no Redis needed),
 # so reminders go out on schedule; stopping the portal (Ctrl-C) stops the worker too.
 serve:
-	@mkdir -p var/celery/queue var/celery/processed
-	@echo "门户地址：http://127.0.0.1:$(PORT)/   管理后台：http://127.0.0.1:$(PORT)/admin/   邮件：var/mail/"
+	@echo "门户地址：http://$(HOST):$(PORT)/   管理后台：http://$(HOST):$(PORT)/admin/   邮件：$(VAR_DIR)/mail/"
+	$(if $(PUBLIC_WARNING),@echo "$(PUBLIC_WARNING)")
 	@$(VENV)/bin/celery -A talentplan worker -B --pool=solo --without-gossip --without-mingle --without-heartbeat \
-		--loglevel=INFO --logfile=var/celery/worker.log & worker=$$!; \
+		--loglevel=INFO --logfile=$(VAR_DIR)/celery/worker.log & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 
 # Command 2: set everything up and run the whole test suite (SQLite, then PostgreSQL where it runs).
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.installed
+test-sqlite: $(VENV)/.installed-dev
 	$(PY) -m pytest
 
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.installed-dev
 	@if $(PY) -c "import psycopg2; psycopg2.connect('$(PG_TEST_URL:talentplan=postgres)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== 在 PostgreSQL 上再运行一次测试套件 =="; \
 		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \

@@ -6,6 +6,7 @@ from .models import (
     Escalation,
     Evidence,
     ExtensionRequest,
+    FixtureSnapshot,
     Instruction,
     Item,
     ItemUnit,
@@ -182,3 +183,19 @@ class EscalationAdmin(admin.ModelAdmin):
     list_display = ["occurrence", "date"]
     list_filter = ["date"]
     search_fields = ["occurrence__milestone__text"]
+
+
+@admin.register(FixtureSnapshot)
+class FixtureSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: what loadplans recorded at the last load, the base its --update compares against."""
+
+    list_display = ["code", "kind", "loaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["code"]
+    readonly_fields = ["kind", "code", "values", "loaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

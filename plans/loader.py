@@ -1,7 +1,11 @@
-"""Load the plans from fixtures/ into the database: all or nothing, and idempotent.
+"""Load the plans from fixtures/ into the database: all or nothing, and never over edits made in the portal.
 
-Everything is validated before the first plan row is written; any problem aborts the whole load
-inside one transaction, so the database is left exactly as it was.
+A plain load creates what is absent (units, aliases, whole plans) and leaves every plan already in the
+database as it is, so it is safe on every start. An update (`loadplans --update`) brings existing plans to the
+fixtures three-way (plans/plan_sync.py): only fields still holding what the last load wrote are changed.
+Everything is validated before the first row is written, and it all happens in one transaction, so a bad
+fixture changes nothing. A dry run does the same work and rolls it back, so it lists exactly what an update
+would do.
 """
 
 from dataclasses import dataclass, field
@@ -9,14 +13,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from talentplan.lib.sync import delete_stale, sync_object
-from targets.loader import sync_indicators, validate_indicators
+from talentplan.lib.sync import MISSING, SyncLog
+from targets.loader import validate_indicators
 from units.loader import load_units_file
 from units.models import Region
 from units.resolver import UnitResolver
 
-from .choices import UnitRole
 from .fixture_files import (
     FixtureError,
     PlanSource,
@@ -24,31 +28,68 @@ from .fixture_files import (
     read_plan_source,
     unit_files,
 )
-from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
+from .models import FixtureSnapshot, Plan
+from .plan_sync import SNAPSHOT_FORMAT, PlanSync
 from .schedule import ScheduleError, parse_schedule
 from .textutil import leading_number
 
 _MISSING = object()
+UPDATE_HINT = "如需按 fixtures 更新请使用 --update"
+
+
+@dataclass
+class PlanOutcome:
+    code: str
+    status: str  # created / updated / existing / deleted_in_portal
+    counts: dict = field(default_factory=dict)
+    log: SyncLog = field(default_factory=SyncLog)
+
+    def summary(self) -> str:
+        counts, log = self.counts, self.log
+        if self.status == "existing":
+            return f"{self.code}：已存在，未修改（{UPDATE_HINT}）"
+        if self.status == "deleted_in_portal":
+            return f"{self.code}：曾载入，已在门户中删除，未重新创建（如需重新载入，请运行 loadplans {self.code}）"
+        sizes = (
+            f"节点计划 {counts['milestones']} 条，工作举措 {counts['measures']} 条，"
+            f"项目内容 {counts['items']} 项，指标 {counts['indicators']} 项"
+        )
+        if self.status == "created":
+            return f"{self.code}：新建，{sizes}"
+        return f"{self.code}：fixtures 中{sizes}；本次写入变更 {log.writes} 处，保留门户中的修改或记录 {log.kept} 处"
 
 
 @dataclass
 class LoadReport:
-    plans: dict[str, dict[str, int]] = field(default_factory=dict)
+    update: bool = False
+    dry_run: bool = False
+    units: dict[str, SyncLog] = field(default_factory=dict)
+    plans: dict[str, PlanOutcome] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        return [
-            f"{code}：节点计划 {counts['milestones']} 条，工作举措 {counts['measures']} 条，"
-            f"项目内容 {counts['items']} 项，指标 {counts['indicators']} 项，本次写入变更 {counts['changes']} 处"
-            for code, counts in self.plans.items()
-        ]
+        lines = []
+        for code, log in self.units.items():
+            if log.quiet:
+                lines.append(f"单位 {code}：新建，写入单位和别名 {log.writes} 条")
+            elif log.writes or log.kept:
+                lines.append(f"单位 {code}：本次写入变更 {log.writes} 处，保留门户中的修改 {log.kept} 处")
+            lines += [note.line() for note in log.notes]
+        for outcome in self.plans.values():
+            lines.append(outcome.summary())
+            lines += [note.line() for note in outcome.log.notes]
+        return lines
 
 
-def load_plans(fixtures_dir: Path | None = None, codes: list[str] | None = None) -> LoadReport:
+def load_plans(
+    fixtures_dir: Path | None = None, codes: list[str] | None = None, update: bool = False, dry_run: bool = False
+) -> LoadReport:
     fixtures_dir = fixtures_dir or settings.FIXTURES_DIR
-    report = LoadReport()
+    report = LoadReport(update=update, dry_run=dry_run)
     with transaction.atomic():
         for path in unit_files(fixtures_dir):
-            load_units_file(path)
+            log = SyncLog()
+            region = load_units_file(path, log, update=update)
+            report.units[region.code] = log
         sources = [read_plan_source(directory) for directory in plan_directories(fixtures_dir, codes)]
         errors = []
         for source in sources:
@@ -56,8 +97,32 @@ def load_plans(fixtures_dir: Path | None = None, codes: list[str] | None = None)
         if errors:
             raise FixtureError(errors)
         for source in sources:
-            report.plans[source.code] = write_plan(source)
+            report.plans[source.code] = _load_plan(source, update, named=bool(codes) and source.code in codes)
+        if dry_run:
+            transaction.set_rollback(True)
     return report
+
+
+def _load_plan(source: PlanSource, update: bool, named: bool) -> PlanOutcome:
+    plan = Plan.objects.filter(code=source.code).first()
+    snapshot = FixtureSnapshot.objects.filter(kind=FixtureSnapshot.Kind.PLAN, code=source.code).first()
+    if plan is None and snapshot is not None and not named:
+        return PlanOutcome(source.code, "deleted_in_portal")
+    if plan is not None and not update:
+        return PlanOutcome(source.code, "existing")
+    base = MISSING
+    if snapshot is not None and snapshot.values.get("format") == SNAPSHOT_FORMAT:
+        base = snapshot.values
+    outcome = PlanOutcome(source.code, "created" if plan is None else "updated", log=SyncLog(quiet=plan is None))
+    outcome.counts, values = PlanSync(source, plan, base, outcome.log).run()
+    if snapshot is None:
+        FixtureSnapshot.objects.create(
+            kind=FixtureSnapshot.Kind.PLAN, code=source.code, values=values, loaded_at=timezone.now()
+        )
+    elif snapshot.values != values:
+        snapshot.values, snapshot.loaded_at = values, timezone.now()
+        snapshot.save(update_fields=["values", "loaded_at"])
+    return outcome
 
 
 def _region(source: PlanSource) -> Region:
@@ -124,117 +189,7 @@ def _resolved_id(resolver: UnitResolver, written: str):
 
 
 def write_plan(source: PlanSource) -> dict[str, int]:
-    header, changes = source.header, 0
-    region = _region(source)
-    resolver = UnitResolver(region)
-    plan, changed = sync_object(
-        Plan,
-        {"code": header["code"]},
-        {
-            "title": header["title"],
-            "document_number": header.get("document_number") or "",
-            "issuers": "、".join(header["issuers"]),
-            "issue_date": header["issue_date"],
-            "start_year": header["start_year"],
-            "end_year": header["end_year"],
-            "region": region,
-            "source_document": header.get("source_document") or "",
-            "lead_unit_rule": header.get("lead_unit_rule") or "",
-            "notes": "\n".join(header.get("notes") or []),
-        },
-    )
-    changes += changed
-
-    categories = {}
-    for position, name in enumerate(header["categories"], start=1):
-        categories[name], changed = sync_object(Category, {"plan": plan, "name": name}, {"position": position})
-        changes += changed
-    delete_stale(plan.categories.all(), {c.pk for c in categories.values()})
-
-    items = {}
-    for entry in header["items"]:
-        item, changed = sync_object(
-            Item,
-            {"plan": plan, "number": entry["number"]},
-            {
-                "title": entry["title"],
-                "category": categories.get(entry.get("category")),
-                "note": entry.get("note") or "",
-            },
-        )
-        changes += changed
-        items[entry["number"]] = item
-        units = [(w, UnitRole.LEAD) for w in entry.get("lead") or []]
-        units += [(w, UnitRole.RESPONSIBLE) for w in entry.get("responsible") or []]
-        changes += _sync_assignments(ItemUnit, "item", item, units, resolver)
-
-    measures, milestone_ids = {}, set()
-    for position, row in enumerate(source.rows, start=1):
-        item = items[leading_number(row.item)]
-        if item.worklist_label != row.item:
-            item.worklist_label = row.item
-            item.save(update_fields=["worklist_label"])
-            changes += 1
-        measure_key = (row.item, row.measure)
-        if measure_key not in measures:
-            measures[measure_key], changed = sync_object(
-                Measure, {"plan": plan, "position": len(measures) + 1}, {"item": item, "text": row.measure}
-            )
-            changes += changed
-        milestone, changed = sync_object(
-            Milestone,
-            {"plan": plan, "position": position},
-            {
-                "measure": measures[measure_key],
-                "text": row.milestone,
-                "due_text": row.due,
-                "schedule_text": "" if row.due else row.schedule,
-                "schedule_kind": parse_schedule(row.due or row.schedule).kind,
-                "note": row.note,
-            },
-        )
-        changes += changed
-        milestone_ids.add(milestone.pk)
-        units = [(w, UnitRole.LEAD if w in row.lead else UnitRole.RESPONSIBLE) for w in row.units]
-        changes += _sync_assignments(MilestoneUnit, "milestone", milestone, units, resolver)
-        changes += _sync_occurrences(milestone, plan)
-    delete_stale(plan.milestones.all(), milestone_ids)
-    delete_stale(plan.measures.all(), {m.pk for m in measures.values()})
-    delete_stale(plan.items.all(), {i.pk for i in items.values()})
-    indicator_count, indicator_changes = sync_indicators(plan, header["indicators"], source.header_where)
-    return {
-        "milestones": len(milestone_ids),
-        "measures": len(measures),
-        "items": len(items),
-        "indicators": indicator_count,
-        "changes": changes + indicator_changes,
-    }
-
-
-def _sync_assignments(model, owner_field: str, owner, units, resolver: UnitResolver) -> int:
-    changes, keep = 0, set()
-    for position, (written, role) in enumerate(units, start=1):
-        unit = resolver.resolve(written)
-        obj, changed = sync_object(
-            model, {owner_field: owner, "position": position}, {"unit": unit, "role": role, "written_name": written}
-        )
-        keep.add(obj.pk)
-        changes += changed
-    return changes + delete_stale(model.objects.filter(**{owner_field: owner}), keep)
-
-
-def _sync_occurrences(milestone: Milestone, plan: Plan) -> int:
-    schedule = parse_schedule(milestone.schedule_phrase)
-    wanted = schedule.occurrences(plan.start_year, plan.end_year) + schedule.report_periods(
-        plan.start_year, plan.end_year
-    )
-    changes, keep = 0, set()
-    for occurrence in wanted:
-        obj, changed = sync_object(
-            Occurrence,
-            {"milestone": milestone, "label": occurrence.label},
-            {"start_date": occurrence.start, "due_date": occurrence.due, "is_deadline": occurrence.is_deadline},
-        )
-        keep.add(obj.pk)
-        changes += changed
-    return changes + delete_stale(milestone.occurrences.all(), keep)
+    """Create a plan that is not in the database yet (the Excel import uses this too)."""
+    log = SyncLog(quiet=True)
+    counts, _ = PlanSync(source, None, {}, log).run()
+    return {**counts, "changes": log.writes}

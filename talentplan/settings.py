@@ -7,6 +7,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .envutil import env_bool, env_int, env_list, env_str
+from .runtime_dirs import create_runtime_dirs, sqlite_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TALENTPLAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -99,7 +100,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The Docker image collects static files outside var/ (a volume), so a new image never serves old ones.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -126,13 +128,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "人才工作督办平台 <no
 # Celery: Redis in production; with no broker configured, kombu's filesystem transport
 # under var/celery/ so the embedded default needs no server.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+CELERY_DIR = VAR_DIR / "celery"
+_broker_dirs = []
 if CELERY_BROKER_URL == "filesystem://":
-    _queue_dir = VAR_DIR / "celery" / "queue"
+    # The exchange table is runtime state too: kombu's default puts it in ./control of the working directory.
+    _broker_dirs = [CELERY_DIR / "queue", CELERY_DIR / "processed", CELERY_DIR / "control"]
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "data_folder_in": str(_broker_dirs[0]),
+        "data_folder_out": str(_broker_dirs[0]),
+        "processed_folder": str(_broker_dirs[1]),
         "store_processed": False,
+        "control_folder": str(_broker_dirs[2]),
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # the filesystem transport has no fanout exchange
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
@@ -141,7 +147,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
 REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
 
@@ -178,3 +184,16 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 240},
     },
 }
+
+# Every directory the portal writes to exists before any command needs it (see runtime_dirs.py).
+create_runtime_dirs(
+    [
+        VAR_DIR,
+        sqlite_dir(DATABASES["default"]),
+        STATIC_ROOT,
+        MEDIA_ROOT,
+        EMAIL_FILE_PATH,
+        CELERY_DIR,
+        *_broker_dirs,
+    ]
+)

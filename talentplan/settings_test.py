@@ -4,9 +4,10 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
 
+from .runtime_dirs import create_runtime_dirs  # noqa: E402
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
 MEDIA_ROOT = VAR_DIR / "test-uploads"  # noqa: F405
+create_runtime_dirs([MEDIA_ROOT])

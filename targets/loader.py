@@ -1,6 +1,32 @@
-"""Load a plan's indicators from its plan.yaml entries (validated first, written only if different)."""
+"""Load a plan's indicators from its plan.yaml entries: validated first, then created or updated three-way.
 
-from talentplan.lib.sync import delete_stale, sync_object
+Only what the document prints comes from the fixtures (names, baseline, targets, planned yearly figures);
+actual figures, their entries and the unit assigned to report them belong to the portal and are never touched.
+"""
+
+from django.db.models import Q
+
+from plans.sync_collections import (
+    Collection,
+    Entry,
+    base_entries,
+    merged_order,
+    next_position,
+    renumber,
+    text_similarity,
+)
+from talentplan.lib.sync import (
+    LOADED,
+    MISSING,
+    FieldSpec,
+    SyncLog,
+    delete_by_loader,
+    encode,
+    excerpt,
+    merge,
+    portal_edits,
+    save_by_loader,
+)
 
 from .choices import IndicatorKind
 from .comparators import TargetError, parse_number, parse_target
@@ -31,44 +57,157 @@ def validate_indicators(entries: list[dict], years: range, where: str) -> list[s
     return errors
 
 
-def sync_indicators(plan, entries: list[dict], where: str) -> tuple[int, int]:
-    changes, keep = 0, set()
-    for position, entry in enumerate(entries, start=1):
-        target = parse_target(entry.get("target"))
-        indicator, changed = sync_object(
-            Indicator,
-            {"plan": plan, "position": position},
-            {
-                "table": entry["table"],
-                "name": entry["name"],
-                "measure_unit": entry.get("measure_unit") or "",
-                "kind": entry["kind"],
-                "baseline_year": entry.get("baseline_year"),
-                "baseline_text": _text(entry.get("baseline")),
-                "baseline_value": parse_number(entry.get("baseline")),
-                "target_text": _text(entry.get("target")),
-                "target_value": target.value if target else None,
-                "target_upper": target.upper if target else None,
-                "comparator": target.comparator if target else "",
-                "target_year": entry.get("target_year"),
-                "source": _text(entry.get("source")),
-                "note": _text(entry.get("note")),
-            },
+def _kind_label(value) -> str:
+    return f"“{IndicatorKind(value).label}”" if value in IndicatorKind.values else f"“{value}”"
+
+
+INDICATOR_SPECS = [
+    FieldSpec("table", "所属表格/章节"),
+    FieldSpec("name", "指标名称"),
+    FieldSpec("measure_unit", "计量单位"),
+    FieldSpec("kind", "类型", show=_kind_label),
+    FieldSpec("baseline_year", "基期年份"),
+    FieldSpec("baseline", "基期值", fields=("baseline_text", "baseline_value")),
+    FieldSpec("target", "目标值", fields=("target_text", "target_value", "target_upper", "comparator")),
+    FieldSpec("target_year", "目标年份"),
+    FieldSpec("source", "出处"),
+    FieldSpec("note", "整理说明"),
+]
+PLANNED_SPEC = FieldSpec("planned", "计划值", fields=("planned_text", "planned_value"))
+
+
+def _encoded(model, raw: dict) -> dict:
+    return {name: encode(model, name, value) for name, value in raw.items()}
+
+
+def indicator_values(entry: dict, years: range) -> dict:
+    """What plan.yaml gives one indicator, in the form the snapshot stores (grouped as INDICATOR_SPECS)."""
+    target = parse_target(entry.get("target"))
+    flat = _encoded(
+        Indicator,
+        {
+            "table": entry["table"],
+            "name": entry["name"],
+            "measure_unit": entry.get("measure_unit") or "",
+            "kind": entry["kind"],
+            "baseline_year": entry.get("baseline_year"),
+            "baseline_text": _text(entry.get("baseline")),
+            "baseline_value": parse_number(entry.get("baseline")),
+            "target_text": _text(entry.get("target")),
+            "target_value": target.value if target else None,
+            "target_upper": target.upper if target else None,
+            "comparator": target.comparator if target else "",
+            "target_year": entry.get("target_year"),
+            "source": _text(entry.get("source")),
+            "note": _text(entry.get("note")),
+        },
+    )
+    values = {
+        spec.key: [flat[f] for f in spec.fields] if len(spec.fields) > 1 else flat[spec.key] for spec in INDICATOR_SPECS
+    }
+    yearly = entry.get("yearly") or {}
+    values["years"] = {}
+    for year in years:
+        planned = parse_target(_text(yearly.get(year)))
+        encoded = _encoded(
+            IndicatorYear,
+            {"planned_text": _text(yearly.get(year)), "planned_value": planned.value if planned else None},
         )
-        changes += changed
-        keep.add(indicator.pk)
-        yearly = entry.get("yearly") or {}
-        for year in plan.years:
-            planned = parse_target(_text(yearly.get(year)))
-            # Only the planned figures come from the document; actuals entered by staff are kept.
-            _, changed = sync_object(
-                IndicatorYear,
-                {"indicator": indicator, "year": year},
-                {"planned_text": _text(yearly.get(year)), "planned_value": planned.value if planned else None},
-            )
-            changes += changed
-        changes += delete_stale(
-            indicator.years.all(), set(indicator.years.filter(year__in=plan.years).values_list("pk", flat=True))
+        values["years"][str(year)] = [encoded["planned_text"], encoded["planned_value"]]
+    return values
+
+
+def indicator_dependents(indicator) -> list[str]:
+    years = IndicatorYear.objects.filter(indicator=indicator)
+    reasons = []
+    if entries := indicator.entries.count():
+        reasons.append(f"有实际值填报 {entries} 条")
+    if years.filter(Q(actual_value__isnull=False) | ~Q(actual_note="")).exists():
+        reasons.append("有实际值")
+    if indicator.unit_id:
+        reasons.append("已指定填报单位")
+    if edits := portal_edits(IndicatorYear.history.filter(indicator_id=indicator.pk)):
+        reasons.append(f"有在门户中的修改记录 {edits} 条")
+    return reasons
+
+
+def sync_indicators(plan, entries: list[dict], years: range, snapshot, log: SyncLog) -> tuple[int, dict]:
+    """Create or update the plan's indicators for the fixtures' plan years; returns how many the fixtures list
+    and their snapshot part."""
+    code = plan.code
+    fixture_entries = [Entry((e["table"], e["name"]), indicator_values(e, years)) for e in entries]
+
+    def subject(indicator):
+        return f"{code} 指标 第{indicator.position}项“{excerpt(indicator.name)}”"
+
+    def create(entry):
+        indicator = Indicator(plan=plan, position=next_position(plan.indicators.all()))
+        for spec in INDICATOR_SPECS:
+            spec.write(indicator, entry.values[spec.key])
+        save_by_loader(indicator, reason=LOADED)
+        for year in years:
+            _create_year(indicator, year, entry.values["years"][str(year)])
+        return indicator
+
+    def after_merge(indicator, entry, base, written):
+        _sync_years(
+            indicator, entry.values["years"], MISSING if base is MISSING else base.get("years", {}), log, subject
         )
-    changes += delete_stale(plan.indicators.all(), keep)
-    return len(keep), changes
+
+    indicators = Collection(
+        "indicators",
+        INDICATOR_SPECS,
+        list(plan.indicators.order_by("position")),
+        fixture_entries,
+        base_entries(snapshot, "indicators"),
+        key_of=lambda i: (i.table, i.name),
+        subject=subject,
+        new_subject=lambda e: f"{code} 指标“{excerpt(e.values['name'])}”",
+        create=create,
+        dependents=indicator_dependents,
+        similarity=lambda a, b: text_similarity(a[0] + a[1], b[0] + b[1]),
+        after_merge=after_merge,
+    )
+    indicators.sync(log)
+    deleted = indicators.remove_stale(log)
+    if not indicators.created and not deleted:
+        return len(fixture_entries), indicators.snapshot()
+    moved = renumber(
+        plan.indicators.all(), merged_order(indicators.remaining(deleted), indicators.results, indicators.created)
+    )
+    if moved and not log.quiet:
+        log.wrote("更新", f"{code} 指标", f"{moved} 项的顺序随 fixtures 的增删重新编排（原有先后顺序不变）")
+    return len(fixture_entries), indicators.snapshot()
+
+
+def _create_year(indicator, year: int, planned: list) -> IndicatorYear:
+    row = IndicatorYear(indicator=indicator, year=year)
+    PLANNED_SPEC.write(row, planned)
+    save_by_loader(row, reason=LOADED)
+    return row
+
+
+def _sync_years(indicator, wanted: dict, base, log: SyncLog, subject) -> None:
+    """Planned figures per plan year, three-way. Only years the fixtures add or drop are created or deleted;
+    a year row staff added or deleted in the portal stays as they left it."""
+    current = {row.year: row for row in indicator.years.all()}
+    known = set() if base is MISSING else set(base)
+    for year_text, planned in wanted.items():
+        row = current.get(int(year_text))
+        if row is None:
+            if year_text not in known:
+                _create_year(indicator, int(year_text), planned)
+                log.wrote("新增", subject(indicator), f"{year_text}年计划值 {planned[0] or '（空）'}")
+            continue
+        old = MISSING if base is MISSING or year_text not in base else {"planned": base[year_text]}
+        label = f"{subject(indicator)} {year_text}年"
+        if written := merge(row, [PLANNED_SPEC], old, {"planned": planned}, log, label):
+            save_by_loader(row, written)
+    for year, row in current.items():
+        if str(year) in wanted or str(year) not in known:
+            continue
+        if row.actual_value is not None or row.actual_note or portal_edits(row.history.all()):
+            log.keep(subject(indicator), f"{year}年已不在计划年度内，但有实际值或在门户中的修改记录，未删除")
+        else:
+            delete_by_loader(row)
+            log.wrote("删除", subject(indicator), f"{year}年（已不在计划年度内）")

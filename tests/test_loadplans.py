@@ -26,13 +26,23 @@ def database_snapshot() -> dict:
 
 
 def test_loading_twice_changes_nothing(capsys):
+    # The session's database was loaded once already; a plain second load leaves every existing plan alone.
     before = database_snapshot()
     assert sum(len(rows) for rows in before.values()) > 1000
     call_command("loadplans")
     assert database_snapshot() == before
     output = capsys.readouterr().out
-    assert output.count("本次写入变更 0 处") == 3
-    assert "已载入 3 个行动计划" in output
+    assert output.count("已存在，未修改（如需按 fixtures 更新请使用 --update）") == 3
+    assert "完成：新建 0 个行动计划" in output
+
+
+def test_updating_from_unchanged_fixtures_changes_nothing(capsys):
+    before = database_snapshot()
+    call_command("loadplans", "--update")
+    assert database_snapshot() == before
+    output = capsys.readouterr().out
+    assert output.count("；本次写入变更 0 处，保留门户中的修改或记录 0 处") == 3
+    assert "[" not in output  # no row-by-row notes: nothing to do and nothing kept
 
 
 @pytest.fixture

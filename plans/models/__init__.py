@@ -1,3 +1,4 @@
+from .loading import FixtureSnapshot
 from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
 from .reminders import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
 from .structure import (
@@ -22,6 +23,7 @@ __all__ = [
     "ReminderSettings",
     "Category",
     "Evidence",
+    "FixtureSnapshot",
     "ExtensionRequest",
     "Instruction",
     "Item",
