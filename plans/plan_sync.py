@@ -17,6 +17,15 @@ from talentplan.lib.sync import (
     merge_value,
     save_by_loader,
 )
+from talentplan.lib.sync_collections import (
+    Collection,
+    Entry,
+    base_entries,
+    merged_order,
+    next_position,
+    renumber,
+    text_similarity,
+)
 from targets.loader import sync_indicators
 from units.models import Region, Unit
 from units.resolver import UnitResolver
@@ -34,7 +43,6 @@ from .dependents import (
 from .fixture_files import PlanSource
 from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
 from .schedule import parse_schedule
-from .sync_collections import Collection, Entry, base_entries, merged_order, next_position, renumber, text_similarity
 from .textutil import leading_number
 
 SNAPSHOT_FORMAT = 1

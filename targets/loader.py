@@ -6,15 +6,6 @@ actual figures, their entries and the unit assigned to report them belong to the
 
 from django.db.models import Q
 
-from plans.sync_collections import (
-    Collection,
-    Entry,
-    base_entries,
-    merged_order,
-    next_position,
-    renumber,
-    text_similarity,
-)
 from talentplan.lib.sync import (
     LOADED,
     MISSING,
@@ -26,6 +17,15 @@ from talentplan.lib.sync import (
     merge,
     portal_edits,
     save_by_loader,
+)
+from talentplan.lib.sync_collections import (
+    Collection,
+    Entry,
+    base_entries,
+    merged_order,
+    next_position,
+    renumber,
+    text_similarity,
 )
 
 from .choices import IndicatorKind
