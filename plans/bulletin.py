@@ -15,7 +15,7 @@ from targets.trajectory import trajectory_of
 from .choices import MilestoneStatus, Rag, ReportKind, ReportState, UnitRole
 from .dashboard import build_dashboard
 from .models import Milestone, MilestoneUnit, Plan, ProgressReport
-from .tracking import with_tracking
+from .tracking import DUE_SOON_LABEL, is_overdue, with_tracking
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 HIGHLIGHTS = 8
@@ -66,7 +66,7 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
             (
                 f"{year}年度涉及节点计划{tally.total}个，已完成{tally.completed}个，完成率{tally.completion_rate}%；"
                 f"推进中{doing}个，平均完成进度{tally.average_percent}%。"
-                f"截至通报日，逾期未完成{tally.overdue}个，30天内到期{tally.due_soon}个。"
+                f"截至通报日，逾期未完成{tally.overdue}个，{DUE_SOON_LABEL}{tally.due_soon}个。"
             ),
         )
     else:
@@ -109,7 +109,7 @@ def _overdue_by_unit(doc, plan, year, as_of):
         for m in with_tracking(
             Milestone.objects.filter(plan=plan, occurrences__due_date__year=year).distinct(), as_of
         ).select_related("measure")
-        if m.next_due and m.next_due < as_of
+        if is_overdue(m.next_due, as_of)
     ]
     leads = defaultdict(list)
     assignments = MilestoneUnit.objects.filter(milestone__in=[m.pk for m in milestones], role=UnitRole.LEAD)

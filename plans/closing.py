@@ -23,7 +23,7 @@ def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
         milestone__plan=plan, is_deadline=True, due_date__year=year, outcome=""
     )
     for occurrence in occurrences:
-        on_time = occurrence.completed_on is not None and occurrence.completed_on <= occurrence.effective_due_date
+        on_time = occurrence.completed_on_time
         occurrence.outcome = "met" if on_time else "missed"
         occurrence._change_reason = f"{year}年度销号"
         occurrence.save()

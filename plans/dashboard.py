@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max
@@ -10,9 +10,7 @@ from django.urls import reverse
 
 from .choices import MilestoneStatus, ReportState, UnitRole
 from .models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import with_tracking
-
-DUE_SOON_DAYS = 30
+from .tracking import is_due_soon, is_overdue, with_tracking
 
 
 def task_link(**params) -> str:
@@ -35,9 +33,9 @@ class Tally:
         self.total += 1
         self.by_status[milestone.status] += 1
         self.percent_sum += milestone.percent
-        if milestone.next_due and milestone.next_due < today:
+        if is_overdue(milestone.next_due, today):
             self.overdue += 1
-        elif milestone.next_due and milestone.next_due <= today + timedelta(days=DUE_SOON_DAYS):
+        elif is_due_soon(milestone.next_due, today):
             self.due_soon += 1
 
     @property
@@ -128,17 +126,16 @@ def _league(milestones, ids, today) -> list[UnitRow]:
         milestone = by_id[milestone_id]
         for unit_id in unit_ids:
             rows[unit_id].led += 1
-            rows[unit_id].overdue += bool(milestone.next_due and milestone.next_due < today)
-    passed = Occurrence.objects.filter(milestone_id__in=ids, is_deadline=True, due_date__lt=today).values_list(
+            rows[unit_id].overdue += is_overdue(milestone.next_due, today)
+    passed = Occurrence.objects.filter(milestone_id__in=ids, is_deadline=True, due_date__lt=today).only(
         "milestone_id", "due_date", "extended_due_date", "completed_on"
     )
-    for milestone_id, due, extended, completed in passed:
-        effective = extended or due
-        if effective >= today:
-            continue
-        for unit_id in leads.get(milestone_id, ()):
+    for occurrence in passed:
+        if not is_overdue(occurrence.effective_due_date, today):
+            continue  # extended beyond today
+        for unit_id in leads.get(occurrence.milestone_id, ()):
             rows[unit_id].deadlines_passed += 1
-            rows[unit_id].met_on_time += bool(completed and completed <= effective)
+            rows[unit_id].met_on_time += occurrence.completed_on_time
     reports = ProgressReport.objects.filter(milestone_id__in=ids)
     for unit_id, waiting in reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk")):
         if unit_id in rows:

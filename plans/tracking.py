@@ -1,33 +1,70 @@
-"""Where each node plan stands, computed in the database so lists stay at a fixed number of queries.
+"""The deadline rules, each defined once: overdue, due soon, the yellow window and the light (红黄绿灯).
 
-RAG (红黄绿灯) rule, the same everywhere (README, help text, reminders):
+Node plans get them as SQL annotations (`with_tracking`), so lists stay at a fixed number of queries;
+indicators (targets.trajectory), the dashboard, the bulletin and the detail page use the Python
+predicates below; templates show the rule's text from here (`{% light_rule %}`), never a number.
+What an open deadline is and its effective due date are defined on the Occurrence model
+(`Occurrence.objects.open_deadlines()`, `occurrence.effective_due_date`).
+
+The light:
   - a staff override, when set, wins (its reason is recorded in history);
   - 暂缓 (paused) is grey;
   - red when the next open deadline has passed (overdue), or the status is 滞后;
-  - yellow when the next open deadline is within 7 days and no report for it has been approved;
+  - yellow when the next open deadline is within the yellow window and no report for it has been approved;
   - green otherwise (on track, completed, ongoing work with nothing due).
 """
 
 from datetime import date, timedelta
 
 from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
 
 from .choices import MilestoneStatus, Rag, ReportKind, ReportState
 from .models import Occurrence, ProgressReport
 
-YELLOW_WITHIN_DAYS = 7
+YELLOW_WITHIN_DAYS = 7  # the yellow window
+DUE_SOON_DAYS = 30  # "due soon" on the dashboard, the plan page and the bulletin
+
+LIGHT_RULE = (
+    f"逾期或状态为“滞后”为红灯；{YELLOW_WITHIN_DAYS} 天内到期且该期进展尚未审核通过为黄灯；“暂缓”为灰灯；其余为绿灯。"
+)
+INDICATOR_LIGHT_RULE = (
+    f"上一个考核年度末未达计划为红灯；{YELLOW_WITHIN_DAYS} 天内到考核时点且当年实际值未审核为黄灯；其余为绿灯。"
+)
+DUE_SOON_LABEL = f"{DUE_SOON_DAYS}天内到期"
 
 
-def open_deadlines():
-    """Deadlines not yet met nor closed by 年度销号, each with its effective date (an extension replaces it)."""
-    return Occurrence.objects.filter(is_deadline=True, completed_on__isnull=True, outcome="").annotate(
-        effective_due=Coalesce("extended_due_date", "due_date", output_field=DateField())
-    )
+# --- Python: for one date ----------------------------------------------------------------------------
+
+
+def is_overdue(due: date | None, today: date) -> bool:
+    return due is not None and due < today
+
+
+def is_due_within(due: date | None, today: date, days: int) -> bool:
+    return due is not None and today <= due <= today + timedelta(days=days)
+
+
+def is_due_soon(due: date | None, today: date) -> bool:
+    return is_due_within(due, today, DUE_SOON_DAYS)
+
+
+def in_yellow_window(due: date | None, today: date) -> bool:
+    return is_due_within(due, today, YELLOW_WITHIN_DAYS)
+
+
+# --- SQL: the same rules over a date column ----------------------------------------------------------
+
+
+def overdue_q(field: str, today: date) -> Q:
+    return Q(**{f"{field}__lt": today})
+
+
+def due_within_q(field: str, today: date, days: int) -> Q:
+    return Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=days)})
 
 
 def with_tracking(queryset, today: date):
-    next_open = open_deadlines().filter(milestone=OuterRef("pk")).order_by("effective_due")
+    next_open = Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk")).order_by("effective_due")
     latest_report = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at")
     latest_consolidated = latest_report.filter(kind=ReportKind.CONSOLIDATED)
     queryset = queryset.annotate(
@@ -44,9 +81,9 @@ def with_tracking(queryset, today: date):
         rag=Case(
             When(~Q(rag_override=""), then=F("rag_override")),
             When(status=MilestoneStatus.PAUSED, then=Value(Rag.GREY)),
-            When(next_due__lt=today, then=Value(Rag.RED)),
+            When(overdue_q("next_due", today), then=Value(Rag.RED)),
             When(status=MilestoneStatus.LAGGING, then=Value(Rag.RED)),
-            When(next_due__lte=today + timedelta(days=YELLOW_WITHIN_DAYS), next_approved=False, then=Value(Rag.YELLOW)),
+            When(due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved=False, then=Value(Rag.YELLOW)),
             default=Value(Rag.GREEN),
             output_field=CharField(),
         ),
@@ -54,11 +91,11 @@ def with_tracking(queryset, today: date):
 
 
 def overdue(queryset, today: date):
-    return queryset.filter(next_due__lt=today)
+    return queryset.filter(overdue_q("next_due", today))
 
 
 def due_within(queryset, today: date, days: int):
-    return queryset.filter(next_due__gte=today, next_due__lte=today + timedelta(days=days))
+    return queryset.filter(due_within_q("next_due", today, days))
 
 
 def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int]) -> tuple[str, str]:
@@ -72,11 +109,11 @@ def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int])
             return "已报送", "success"
         return ("报送期", "secondary") if occurrence.due_date >= today else ("未报送", "warning")
     due = occurrence.effective_due_date
-    if due < today:
+    if is_overdue(due, today):
         return "已逾期", "danger"
     if occurrence.pk in approved_occurrence_ids:
         return "进展已审核", "success"
-    if due <= today + timedelta(days=YELLOW_WITHIN_DAYS):
+    if in_yellow_window(due, today):
         return "即将到期", "warning"
     if occurrence.start_date > today:
         return "未开始", "secondary"

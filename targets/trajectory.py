@@ -6,21 +6,21 @@ Pure functions over plain values; `trajectory_of(indicator, actuals, today)` ada
   indicator's path is each year's own target; an end-only target ("total") has only its end point.
 - Completion honours the comparator: "100 以上" is met at 100, "超200" needs 201, "12" needs 12.
 - 序时进度: within a year, the expectation grows in proportion to the days elapsed.
-- The light follows the node-plan rule: red when the latest passed checkpoint (a year end with a
-  planned figure) was missed; yellow when the next checkpoint is within 7 days and that year's actual
-  is not yet approved; green otherwise.
+- The light follows the node-plan rule (plans.tracking: INDICATOR_LIGHT_RULE), with year ends as the
+  deadlines: red when the latest passed checkpoint (a year end with a planned figure) was missed;
+  yellow when the next checkpoint is within the yellow window and that year's actual is not yet
+  approved; green otherwise.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from plans.choices import Rag
+from plans.tracking import in_yellow_window, is_overdue
 
 from .choices import Comparator, IndicatorKind
 from .comparators import Target, parse_number, parse_target
-
-YELLOW_WITHIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def _light(result: Trajectory, annual: bool, current: Decimal, approved_years: s
         checkpoints = [p for p in result.points if p.planned_increment is not None] or [
             p for p in result.points if p.planned is not None
         ]
-    passed = [p for p in checkpoints if date(p.year, 12, 31) < today]
+    passed = [p for p in checkpoints if is_overdue(date(p.year, 12, 31), today)]
     if passed:
         latest = passed[-1]
         achieved = latest.actual if annual else current
@@ -160,8 +160,7 @@ def _light(result: Trajectory, annual: bool, current: Decimal, approved_years: s
     upcoming = [p for p in checkpoints if date(p.year, 12, 31) >= today]
     if upcoming:
         next_point = upcoming[0]
-        due_soon = date(next_point.year, 12, 31) - today <= timedelta(days=YELLOW_WITHIN_DAYS)
-        if due_soon and next_point.year not in approved_years:
+        if in_yellow_window(date(next_point.year, 12, 31), today) and next_point.year not in approved_years:
             return Rag.YELLOW
     return Rag.GREEN
 

@@ -1,6 +1,7 @@
 """Plans as the documents write them: plan → category → item → measure → node plan (Milestone)."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from units.models import Region, Unit
@@ -187,6 +188,19 @@ class MilestoneUnit(models.Model):
         return self.written_name.replace(" ", "") if self.unit.is_group else self.unit.name
 
 
+class OccurrenceQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet met (no approved 已完成 report) nor closed by 年度销号, each with its effective due date:
+        the SQL form of `Occurrence.is_open` and `Occurrence.effective_due_date`."""
+        return self.filter(completed_on__isnull=True, outcome="").annotate(
+            effective_due=Coalesce("extended_due_date", "due_date", output_field=models.DateField())
+        )
+
+    def open_deadlines(self):
+        """Open occurrences that are deadlines (not the report periods of ongoing work)."""
+        return self.open().filter(is_deadline=True)
+
+
 class Occurrence(models.Model):
     """A concrete deadline (or, for ongoing work, a report period) derived from the schedule."""
 
@@ -204,6 +218,8 @@ class Occurrence(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = OccurrenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = "期次"
         verbose_name_plural = "期次"
@@ -215,7 +231,16 @@ class Occurrence(models.Model):
 
     @property
     def effective_due_date(self):
+        """An approved extension replaces the original date (which stays visible)."""
         return self.extended_due_date or self.due_date
+
+    @property
+    def completed_on_time(self) -> bool:
+        return self.completed_on is not None and self.completed_on <= self.effective_due_date
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None and not self.outcome
 
 
 class PlanYearClosure(models.Model):

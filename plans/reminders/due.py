@@ -13,8 +13,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import DateField, Exists, OuterRef, Prefetch
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from units.models import Unit
@@ -83,10 +82,9 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
     horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
     occurrences = (
-        Occurrence.objects.filter(completed_on__isnull=True, outcome="")
+        Occurrence.objects.open()
         .exclude(milestone__status__in=SILENT_STATUSES)
         .exclude(milestone__schedule_kind=ScheduleKind.ON_DEMAND)
-        .annotate(effective_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))
         .select_related("milestone__plan", "milestone__measure")
         .prefetch_related(
             Prefetch(

@@ -1,6 +1,6 @@
 from django import template
 
-from plans import access
+from plans import access, tracking
 from plans.tables import rag_badge as _rag_badge
 
 register = template.Library()
@@ -20,3 +20,24 @@ def rag_badge(value):
 def can(context, action, obj=None):
     """{% can "review" report as may_review %}: templates ask plans.access, never the role or is_staff."""
     return access.can(context["request"].user, action, obj)
+
+
+@register.simple_tag
+def light_rule():
+    """The node-plan light rule's text, from plans.tracking (templates never restate its numbers)."""
+    return tracking.LIGHT_RULE
+
+
+@register.simple_tag
+def indicator_light_rule():
+    return tracking.INDICATOR_LIGHT_RULE
+
+
+@register.simple_tag
+def due_soon_label():
+    return tracking.DUE_SOON_LABEL
+
+
+@register.simple_tag
+def due_soon_days():
+    return tracking.DUE_SOON_DAYS
