@@ -10,3 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
 MEDIA_ROOT = VAR_DIR / "test-uploads"  # noqa: F405
+# The test client speaks plain HTTP; production's HTTPS settings are checked in a subprocess instead
+# (tests/test_deploy_settings.py).
+SECURE_SSL_REDIRECT = False
