@@ -74,9 +74,11 @@ def read_workbook(path: Path, name: str) -> tuple[list[list], list[list] | None]
         raise FixtureError([f"文件“{name}”超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后再导入。"])
     if not zipfile.is_zipfile(path):
         raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"])
+    # ValueError includes defusedxml's refusal of entities; SyntaxError is malformed XML inside the zip
+    # (expat's ParseError and lxml's XMLSyntaxError both derive from it).
     try:
         workbook = load_workbook(path, read_only=False, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
         raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"]) from exc
     sheet = workbook["工作清单"] if "工作清单" in workbook.sheetnames else workbook.worksheets[0]
     if sheet.max_row > MAX_ROWS + 1:
