@@ -15,6 +15,8 @@ from .models import Indicator, IndicatorEntry, IndicatorYear
 
 
 def can_enter(user, indicator: Indicator) -> bool:
+    if indicator.plan.is_archived:
+        return False  # a withdrawn plan takes no new figures
     role = user_role(user)
     return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
 
@@ -23,6 +25,9 @@ def visible_indicators(user):
     from units.roles import sees_everything
 
     queryset = Indicator.objects.select_related("plan", "unit")
+    if user_role(user) == Role.STAFF:
+        return queryset  # staff still open an archived plan's indicators
+    queryset = queryset.filter(plan__archived_at__isnull=True)
     if sees_everything(user):
         return queryset
     return queryset.filter(unit_id__in=covered_unit_ids(user))

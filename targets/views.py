@@ -77,7 +77,9 @@ def entry_create(request, pk):
 def entry_review(request, pk):
     if user_role(request.user) != Role.STAFF:
         raise PermissionDenied("只有组织部工作人员可以审核。")
-    entry = get_object_or_404(IndicatorEntry.objects.visible_to(request.user), pk=pk)
+    entry = get_object_or_404(
+        IndicatorEntry.objects.visible_to(request.user).filter(indicator__plan__archived_at__isnull=True), pk=pk
+    )
     form = EntryReviewForm(request.POST, prefix=f"e{entry.pk}")
     if form.is_valid():
         data = form.cleaned_data
