@@ -188,3 +188,12 @@ def test_every_indicator_page_and_download_answers_for_every_shape(client_as, tm
             assert export.status_code == 200
             cells = {cell for rows in xlsx_sheets(export).values() for row in rows for cell in row if cell}
             assert ("(1)形状测试节点计划" in cells) == with_milestones
+
+
+def test_a_plan_cannot_end_before_it_starts():
+    from django.core.exceptions import ValidationError
+
+    plan = Plan.objects.get(code="jianghai-rcqq-2022")
+    plan.end_year = plan.start_year - 1
+    with pytest.raises(ValidationError, match="截止年份不能早于起始年份"):
+        plan.full_clean()
