@@ -109,7 +109,7 @@ def _detail_context(request, milestone):
             for r in reports
             if r.state == ReportState.RETURNED and r.unit_id in covered
         }
-    if role == Role.STAFF:
+    if role == Role.STAFF and not milestone.plan.is_archived:  # an archived plan is read-only
         context["review_forms"] = {
             r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
             for r in reports

@@ -33,7 +33,7 @@ def _page(request, indicator, entry_form=None, status=200):
         "review_forms": {
             e.pk: EntryReviewForm(initial={"version": e.version}, prefix=f"e{e.pk}")
             for e in entries
-            if is_staff and e.state == IndicatorEntry.State.SUBMITTED
+            if is_staff and e.state == IndicatorEntry.State.SUBMITTED and not indicator.plan.is_archived
         },
     }
     return render(request, "targets/indicator_detail.html", context, status=status)

@@ -93,7 +93,10 @@ def test_archive_hides_the_plan_everywhere_keeps_it_and_restore_brings_it_back(c
     assert "已归档计划" in home and f'href="/plans/{plan.code}/"' in home.split('id="archived"')[1]
     page = staff.get(f"/plans/{plan.code}/")
     assert page.status_code == 200 and "已归档" in page.content.decode() and "恢复" in page.content.decode()
-    assert staff.get(f"/tasks/{milestone.pk}/").status_code == 200
+    detail = staff.get(f"/tasks/{milestone.pk}/").content.decode()
+    assert "所属计划已归档，本节点计划只可查阅" in detail and f"/tasks/{milestone.pk}/status/" not in detail
+    indicator = Indicator.objects.filter(plan=plan).first()
+    assert "所属计划已归档" in staff.get(f"/indicators/{indicator.pk}/").content.decode()
     assert staff.get(f"/plans/{plan.code}/worklist.xlsx").status_code == 200
     leader = client_as("leader")
     assert plan.title not in leader.get("/").content.decode()
