@@ -189,8 +189,10 @@ def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource,
 
 def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
     errors = []
-    if Plan.objects.filter(code=header.code).exists():
-        errors.append(f"计划代码“{header.code}”已存在，请换一个代码。")
+    existing = Plan.objects.filter(code=header.code).first()
+    if existing is not None:
+        archived = "（该计划已归档，可在首页“已归档计划”中恢复或删除）" if existing.is_archived else ""
+        errors.append(f"计划代码“{header.code}”已存在{archived}，请换一个代码。")
     if header.end_year < header.start_year:
         errors.append("截止年份不能早于起始年份。")
     region = Region.objects.filter(code=header.region).first()
