@@ -86,10 +86,9 @@ class Dashboard:
 
 
 def build_dashboard(plan: Plan | None, year: int | None, today: date) -> Dashboard:
-    plans = list(Plan.objects.order_by("-issue_date", "code"))
-    milestones = Milestone.objects.all()
-    if plan:
-        milestones = milestones.filter(plan=plan)
+    plans = list(Plan.objects.active().order_by("-issue_date", "code"))
+    # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
+    milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.active()
     if year:
         milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
     milestones = list(

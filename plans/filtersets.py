@@ -12,11 +12,11 @@ from .tracking import due_within, overdue
 
 class MilestoneFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_text")
-    plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.all(), empty_label="全部计划")
+    plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.active(), empty_label="全部计划")
     category = django_filters.ModelChoiceFilter(
         label="工作任务",
         field_name="measure__item__category",
-        queryset=Category.objects.select_related("plan"),
+        queryset=Category.objects.filter(plan__archived_at__isnull=True).select_related("plan"),
         empty_label="全部",
     )
     unit = django_filters.ModelChoiceFilter(

@@ -83,7 +83,7 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
     horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
     occurrences = (
-        Occurrence.objects.filter(completed_on__isnull=True, outcome="")
+        Occurrence.objects.filter(completed_on__isnull=True, outcome="", milestone__plan__archived_at__isnull=True)
         .exclude(milestone__status__in=SILENT_STATUSES)
         .exclude(milestone__schedule_kind=ScheduleKind.ON_DEMAND)
         .annotate(effective_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))

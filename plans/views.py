@@ -35,12 +35,13 @@ from .tracking import occurrence_state
 def home(request):
     if user_role(request.user) == Role.LIAISON:
         return redirect("plans:my_tasks")
-    plans = Plan.objects.select_related("region").annotate(
+    plans = Plan.objects.active().select_related("region").annotate(
         milestone_count=Count("milestones", distinct=True),
         measure_count=Count("measures", distinct=True),
         indicator_count=Count("indicators", distinct=True),
     )
-    return render(request, "plans/home.html", {"plans": plans})
+    archived = Plan.objects.archived().order_by("-archived_at") if user_role(request.user) == Role.STAFF else []
+    return render(request, "plans/home.html", {"plans": plans, "archived_plans": archived})
 
 
 class TaskListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -108,7 +109,7 @@ def _detail_context(request, milestone):
             for r in reports
             if r.state == ReportState.RETURNED and r.unit_id in covered
         }
-    if role == Role.STAFF:
+    if role == Role.STAFF and not milestone.plan.is_archived:  # an archived plan is read-only
         context["review_forms"] = {
             r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
             for r in reports
@@ -133,7 +134,10 @@ def _detail_context(request, milestone):
 @login_required
 def milestone_detail(request, pk):
     milestone = get_object_or_404(
-        task_queryset(request.user).prefetch_related("occurrences").select_related("measure__item"), pk=pk
+        task_queryset(request.user, include_archived=True)
+        .prefetch_related("occurrences")
+        .select_related("measure__item"),
+        pk=pk,
     )
     return render(request, "plans/milestone_detail.html", _detail_context(request, milestone))
 
@@ -153,12 +157,14 @@ def review_queue(request):
     if user_role(request.user) != Role.STAFF:
         raise Http404
     reports = (
-        ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+        ProgressReport.objects.active()
+        .filter(state=ReportState.SUBMITTED)
         .select_related("milestone__plan", "unit", "author")
         .order_by("submitted_at")
     )
     extensions = (
-        ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
+        ExtensionRequest.objects.active()
+        .filter(state=ExtensionState.PENDING)
         .select_related("milestone__plan", "unit", "occurrence", "requested_by")
         .order_by("requested_at")
     )
@@ -193,7 +199,9 @@ def task_list_json(request):
 
 @login_required
 def task_detail_json(request, pk):
-    milestone = get_object_or_404(task_queryset(request.user).prefetch_related(Prefetch("occurrences")), pk=pk)
+    milestone = get_object_or_404(
+        task_queryset(request.user, include_archived=True).prefetch_related(Prefetch("occurrences")), pk=pk
+    )
     data = _task_json(milestone)
     data["occurrences"] = [
         {

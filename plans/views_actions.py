@@ -34,7 +34,7 @@ def _require_role(user, *roles):
 
 def _rerender(request, milestone, name: str, form, report_pk: int | None = None):
     """Show the detail page again with the bound form and its errors (status 400, nothing saved)."""
-    milestone = task_queryset(request.user).prefetch_related("occurrences").get(pk=milestone.pk)
+    milestone = task_queryset(request.user, include_archived=True).prefetch_related("occurrences").get(pk=milestone.pk)
     context = _detail_context(request, milestone)
     if report_pk is None:
         context[name] = form
@@ -97,7 +97,7 @@ def report_create(request, pk):
 @require_POST
 def report_resubmit(request, pk):
     _require_role(request.user, Role.LIAISON)
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user).active(), pk=pk)
     form = ResubmitReportForm(request.POST, request.FILES, milestone=report.milestone, prefix=f"r{report.pk}")
     return _handle(
         request,
@@ -114,7 +114,7 @@ def report_resubmit(request, pk):
 @require_POST
 def report_review(request, pk):
     _require_role(request.user, Role.STAFF)
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user).active(), pk=pk)
     form = ReviewForm(request.POST, prefix=f"v{report.pk}")
     return _handle(
         request,
@@ -181,7 +181,7 @@ def extension_create(request, pk):
 @require_POST
 def extension_review(request, pk):
     _require_role(request.user, Role.STAFF)
-    extension = get_object_or_404(ExtensionRequest.objects.visible_to(request.user), pk=pk)
+    extension = get_object_or_404(ExtensionRequest.objects.visible_to(request.user).active(), pk=pk)
     return _handle(
         request,
         extension.milestone,

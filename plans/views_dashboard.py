@@ -8,7 +8,7 @@ from django.utils import timezone
 from targets.charts import trajectory_svg
 from targets.models import Indicator
 from targets.trajectory import trajectory_of
-from units.roles import sees_everything
+from units.roles import sees_everything, user_role
 
 from .dashboard import build_dashboard
 from .models import Plan
@@ -22,8 +22,7 @@ def require_overview(user):
 
 def indicator_cards(plan, today):
     indicators = Indicator.objects.select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
-    if plan:
-        indicators = indicators.filter(plan=plan)
+    indicators = indicators.filter(plan=plan) if plan else indicators.filter(plan__archived_at__isnull=True)
     cards = []
     for indicator in indicators:
         trajectory = trajectory_of(indicator, today)
@@ -37,7 +36,8 @@ def indicator_cards(plan, today):
 def dashboard(request):
     require_overview(request.user)
     today = timezone.localdate()
-    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() if request.GET.get("plan", "").isdigit() else None
+    chosen = request.GET.get("plan", "")
+    plan = Plan.objects.active().filter(pk=chosen).first() if chosen.isdigit() else None
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     board = build_dashboard(plan, year, today)
     years = sorted({y for p in board.plans for y in p.years})
@@ -48,13 +48,14 @@ def dashboard(request):
 @login_required
 def plan_detail(request, code):
     require_overview(request.user)
-    plan = get_object_or_404(Plan.objects.select_related("region"), code=code)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("region", "archived_by"), code=code)
     today = timezone.localdate()
     board = build_dashboard(plan, None, today)
     closures = list(plan.closures.select_related("closed_by"))
     closed_years = {closure.year for closure in closures}
     context = {
         "plan": plan,
+        "role": user_role(request.user),
         "tally": board.per_plan[0][1] if board.per_plan else None,
         "closures": closures,
         "closable_years": [year for year in plan.years if year not in closed_years],

@@ -1,4 +1,5 @@
-"""The plan page's actions: Excel and Word downloads, year close, and importing a new plan from Excel."""
+"""The plan page's actions: Excel and Word downloads, year close, archive/restore/delete, and importing a
+new plan from Excel."""
 
 import io
 import uuid
@@ -23,6 +24,7 @@ from .fixture_files import FixtureError
 from .importing import PlanHeader, confirm_import, preview_import
 from .models import Plan
 from .views_dashboard import require_overview
+from .withdrawal import archive_plan, delete_plan, deletion_refusals, plan_activity, plan_contents, restore_plan
 from .worklist import build_worklist_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +41,7 @@ def _download(buffer_writer, filename: str, content_type: str):
 @login_required
 def worklist_download(request, code):
     require_overview(request.user)
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), code=code)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return _download(build_worklist_workbook(plan).save, f"{plan.title}工作清单（{stamp}）.xlsx", XLSX)
 
@@ -47,7 +49,7 @@ def worklist_download(request, code):
 @login_required
 def bulletin_download(request, code):
     require_overview(request.user)
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), code=code)
     default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else default_year
     if year not in plan.years:
@@ -71,6 +73,68 @@ def year_close(request, code):
             f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，未按期完成 {closure.missed_count} 项。",
         )
     return redirect("plans:plan", code=plan.code)
+
+
+def _require_staff_action(user, what: str):
+    if user_role(user) != Role.STAFF:
+        raise PermissionDenied(f"只有组织部工作人员可以{what}行动计划。")
+
+
+def _withdraw_page(request, plan, action: str, status=200):
+    context = {
+        "plan": plan,
+        "action": action,
+        "contents": plan_contents(plan),
+        "activity": plan_activity(plan),
+        "refusals": deletion_refusals(plan) if action == "delete" else [],
+    }
+    return render(request, "plans/plan_withdraw.html", context, status=status)
+
+
+@login_required
+def plan_archive(request, code):
+    """GET: what archiving keeps and hides, with counts. POST: archive (归档)."""
+    _require_staff_action(request.user, "归档")
+    plan = get_object_or_404(Plan, code=code)
+    if request.method != "POST":
+        return _withdraw_page(request, plan, "archive")
+    try:
+        archive_plan(request.user, plan)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("plans:plan", code=plan.code)
+    messages.success(request, f"已归档“{plan.title}”。它不再出现在清单、看板和提醒中，可在首页“已归档计划”中恢复。")
+    return redirect("plans:home")
+
+
+@login_required
+@require_POST
+def plan_restore(request, code):
+    _require_staff_action(request.user, "恢复")
+    plan = get_object_or_404(Plan, code=code)
+    try:
+        restore_plan(request.user, plan)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已恢复“{plan.title}”。")
+    return redirect("plans:plan", code=plan.code)
+
+
+@login_required
+def plan_delete(request, code):
+    """GET: what goes, with counts, or why it cannot be deleted. POST: delete (删除)."""
+    _require_staff_action(request.user, "删除")
+    plan = get_object_or_404(Plan, code=code)
+    if request.method != "POST":
+        return _withdraw_page(request, plan, "delete")
+    try:
+        removed = delete_plan(request.user, plan)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return _withdraw_page(request, plan, "delete", status=400)
+    messages.success(request, f"已删除“{plan.title}”：{'，'.join(str(c) for c in removed)}。")
+    return redirect("plans:home")
 
 
 class ImportForm(forms.Form):

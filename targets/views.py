@@ -33,7 +33,7 @@ def _page(request, indicator, entry_form=None, status=200):
         "review_forms": {
             e.pk: EntryReviewForm(initial={"version": e.version}, prefix=f"e{e.pk}")
             for e in entries
-            if is_staff and e.state == IndicatorEntry.State.SUBMITTED
+            if is_staff and e.state == IndicatorEntry.State.SUBMITTED and not indicator.plan.is_archived
         },
     }
     return render(request, "targets/indicator_detail.html", context, status=status)
@@ -77,7 +77,9 @@ def entry_create(request, pk):
 def entry_review(request, pk):
     if user_role(request.user) != Role.STAFF:
         raise PermissionDenied("只有组织部工作人员可以审核。")
-    entry = get_object_or_404(IndicatorEntry.objects.visible_to(request.user), pk=pk)
+    entry = get_object_or_404(
+        IndicatorEntry.objects.visible_to(request.user).filter(indicator__plan__archived_at__isnull=True), pk=pk
+    )
     form = EntryReviewForm(request.POST, prefix=f"e{entry.pk}")
     if form.is_valid():
         data = form.cleaned_data

@@ -21,6 +21,10 @@ class ScopedByMilestoneQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(**{f"{self.milestone_path}__in": Milestone.objects.visible_to(user)})
 
+    def active(self):
+        """Only what belongs to plans that are not archived (nothing is reviewed on a withdrawn plan)."""
+        return self.filter(**{f"{self.milestone_path}__plan__archived_at__isnull": True})
+
 
 class ProgressReport(models.Model):
     """进展报送: a lead unit's consolidated report (reviewed by staff) or a co-responsible unit's input."""

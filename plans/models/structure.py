@@ -9,6 +9,21 @@ from ..choices import MilestoneStatus, Rag, ScheduleKind, UnitRole
 from ..schedule import parse_schedule
 
 
+class PlanQuerySet(models.QuerySet):
+    """Archived (归档) plans are withdrawn: only staff still see them, and no list shows them."""
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def visible_to(self, user):
+        from units.roles import Role, user_role
+
+        return self if user_role(user) == Role.STAFF else self.active()
+
+
 class Plan(models.Model):
     code = models.SlugField("代码", max_length=60, unique=True)
     title = models.CharField("标题", max_length=200)
@@ -31,14 +46,34 @@ class Plan(models.Model):
         help_text="逾期超过规定天数的事项上报给该领导；未设置时上报给全部领导",
     )
     notify_co_units = models.BooleanField("同时知会配合单位", default=False, help_text="配合单位每天收到知会性提醒")
+    archived_at = models.DateTimeField(
+        "归档时间", null=True, blank=True, help_text="归档后不再出现在清单、看板和提醒中"
+    )
+    archived_by = models.ForeignKey(
+        "auth.User", verbose_name="归档人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "行动计划"
         verbose_name_plural = "行动计划"
         ordering = ["-issue_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="plan_years_in_order",
+                violation_error_message="截止年份不能早于起始年份。",
+            )
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def years(self) -> range:
@@ -122,22 +157,29 @@ class MilestoneQuerySet(models.QuerySet):
     """Scoping in one place: everything that reads node plans goes through visible_to / editable_by."""
 
     def visible_to(self, user):
-        from units.roles import covered_unit_ids, sees_everything
+        from units.roles import Role, covered_unit_ids, sees_everything, user_role
 
+        if user_role(user) == Role.STAFF:
+            return self  # staff keep seeing an archived plan's node plans: its history stays readable
         if sees_everything(user):
-            return self
+            return self.active()
         if not user.is_authenticated:
             return self.none()
         assigned = MilestoneUnit.objects.filter(unit_id__in=covered_unit_ids(user)).values("milestone_id")
-        return self.filter(pk__in=assigned)
+        return self.active().filter(pk__in=assigned)
+
+    def active(self):
+        """Node plans of plans that are not archived: what lists, exports, the dashboard and reminders use."""
+        return self.filter(plan__archived_at__isnull=True)
 
     def editable_by(self, user):
-        """Staff edit everything; a liaison reports on what they see; a leader changes nothing."""
+        """Staff edit everything; a liaison reports on what they see; a leader changes nothing.
+        Nobody changes an archived plan's node plans."""
         from units.roles import Role, user_role
 
         role = user_role(user)
         if role == Role.STAFF:
-            return self
+            return self.active()
         if role == Role.LIAISON:
             return self.visible_to(user)
         return self.none()
