@@ -10,8 +10,9 @@
 
 The roles (units.roles): staff (组织部工作人员) see and act on everything; leaders (领导) see
 everything and only leave instructions; liaisons (单位联络员) see the node plans of their units,
-directly or through a group unit (各街道), and report on them. A new role, such as one that sees a
-single region, is a change to this module and its tests.
+directly or through a group unit (各街道), and report on them. An archived (归档) plan is seen by staff
+only, and nobody acts on it any more. A new role, such as one that sees a single region, is a change
+to this module and its tests.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -41,8 +42,11 @@ OVERSEERS = (Role.STAFF, Role.LEADER)
 
 def plans(user):
     """Plans whose plan-wide pages (plan page, dashboard, bulletin, 工作清单, year close) the user reads."""
-    if user_role(user) in OVERSEERS:
-        return Plan.objects.all()
+    role = user_role(user)
+    if role == Role.STAFF:
+        return Plan.objects.all()  # an archived plan stays readable for staff
+    if role == Role.LEADER:
+        return Plan.objects.active()
     return Plan.objects.none()
 
 
@@ -53,7 +57,7 @@ def milestones(user):
         return Milestone.objects.filter(plan__in=plans(user))
     if role == Role.LIAISON:
         assigned = MilestoneUnit.objects.filter(unit_id__in=covered_unit_ids(user)).values("milestone_id")
-        return Milestone.objects.filter(pk__in=assigned)
+        return Milestone.objects.active().filter(pk__in=assigned)
     return Milestone.objects.none()
 
 
@@ -79,7 +83,7 @@ def indicators(user):
     if role in OVERSEERS:
         return Indicator.objects.filter(plan__in=plans(user))
     if role == Role.LIAISON:
-        return Indicator.objects.filter(unit_id__in=covered_unit_ids(user))
+        return Indicator.objects.filter(plan__archived_at__isnull=True, unit_id__in=covered_unit_ids(user))
     return Indicator.objects.none()
 
 
@@ -118,19 +122,40 @@ def _is(*roles):
     return lambda user, obj: user_role(user) in roles
 
 
+def _open(plan) -> bool:
+    """Nobody acts on an archived plan: it is kept to be read."""
+    return not plan.is_archived
+
+
+def _is_on_open_plan(*roles):
+    return lambda user, obj: user_role(user) in roles and _open(_plan_of(obj))
+
+
+def _plan_of(obj):
+    for path in ("plan", "milestone.plan", "indicator.plan"):
+        target = obj
+        for name in path.split("."):
+            target = getattr(target, name, None)
+        if isinstance(target, Plan):
+            return target
+    raise TypeError(f"{type(obj).__name__} has no plan")
+
+
 def _answers_for(user, milestone) -> bool:
     """A liaison whose unit (or group unit) is one of the node plan's units."""
-    if user_role(user) != Role.LIAISON:
+    if user_role(user) != Role.LIAISON or not _open(milestone.plan):
         return False
     covered = covered_unit_ids(user)
     return any(a.unit_id in covered for a in milestone.assignments.all())
 
 
 def _reported_by(user, report) -> bool:
-    return user_role(user) == Role.LIAISON and report.unit_id in covered_unit_ids(user)
+    return user_role(user) == Role.LIAISON and report.unit_id in covered_unit_ids(user) and _open(_plan_of(report))
 
 
 def _enters(user, indicator) -> bool:
+    if not _open(indicator.plan):
+        return False  # a withdrawn plan takes no new figures
     role = user_role(user)
     return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
 
@@ -147,16 +172,19 @@ SITE_RULES = {
 
 # (model, action) -> rule, asked about an object the user already sees.
 OBJECT_RULES = {
-    (Plan, "close_year"): _is(Role.STAFF),
+    (Plan, "close_year"): _is(Role.STAFF),  # closing an archived plan is refused with its reason (closing.py)
+    (Plan, "archive"): _is(Role.STAFF),
+    (Plan, "restore"): _is(Role.STAFF),
+    (Plan, "delete"): _is(Role.STAFF),
     (Milestone, "report"): _answers_for,
     (Milestone, "request_extension"): _answers_for,
-    (Milestone, "edit"): _is(Role.STAFF),  # status and light override
-    (Milestone, "instruct"): _is(Role.LEADER),
-    (ProgressReport, "review"): _is(Role.STAFF),
+    (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override
+    (Milestone, "instruct"): _is_on_open_plan(Role.LEADER),
+    (ProgressReport, "review"): _is_on_open_plan(Role.STAFF),
     (ProgressReport, "resubmit"): _reported_by,
-    (ExtensionRequest, "review"): _is(Role.STAFF),
+    (ExtensionRequest, "review"): _is_on_open_plan(Role.STAFF),
     (Indicator, "enter"): _enters,
-    (IndicatorEntry, "review"): _is(Role.STAFF),
+    (IndicatorEntry, "review"): _is_on_open_plan(Role.STAFF),
 }
 
 

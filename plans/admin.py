@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     ProgressReport,
     ReminderSettings,
 )
+from .withdrawal import delete_plan, deletion_refusals, plan_contents
 
 
 class CategoryInline(admin.TabularInline):
@@ -28,11 +30,35 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "code", "document_number", "issue_date", "start_year", "end_year", "region"]
-    list_filter = ["region", "start_year"]
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "code", "document_number", "issue_date", "start_year", "end_year", "region", "archived_at"]
+    list_filter = ["region", "start_year", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "code", "document_number", "issuers"]
+    readonly_fields = ["archived_at", "archived_by"]  # archived and restored on the plan page (归档 / 恢复)
     inlines = [CategoryInline]
+
+    # Deleting goes through plans.withdrawal: it removes the plan bottom-up (Milestone → Measure → Item →
+    # Category are PROTECT links) and refuses a plan that already has reports, saying why.
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, protected = [], {}, []
+        for plan in objs:
+            refusals = deletion_refusals(plan)
+            protected += [f"{plan}：{reason}" for reason in refusals]
+            counts = plan_contents(plan)
+            to_delete.append([f"行动计划：{plan}", [str(count) for count in counts]])
+            model_count[Plan._meta.verbose_name_plural] = model_count.get(Plan._meta.verbose_name_plural, 0) + 1
+            for count in counts:
+                model_count[count.label] = model_count.get(count.label, 0) + count.count
+        perms_needed = set() if request.user.has_perm("plans.delete_plan") else {Plan._meta.verbose_name}
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        delete_plan(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for plan in queryset:
+                delete_plan(request.user, plan)
 
 
 @admin.register(Category)

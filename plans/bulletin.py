@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from targets.models import Indicator
-from targets.trajectory import trajectory_of
+from targets.trajectory import figure_text, trajectory_of
 
 from .choices import MilestoneStatus, Rag, ReportKind, ReportState, UnitRole
 from .dashboard import build_dashboard
@@ -141,10 +141,10 @@ def _indicators(doc, plan, year, as_of):
         rows.append(
             [
                 indicator.name,
-                f"{indicator.target_text or '—'}{indicator.measure_unit}",
-                "" if point is None or point.planned is None else f"{point.planned:g}",
-                "" if point is None or point.actual is None else f"{point.actual:g}",
-                f"{t.completion}%" if t.completion is not None else "—",
+                indicator.target_display,
+                "—" if point is None or point.planned is None else figure_text(point.planned),
+                "—" if point is None or point.actual is None else figure_text(point.actual),
+                t.completion_label,
                 Rag(t.rag).label,
             ]
         )

@@ -12,6 +12,9 @@ from .models import Occurrence, Plan, PlanYearClosure
 @transaction.atomic
 def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
     access.require(user, "close_year", plan, "只有组织部工作人员可以进行年度销号。")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)  # its current state: archived since the page loaded?
+    if plan.is_archived:
+        raise ValidationError("该计划已归档，不能销号；请先恢复。")
     if year not in plan.years:
         raise ValidationError(f"{year}年不在该计划的实施年度（{plan.start_year}—{plan.end_year}年）内。")
     if year > timezone.localdate().year:

@@ -85,11 +85,10 @@ class Dashboard:
 
 def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_plans=None) -> Dashboard:
     """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them."""
-    visible_plans = Plan.objects.all() if visible_plans is None else visible_plans
+    visible_plans = Plan.objects.active() if visible_plans is None else visible_plans
     plans = list(visible_plans.order_by("-issue_date", "code"))
-    milestones = Milestone.objects.filter(plan__in=visible_plans)
-    if plan:
-        milestones = milestones.filter(plan=plan)
+    # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
+    milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.filter(plan__in=visible_plans)
     if year:
         milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
     milestones = list(

@@ -13,11 +13,11 @@ from .tracking import due_within, overdue
 
 class MilestoneFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_text")
-    plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.all(), empty_label="全部计划")
+    plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.active(), empty_label="全部计划")
     category = django_filters.ModelChoiceFilter(
         label="工作任务",
         field_name="measure__item__category",
-        queryset=Category.objects.select_related("plan"),
+        queryset=Category.objects.filter(plan__archived_at__isnull=True).select_related("plan"),
         empty_label="全部",
     )
     unit = django_filters.ModelChoiceFilter(
@@ -45,7 +45,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        plans = access.plans_with_tasks(user)
+        plans = access.plans_with_tasks(user).active()
         self.filters["plan"].queryset = plans
         self.filters["category"].queryset = Category.objects.filter(plan__in=plans).select_related("plan")
         self.filters["unit"].queryset = access.units(user)

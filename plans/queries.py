@@ -9,10 +9,13 @@ from .models import Evidence, MilestoneUnit, ProgressReport
 from .tracking import with_tracking
 
 
-def task_queryset(user, today=None):
+def task_queryset(user, today=None, include_archived=False):
+    """Lists, exports and the API show active plans only; a node plan's own page also opens (for staff)
+    when its plan is archived."""
     today = today or timezone.localdate()
+    visible = access.milestones(user)
     milestones = (
-        access.milestones(user)
+        (visible if include_archived else visible.active())
         .select_related("plan", "measure__item__category")
         .prefetch_related(Prefetch("assignments", queryset=MilestoneUnit.objects.select_related("unit")))
     )

@@ -31,8 +31,8 @@ def reporting_unit(user, milestone: Milestone):
     """The unit the user reports for on this node plan and whether it leads: lead units first."""
     access.require(user, "report", milestone, "只有责任单位的联络员可以报送进展。")
     covered = covered_unit_ids(user)
-    assignments = sorted(
-        (a for a in milestone.assignments.select_related("unit") if a.unit_id in covered),
+    assignments = sorted(  # .all(): the detail page has them prefetched with their units
+        (a for a in milestone.assignments.all() if a.unit_id in covered),
         key=lambda a: (a.role != UnitRole.LEAD, a.position),
     )
     if not assignments:

@@ -29,3 +29,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value.strip() == "":
         return list(default or [])
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from "HTTP_X_FORWARDED_PROTO" or "HTTP_X_FORWARDED_PROTO=https"; None when unset."""
+    if not value.strip():
+        return None
+    name, _, expected = value.strip().partition("=")
+    name = name.strip().upper().replace("-", "_")
+    if not name.startswith("HTTP_"):
+        raise ValueError(f"环境变量 SECURE_PROXY_SSL_HEADER 应为请求头名（如 HTTP_X_FORWARDED_PROTO），实际为“{value}”")
+    return name, expected.strip() or "https"

@@ -1,12 +1,14 @@
 """Settings for talentplan. Everything that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .envutil import env_bool, env_int, env_list, env_str
+from .envutil import env_bool, env_int, env_list, env_str, proxy_ssl_header
 from .runtime_dirs import create_runtime_dirs, sqlite_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,7 +90,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "units.passwords.MinimumLengthValidator"},  # Django's, with its message in Chinese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,10 +162,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
-
 # Reminders (plans/reminders.py): days before a deadline, weekly while overdue, escalation after N days.
 REMINDER_OFFSETS = [int(d) for d in env_list("REMINDER_OFFSETS", ["30", "7", "1"])]
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
@@ -184,6 +182,68 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 240},
     },
 }
+
+# ---- Accounts and production security (README "安全 / Security") ----------------------------------------
+# Login throttle (django-axes, units/throttle.py). Failures count over the last LOGIN_LOCKOUT_MINUTES; reaching
+# any limit locks that login for LOGIN_LOCKOUT_MINUTES, the right password included.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # one username from one address
+LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 20)  # from any address; 0 = off
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 100)  # any username; 0 = off
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies of ours append to X-Forwarded-For. 0: the client is REMOTE_ADDR and the header,
+# which anyone can forge, is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "units.throttle.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the wider limits are in LoginThrottleHandler
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that username+address's failures only
+AXES_CLIENT_IP_CALLABLE = "units.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "units.throttle.lockout_response"
+AXES_VERBOSE = False  # no start-up banner in every manage.py command; lockouts are still logged
+
+# Content-Security-Policy (django-csp), in development too, so a page that needs more shows up early.
+# Scripts and styles come only from our static files: no inline <script>, <style> or style="" in templates.
+# Bootstrap's CSS draws its icons (navbar toggler, select arrows, check marks) as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if not DEBUG:
+    # Production is served over HTTPS. For a plain-HTTP intranet test install, turn these off explicitly
+    # (and `check --deploy` will say so).
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a separate, hard-to-undo decision for the whole parent domain (hstspreload list),
+        # not a per-application default; W021 only reminds of it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a TLS-terminating proxy, the header it sets to say the original request was HTTPS, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (value "https"). Only set it if the proxy always
+# overwrites that header; otherwise a client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
 
 # Every directory the portal writes to exists before any command needs it (see runtime_dirs.py).
 create_runtime_dirs(

@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-uploads"  # noqa: F405
 create_runtime_dirs([MEDIA_ROOT])
+# The test client speaks plain HTTP; production's HTTPS settings are checked in a subprocess instead
+# (tests/test_deploy_settings.py).
+SECURE_SSL_REDIRECT = False

@@ -10,7 +10,7 @@ from django.utils import timezone
 from plans import access
 from talentplan.lib.versioning import lock_current
 
-from .comparators import parse_number
+from .comparators import TargetError, parse_number
 from .models import Indicator, IndicatorEntry, IndicatorYear
 
 
@@ -19,7 +19,10 @@ def increment_from(indicator: Indicator, year: int, value_kind: str, value: Deci
     if value_kind == IndicatorEntry.ValueKind.INCREMENT:
         return value
     earlier = indicator.years.filter(year__lt=year).aggregate(total=Sum("actual_value"))["total"] or Decimal(0)
-    baseline = parse_number(indicator.baseline_text) or Decimal(0)
+    try:
+        baseline = parse_number(indicator.baseline_text) or Decimal(0)
+    except TargetError:
+        baseline = Decimal(0)  # a baseline that is not a figure counts as none, as on the indicator page
     return value - baseline - earlier
 
 
@@ -55,7 +58,8 @@ def review_entry(user, entry: IndicatorEntry, approve: bool, comment: str, versi
     entry.reviewer, entry.reviewed_at, entry.review_comment = user, timezone.now(), comment.strip()
     entry.save()
     if approve:
-        year = IndicatorYear.objects.get(indicator=entry.indicator, year=entry.year)
+        # The year's row may be missing when the plan's years were changed after loading.
+        year, _ = IndicatorYear.objects.get_or_create(indicator=entry.indicator, year=entry.year)
         year.actual_value = entry.increment
         year.actual_note = entry.source_note
         year._change_reason = f"审核通过 {entry.author} 的填报"

@@ -4,6 +4,8 @@ Only what the document prints comes from the fixtures (names, baseline, targets,
 actual figures, their entries and the unit assigned to report them belong to the portal and are never touched.
 """
 
+from decimal import Decimal
+
 from django.db.models import Q
 
 from talentplan.lib.sync import (
@@ -29,8 +31,19 @@ from talentplan.lib.sync_collections import (
 )
 
 from .choices import IndicatorKind
-from .comparators import TargetError, parse_number, parse_target
+from .comparators import Target, TargetError, parse_number, parse_target
 from .models import Indicator, IndicatorYear
+
+MAX_FIGURE = Decimal(10) ** 12  # the columns hold 14 digits, 2 after the point
+# (entry key, what it is, the column's max_length): the writer would fail on a longer text.
+TEXT_LIMITS = [
+    ("name", "指标名称", 200),
+    ("table", "所属表格", 100),
+    ("measure_unit", "计量单位", 20),
+    ("baseline", "基期值", 40),
+    ("target", "目标值", 40),
+    ("source", "出处", 300),
+]
 
 
 def _text(value) -> str:
@@ -40,20 +53,44 @@ def _text(value) -> str:
 def validate_indicators(entries: list[dict], years: range, where: str) -> list[str]:
     errors = []
     for index, entry in enumerate(entries, start=1):
-        label = f"{where} 指标 {index}“{entry.get('name', '')}”"
-        if not entry.get("name") or not entry.get("table"):
-            errors.append(f"{label}：缺少 name 或 table")
-        if entry.get("kind") not in IndicatorKind.values:
-            errors.append(f"{label}：类型“{entry.get('kind')}”无效，应为 {'、'.join(IndicatorKind.values)}")
+        errors += validate_indicator(entry, years, f"{where} 指标 {index}“{entry.get('name', '')}”")
+    return errors
+
+
+def validate_indicator(entry: dict, years: range, label: str) -> list[str]:
+    """What the writer needs of one indicator, each problem prefixed with label (where it came from)."""
+    errors = []
+    span = f"计划年度 {years.start}—{years.stop - 1} 年"
+    if not entry.get("name") or not entry.get("table"):
+        errors.append(f"{label}：缺少指标名称或所属表格（name / table）")
+    if entry.get("kind") not in IndicatorKind.values:
+        kinds = "、".join(f"{name}（{value}）" for value, name in IndicatorKind.choices)
+        errors.append(f"{label}：类型“{entry.get('kind') or ''}”无效，应为 {kinds}")
+    checks = [(parse_number, entry.get("baseline"), "基期值")] + [(parse_target, entry.get("target"), "目标值")]
+    for year, value in (entry.get("yearly") or {}).items():
+        if year not in years and _text(value):
+            errors.append(f"{label}：{year}年计划值“{_text(value)}”不在{span}内")
+        checks.append((parse_target, _text(value), f"{year}年计划值"))
+    for parse, text, what in checks:
         try:
-            parse_number(entry.get("baseline"))
-            parse_target(entry.get("target"), source=label)
-            for year, value in (entry.get("yearly") or {}).items():
-                if year not in years:
-                    errors.append(f"{label}：年份 {year} 不在计划年度 {years.start}—{years.stop - 1} 内")
-                parse_target(_text(value), source=f"{label} {year}年")
-        except TargetError as exc:
-            errors.append(f"{label}：{exc}")
+            parsed = parse(text)
+        except TargetError:
+            errors.append(f"{label}：{what}“{_text(text)}”不是可识别的数值")
+            continue
+        values = [parsed.value, parsed.upper] if isinstance(parsed, Target) else [parsed]
+        if any(v is not None and abs(v) >= MAX_FIGURE for v in values):
+            errors.append(f"{label}：{what}“{_text(text)}”过大（应小于一万亿）")
+    for key, what, limit in TEXT_LIMITS:
+        if len(_text(entry.get(key))) > limit:
+            errors.append(f"{label}：{what}超过 {limit} 个字")
+    for year, value in (entry.get("yearly") or {}).items():
+        if len(_text(value)) > 40:
+            errors.append(f"{label}：{year}年计划值超过 40 个字")
+    target_year, baseline_year = entry.get("target_year"), entry.get("baseline_year")
+    if target_year is not None and target_year not in years:
+        errors.append(f"{label}：目标年份 {target_year} 年不在{span}内")
+    if baseline_year is not None and baseline_year > years.start:
+        errors.append(f"{label}：基期年份 {baseline_year} 年晚于计划起始年份 {years.start} 年")
     return errors
 
 

@@ -50,6 +50,14 @@ class Indicator(models.Model):
     def target(self):
         return parse_target(self.target_text, source=f"{self.plan_id}:{self.name}")
 
+    @property
+    def target_display(self) -> str:
+        """The target as printed with its unit ("100 以上人", "达80%"), or 无目标值 when none is set."""
+        text = self.target_text.strip()
+        if not text:
+            return "无目标值"
+        return text if text.endswith(self.measure_unit) else f"{text}{self.measure_unit}"
+
 
 class IndicatorYear(models.Model):
     """One plan year of an indicator: the planned figure as printed, and room for the actual figure."""

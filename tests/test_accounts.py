@@ -58,3 +58,52 @@ def test_demo_accounts_are_printed(capsys):
     for username in ("staff", "leader", "hr", "health", "lile"):
         assert f"  {username} " in out
     assert "talentplan-demo" in out
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("1", "密码长度太短，至少需要 8 个字符。"),
+        ("12345678", "密码只包含数字。"),
+        ("password", "这个密码太常见了。"),
+        ("zhangwei2024", "密码跟 用户名 太相似了。"),
+    ],
+)
+def test_adduser_refuses_a_weak_password_and_creates_nothing(password, reason):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("adduser", "zhangwei2024", "--role", "staff", "--password", password)
+    assert str(excinfo.value).startswith("未创建用户：密码不符合要求：")
+    assert reason in str(excinfo.value)
+    assert not get_user_model().objects.filter(username="zhangwei2024").exists()
+
+
+def test_a_weak_password_leaves_an_existing_user_as_it_was(user_named):
+    before = user_named("liaison_hr")
+    with pytest.raises(CommandError, match="密码不符合要求"):
+        call_command("adduser", "liaison_hr", "--role", "staff", "--password", "1")
+    after = user_named("liaison_hr")
+    assert (after.password, after.is_staff, user_role(after)) == (before.password, False, Role.LIAISON)
+
+
+def test_the_published_demo_password_passes_the_validators():
+    from django.contrib.auth.password_validation import validate_password
+
+    from units.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    call_command("demo_accounts")
+    call_command("demo_accounts")  # `make run` twice: the second run validates against the saved accounts
+    for account in DEMO_ACCOUNTS:
+        user = get_user_model().objects.get(username=account.username)
+        validate_password(DEMO_PASSWORD, user=user)  # raises if the demo password were refused
+        assert user.check_password(DEMO_PASSWORD)
+
+
+def test_the_portal_password_change_refuses_a_weak_password(client_as, user_named):
+    client = client_as("liaison_hr")
+    old_hash = user_named("liaison_hr").password
+    response = client.post(
+        "/accounts/password/", {"old_password": "test-pass-123", "new_password1": "1", "new_password2": "1"}
+    )
+    assert response.status_code == 200
+    assert "密码长度太短" in response.content.decode()
+    assert user_named("liaison_hr").password == old_hash

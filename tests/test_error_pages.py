@@ -112,6 +112,7 @@ def test_database_down_shows_the_chinese_500_page(tmp_path):
         "PATH": "/usr/bin:/bin",
         "DEBUG": "0",
         "SECRET_KEY": "k",
+        "SECURE_SSL_REDIRECT": "0",  # the test client speaks plain HTTP
         "DJANGO_SETTINGS_MODULE": "talentplan.settings",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",  # port 9 (discard): nothing listens
         "TALENTPLAN_VAR_DIR": str(tmp_path / "var"),

@@ -1,9 +1,11 @@
-"""Creating portal users with a role and their units: one service for adduser, demo accounts and tests."""
+"""Portal users: creating them with a role and their units (one service for adduser, demo accounts and tests),
+and who may administer whom in 数据管理."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from .models import Membership, Unit, UnitAlias, normalize_name
 from .roles import Role, ensure_role_groups
@@ -36,10 +38,51 @@ def find_units(names: list[str]) -> list[Unit]:
 
 
 def grant_staff_permissions() -> None:
-    """Staff manage units, users and plans in the admin: every permission on our apps and on users."""
+    """Staff manage units, users and plans in the admin: every permission on our apps and on users, and may
+    look at groups. Editing groups and permissions stays with superusers."""
     groups = ensure_role_groups()
-    permissions = Permission.objects.filter(content_type__app_label__in=[*STAFF_APPS, "auth"])
+    permissions = Permission.objects.filter(
+        Q(content_type__app_label__in=STAFF_APPS)
+        | Q(content_type__app_label="auth", content_type__model="user")
+        | Q(content_type__app_label="auth", codename="view_group")
+    )
     groups[Role.STAFF].permissions.set(permissions)
+
+
+def is_privileged(user) -> bool:
+    """Superusers and staff (by flag or by the staff group): only a superuser may administer them."""
+    return user.is_superuser or user.is_staff or user.groups.filter(name=Role.STAFF).exists()
+
+
+def administrable_users(actor):
+    """The users actor may see and edit in 数据管理: everyone for a superuser, else liaisons and leaders only."""
+    users = get_user_model().objects.all()
+    if actor.is_superuser:
+        return users
+    return users.filter(is_superuser=False, is_staff=False).exclude(groups__name=Role.STAFF)
+
+
+def may_administer(actor, target) -> bool:
+    return actor.is_superuser or not is_privileged(target)
+
+
+def assignable_groups(actor):
+    """Groups actor may give a user: any for a superuser, else the liaison and leader roles, never staff."""
+    if actor.is_superuser:
+        return Group.objects.all()
+    ensure_role_groups()
+    return Group.objects.filter(name__in=[Role.LIAISON, Role.LEADER])
+
+
+def validate_new_password(password: str, username: str, full_name: str = "") -> None:
+    """Django's password validators (AUTH_PASSWORD_VALIDATORS); ValidationError in Chinese when refused."""
+    User = get_user_model()
+    candidate = User.objects.filter(username=username).first() or User(username=username)
+    candidate.first_name = full_name or candidate.first_name
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationError([f"密码不符合要求：{message}" for message in exc.messages]) from exc
 
 
 @transaction.atomic
@@ -49,6 +92,8 @@ def create_user(username: str, role: str, unit_names=(), password: str | None = 
     if role == Role.LIAISON and not unit_names:
         raise ValidationError("联络员必须至少指定一个单位（--unit）。")
     units = find_units(list(unit_names))
+    if password:
+        validate_new_password(password, username, full_name)  # before anything is written
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.first_name = full_name or user.first_name

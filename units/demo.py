@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from .accounts import create_user
 from .models import Unit
 
-DEMO_PASSWORD = "talentplan-demo"
+DEMO_PASSWORD = "talentplan-demo"  # passes AUTH_PASSWORD_VALIDATORS like any other password (tests/test_accounts.py)
 
 
 @dataclass
@@ -43,7 +43,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         unit.save(update_fields=["email"])
     for account in DEMO_ACCOUNTS:
         user = create_user(account.username, account.role, account.units, DEMO_PASSWORD, account.full_name)
-        user.email = f"{account.username}@demo.talentplan.local"
+        # Not @…talentplan…: Django's similarity validator would find DEMO_PASSWORD too close to such an address
+        # and refuse it when the accounts are re-created. .invalid is reserved, so nothing is ever delivered.
+        user.email = f"{account.username}@demo.invalid"
         user.save(update_fields=["email"])
         if account.role == "staff":
             user.is_superuser = True

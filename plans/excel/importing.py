@@ -2,7 +2,8 @@
 
 The rows become the same PlanSource the fixture loader reads, so the same validation and writer apply:
 unknown units (with close matches), unreadable completion times and missing cells are reported by
-their Excel row number, and nothing is written while any row is bad.
+their Excel row number, and nothing is written while any row is bad. The 指标 sheet is checked against
+the new plan's years (plans/indicator_sheet.py), each problem named by sheet and row.
 """
 
 import zipfile
@@ -15,11 +16,11 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from talentplan.lib.fixtures import FixtureError
-from targets.choices import IndicatorKind
 from units.models import Region
 from units.resolver import UnitResolver
 
 from ..fixture_files import PlanSource, WorklistRow
+from ..indicator_sheet import read_indicator_rows
 from ..loader import validate_plan_source, write_plan
 from ..models import Plan
 from ..schedule import ScheduleError, parse_schedule
@@ -29,7 +30,6 @@ from .cells import filled_rows, unquote
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000
 REQUIRED = ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位"]
-_KIND_BY_LABEL = {label: value for value, label in IndicatorKind.choices}
 
 
 @dataclass
@@ -62,8 +62,14 @@ class ImportPreview:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def indicator_count(self) -> int:
+        return len(self.source.header["indicators"]) if self.source else 0
+
 
 def _cell(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a year or count typed as a number reads as 2024, not 2024.0
     return unquote(str(value).strip()) if value is not None else ""
 
 
@@ -75,9 +81,11 @@ def read_workbook(path: Path, name: str) -> tuple[list[list], list[list] | None]
         raise FixtureError([f"文件“{name}”超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后再导入。"])
     if not zipfile.is_zipfile(path):
         raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"])
+    # ValueError includes defusedxml's refusal of entities; SyntaxError is malformed XML inside the zip
+    # (expat's ParseError and lxml's XMLSyntaxError both derive from it).
     try:
         workbook = load_workbook(path, read_only=False, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
         raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"]) from exc
     sheet = workbook["工作清单"] if "工作清单" in workbook.sheetnames else workbook.worksheets[0]
     if sheet.max_row > MAX_ROWS + 1:
@@ -153,36 +161,14 @@ def _items(rows: list[WorklistRow]) -> list[dict]:
     return list(items.values())
 
 
-def _indicators(rows: list[list] | None, header: PlanHeader) -> list[dict]:
-    if not rows or len(rows) < 2:
-        return []
-    titles = [_cell(v) for v in rows[0]]
-    entries = []
-    for values in rows[1:]:
-        cell = {t: _cell(values[i]) if i < len(values) else "" for i, t in enumerate(titles) if t}
-        if not cell.get("指标"):
-            continue
-        entries.append(
-            {
-                "table": cell.get("所属表格") or "导入",
-                "name": cell["指标"],
-                "measure_unit": cell.get("计量单位", ""),
-                "kind": _KIND_BY_LABEL.get(cell.get("类型", ""), IndicatorKind.TOTAL),
-                "baseline_year": int(cell["基期年份"]) if cell.get("基期年份", "").isdigit() else None,
-                "baseline": cell.get("基期值") or None,
-                "yearly": {y: cell.get(f"{y}年") or None for y in range(header.start_year, header.end_year + 1)},
-                "target": cell.get("目标值") or None,
-                "target_year": int(cell["目标年份"]) if cell.get("目标年份", "").isdigit() else None,
-                "source": cell.get("出处", ""),
-                "note": cell.get("备注", ""),
-            }
-        )
-    return entries
-
-
 def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource, list[str]]:
     rows, indicator_rows = read_workbook(path, name)
     worklist = _worklist(rows, name)
+    indicators, indicator_errors = read_indicator_rows(
+        [[_cell(v) for v in row] for row in indicator_rows or []],
+        range(header.start_year, header.end_year + 1),
+        name,
+    )
     categories = list(dict.fromkeys(row.category for row in worklist if row.category))
     plan_header = {
         "code": header.code,
@@ -197,17 +183,19 @@ def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource,
         "lead_unit_rule": "导入文件所列牵头单位；未列时以排在首位的单位为牵头单位",
         "categories": categories,
         "items": _items(worklist),
-        "indicators": _indicators(indicator_rows, header),
+        "indicators": indicators,
         "notes": [f"由 Excel 文件“{name}”导入"],
     }
     source = PlanSource(directory=None, header=plan_header, rows=worklist, header_label=name, rows_label=name)
-    return source, _row_errors(worklist, name)
+    return source, _row_errors(worklist, name) + indicator_errors
 
 
 def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
     errors = []
-    if Plan.objects.filter(code=header.code).exists():
-        errors.append(f"计划代码“{header.code}”已存在，请换一个代码。")
+    existing = Plan.objects.filter(code=header.code).first()
+    if existing is not None:
+        archived = "（该计划已归档，可在首页“已归档计划”中恢复或删除）" if existing.is_archived else ""
+        errors.append(f"计划代码“{header.code}”已存在{archived}，请换一个代码。")
     if header.end_year < header.start_year:
         errors.append("截止年份不能早于起始年份。")
     region = Region.objects.filter(code=header.region).first()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from targets.models import Indicator, IndicatorYear
-from targets.trajectory import trajectory_of
+from targets.trajectory import figure_text, trajectory_of
 
 from ..choices import Rag, ReportKind, ReportState, UnitRole
 from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
@@ -110,7 +110,7 @@ def indicator_rows(plan: Plan, today=None) -> list[list[str]]:
     for indicator in indicators:
         years = {year.year: year for year in indicator.years.all()}
         trajectory = trajectory_of(indicator, today or timezone.localdate())
-        actual = [years[y].actual_value if y in years and years[y].actual_value is not None else "" for y in plan.years]
+        actual = [years[y].actual_value if y in years else None for y in plan.years]
         rows.append(
             [
                 str(indicator.position),
@@ -123,20 +123,14 @@ def indicator_rows(plan: Plan, today=None) -> list[list[str]]:
                 *[years[y].planned_text if y in years else "" for y in plan.years],
                 indicator.target_text,
                 str(indicator.target_year or ""),
-                *[_number(v) for v in actual],
-                _number(trajectory.reached),
-                f"{trajectory.completion}%" if trajectory.completion is not None else "",
+                *[figure_text(v) for v in actual],
+                figure_text(trajectory.reached),
+                trajectory.completion_label if trajectory.reached is not None else "",
                 indicator.source,
                 indicator.note,
             ]
         )
     return rows
-
-
-def _number(value) -> str:
-    if value in (None, ""):
-        return ""
-    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
 
 def build_worklist_workbook(plan: Plan, today=None) -> Workbook:

@@ -13,6 +13,16 @@ from ..choices import ExtensionState, MilestoneStatus, ReportKind, ReportState
 from .structure import Milestone, Occurrence
 
 
+class OfActivePlanQuerySet(models.QuerySet):
+    """Anything hanging off a node plan; who sees it is plans.access's question."""
+
+    milestone_path = "milestone"
+
+    def active(self):
+        """Only what belongs to plans that are not archived (nothing is reviewed on a withdrawn plan)."""
+        return self.filter(**{f"{self.milestone_path}__plan__archived_at__isnull": True})
+
+
 class ProgressReport(models.Model):
     """进展报送: a lead unit's consolidated report (reviewed by staff) or a co-responsible unit's input."""
 
@@ -42,6 +52,8 @@ class ProgressReport(models.Model):
     review_comment = models.TextField("审核意见", blank=True)
     version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
+
+    objects = OfActivePlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "进展报告"
@@ -105,6 +117,8 @@ class ExtensionRequest(models.Model):
     reviewed_at = models.DateTimeField("审批时间", null=True, blank=True)
     review_comment = models.TextField("审批意见", blank=True)
     history = HistoricalRecords()
+
+    objects = OfActivePlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "延期申请"

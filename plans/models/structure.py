@@ -10,6 +10,16 @@ from ..choices import MilestoneStatus, Rag, ScheduleKind, UnitRole
 from ..schedule import parse_schedule
 
 
+class PlanQuerySet(models.QuerySet):
+    """Archived (归档) plans are withdrawn: no list shows them (only staff still see them: plans.access)."""
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
 class Plan(models.Model):
     code = models.SlugField("代码", max_length=60, unique=True)
     title = models.CharField("标题", max_length=200)
@@ -32,14 +42,34 @@ class Plan(models.Model):
         help_text="逾期超过规定天数的事项上报给该领导；未设置时上报给全部领导",
     )
     notify_co_units = models.BooleanField("同时知会配合单位", default=False, help_text="配合单位每天收到知会性提醒")
+    archived_at = models.DateTimeField(
+        "归档时间", null=True, blank=True, help_text="归档后不再出现在清单、看板和提醒中"
+    )
+    archived_by = models.ForeignKey(
+        "auth.User", verbose_name="归档人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "行动计划"
         verbose_name_plural = "行动计划"
         ordering = ["-issue_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="plan_years_in_order",
+                violation_error_message="截止年份不能早于起始年份。",
+            )
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def years(self) -> range:
@@ -119,6 +149,13 @@ class Measure(models.Model):
         return self.text[:60]
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def active(self):
+        """Node plans of plans that are not archived: what lists, exports, the dashboard and reminders use.
+        (Who sees which node plans is plans.access's question.)"""
+        return self.filter(plan__archived_at__isnull=True)
+
+
 class Milestone(models.Model):
     """节点计划: a concrete commitment with its completion time as written and its parsed schedule."""
 
@@ -141,6 +178,8 @@ class Milestone(models.Model):
     note = models.TextField("整理说明", blank=True)
     units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
     history = HistoricalRecords(excluded_fields=["plan", "measure", "position"])
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "节点计划"

@@ -83,6 +83,7 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
     occurrences = (
         Occurrence.objects.open()
+        .filter(milestone__plan__archived_at__isnull=True)
         .exclude(milestone__status__in=SILENT_STATUSES)
         .exclude(milestone__schedule_kind=ScheduleKind.ON_DEMAND)
         .select_related("milestone__plan", "milestone__measure")

@@ -2,6 +2,7 @@ from django import template
 
 from plans import access, tracking
 from plans.tables import rag_badge as _rag_badge
+from targets.trajectory import figure_text as _figure_text
 
 register = template.Library()
 
@@ -14,6 +15,12 @@ def get_item(mapping, key):
 @register.filter
 def rag_badge(value):
     return _rag_badge(value)
+
+
+@register.filter
+def figure(value):
+    """A figure as the document prints it (15, 12.5); "—" where there is none."""
+    return _figure_text(value) if value is not None else "—"
 
 
 @register.simple_tag(takes_context=True)

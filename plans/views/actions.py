@@ -33,7 +33,7 @@ def _in_scope(request, queryset, pk, action):
 
 def _rerender(request, milestone, name: str, form, report_pk: int | None = None):
     """Show the detail page again with the bound form and its errors (status 400, nothing saved)."""
-    milestone = task_queryset(request.user).prefetch_related("occurrences").get(pk=milestone.pk)
+    milestone = task_queryset(request.user, include_archived=True).prefetch_related("occurrences").get(pk=milestone.pk)
     context = _detail_context(request, milestone)
     if report_pk is None:
         context[name] = form

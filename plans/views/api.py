@@ -33,7 +33,9 @@ def task_list_json(request):
 
 
 def task_detail_json(request, pk):
-    milestone = get_object_or_404(task_queryset(request.user).prefetch_related(Prefetch("occurrences")), pk=pk)
+    milestone = get_object_or_404(
+        task_queryset(request.user, include_archived=True).prefetch_related(Prefetch("occurrences")), pk=pk
+    )
     data = _task_json(milestone)
     data["occurrences"] = [
         {

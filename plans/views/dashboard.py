@@ -14,8 +14,7 @@ def indicator_cards(user, plan, today):
     indicators = (
         access.indicators(user).select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
     )
-    if plan:
-        indicators = indicators.filter(plan=plan)
+    indicators = indicators.filter(plan=plan) if plan else indicators.filter(plan__archived_at__isnull=True)
     cards = []
     for indicator in indicators:
         trajectory = trajectory_of(indicator, today)
@@ -28,7 +27,7 @@ def indicator_cards(user, plan, today):
 def dashboard(request):
     access.require_page(request.user, "overview")
     today = timezone.localdate()
-    plans = access.plans(request.user)
+    plans = access.plans(request.user).active()
     plan = plans.filter(pk=request.GET["plan"]).first() if request.GET.get("plan", "").isdigit() else None
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     board = build_dashboard(plan, year, today, visible_plans=plans)
@@ -38,7 +37,7 @@ def dashboard(request):
 
 
 def plan_detail(request, code):
-    plan = get_object_or_404(access.plans(request.user).select_related("region"), code=code)
+    plan = get_object_or_404(access.plans(request.user).select_related("region", "archived_by"), code=code)
     today = timezone.localdate()
     board = build_dashboard(plan, None, today, visible_plans=access.plans(request.user))
     closures = list(plan.closures.select_related("closed_by"))

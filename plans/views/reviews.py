@@ -10,12 +10,14 @@ def review_queue(request):
     access.require_page(request.user, "review")
     reports = (
         access.reports(request.user)
+        .active()
         .filter(state=ReportState.SUBMITTED)
         .select_related("milestone__plan", "unit", "author")
         .order_by("submitted_at")
     )
     extensions = (
         access.extensions(request.user)
+        .active()
         .filter(state=ExtensionState.PENDING)
         .select_related("milestone__plan", "unit", "occurrence", "requested_by")
         .order_by("requested_at")

@@ -34,6 +34,7 @@ def home(request):
         return redirect("plans:my_tasks")
     plans = (
         access.plans(request.user)
+        .active()
         .select_related("region")
         .annotate(
             milestone_count=Count("milestones", distinct=True),
@@ -41,7 +42,8 @@ def home(request):
             indicator_count=Count("indicators", distinct=True),
         )
     )
-    return render(request, "plans/home.html", {"plans": plans})
+    archived = access.plans(request.user).archived().order_by("-archived_at")  # staff only: see access.plans
+    return render(request, "plans/home.html", {"plans": plans, "archived_plans": archived})
 
 
 class TaskListView(ExportMixin, SingleTableMixin, FilterView):
@@ -126,7 +128,10 @@ def _detail_context(request, milestone):
 
 def milestone_detail(request, pk):
     milestone = get_object_or_404(
-        task_queryset(request.user).prefetch_related("occurrences").select_related("measure__item"), pk=pk
+        task_queryset(request.user, include_archived=True)
+        .prefetch_related("occurrences")
+        .select_related("measure__item"),
+        pk=pk,
     )
     return render(request, "plans/milestone_detail.html", _detail_context(request, milestone))
 
