@@ -3,7 +3,7 @@
 The rows become the same PlanSource the fixture loader reads, so the same validation and writer apply:
 unknown units (with close matches), unreadable completion times and missing cells are reported by
 their Excel row number, and nothing is written while any row is bad. The 指标 sheet is checked against
-the new plan's years (plans/indicator_sheet.py), each problem named by sheet and row.
+the new plan's years (plans/excel/indicator_sheet.py), each problem named by sheet and row.
 """
 
 import zipfile
@@ -20,12 +20,12 @@ from units.models import Region
 from units.resolver import UnitResolver
 
 from ..fixture_files import PlanSource, WorklistRow
-from ..indicator_sheet import read_indicator_rows
 from ..loader import validate_plan_source, write_plan
 from ..models import Plan
 from ..schedule import ScheduleError, parse_schedule
 from ..textutil import leading_number, split_units
 from .cells import filled_rows, unquote
+from .indicator_sheet import read_indicator_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000
