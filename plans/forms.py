@@ -132,8 +132,6 @@ class ReminderSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["webhook_url"].max_length = 1000  # a Chinese path is longer once encoded: checked then
-        self.fields["webhook_url"].widget.attrs.pop("maxlength", None)
         self.fields["extra_emails"].help_text = "可用逗号、分号（含全角）、顿号、空格或换行分隔"
         stored = self.instance.dingtalk_secret if self.instance.pk else ""
         if stored:

@@ -13,13 +13,25 @@ from django.core.mail.message import sanitize_address
 from .base import Transport, TransportError
 
 
+REMINDER_HEADER = "X-Talentplan-Reminder"  # which reminder a mail is: for tracing, and for spotting duplicates
+
+
+def reminder_key(outbox) -> str:
+    return f"{outbox.recipient_key}/{outbox.date.isoformat()}/{outbox.kind}"
+
+
 class EmailTransport(Transport):
     def notify(self, outbox) -> str:
         if not outbox.recipients:
             raise TransportError("没有收件邮箱：请在“提醒设置”或单位信息中填写联系邮箱", permanent=True)
         connection = get_connection()
         message = EmailMultiAlternatives(
-            outbox.subject, outbox.body_text, settings.DEFAULT_FROM_EMAIL, outbox.recipients, connection=connection
+            outbox.subject,
+            outbox.body_text,
+            settings.DEFAULT_FROM_EMAIL,
+            outbox.recipients,
+            connection=connection,
+            headers={REMINDER_HEADER: reminder_key(outbox)},
         )
         if outbox.body_html:
             message.attach_alternative(outbox.body_html, "text/html")
