@@ -12,7 +12,6 @@ from django.core.mail.message import sanitize_address
 
 from .base import Transport, TransportError
 
-
 REMINDER_HEADER = "X-Talentplan-Reminder"  # which reminder a mail is: for tracing, and for spotting duplicates
 
 
