@@ -3,7 +3,13 @@
 from django import forms
 
 from talentplan.lib.forms import MultipleFileField, VersionedForm, _bootstrap
-from talentplan.lib.recipients import detect_channel, mask_secret, normalize_webhook_url, split_addresses
+from talentplan.lib.recipients import (
+    detect_channel,
+    mask_secret,
+    mask_webhook_url,
+    normalize_webhook_url,
+    split_addresses,
+)
 
 from .choices import MilestoneStatus, Rag
 from .models import Occurrence, ReminderSettings
@@ -112,7 +118,8 @@ class ReminderSettingsForm(forms.ModelForm):
     """A unit's recipients, checked when saved (the admin uses this form too): addresses split on any
     separator, full-width ones included, and stored one a line; the robot URL made sendable (IDN host,
     encoded path); the robot kind taken from the host when not chosen. The 钉钉 加签 secret is never
-    shown back: the field stays empty, and leaving it empty keeps the stored one."""
+    shown back, nor is the robot URL (its key is a credential): the fields stay empty, their help text shows
+    the stored value masked, and leaving them empty keeps it."""
 
     clear_secret = forms.BooleanField(label="清除已保存的加签密钥", required=False)
 
@@ -133,6 +140,10 @@ class ReminderSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["extra_emails"].help_text = "可用逗号、分号（含全角）、顿号、空格或换行分隔"
+        stored_url = self.instance.webhook_url if self.instance.pk else ""
+        if stored_url:  # the URL carries the robot's key or token: shown masked, never put back in the page
+            self.initial["webhook_url"] = ""
+            self.fields["webhook_url"].help_text = f"已保存：{mask_webhook_url(stored_url)}。留空表示不修改。"
         stored = self.instance.dingtalk_secret if self.instance.pk else ""
         if stored:
             self.fields["dingtalk_secret"].help_text = f"已保存：{mask_secret(stored)}。留空表示不修改。"
@@ -146,7 +157,7 @@ class ReminderSettingsForm(forms.ModelForm):
     def clean_webhook_url(self):
         url = self.cleaned_data.get("webhook_url", "").strip()
         if not url:
-            return ""
+            return self.instance.webhook_url if self.instance.pk else ""
         normalized, error = normalize_webhook_url(url)
         if error:
             raise forms.ValidationError(error)
