@@ -250,3 +250,70 @@ def test_settings_form_refuses_and_normalizes(client_as):
         },
     )
     assert ReminderSettings.objects.get(unit=hr).dingtalk_secret == SECRET
+
+
+# Channels -----------------------------------------------------------------------------------------------------
+
+
+def test_existing_webhook_rows_move_to_their_own_channel():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("plans.migrations.0004_reminder_channels_and_runs")
+    hr = Unit.objects.get(name=HR)
+    wecom_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    config = ReminderSettings.objects.create(unit=hr, webhook_enabled=True, webhook_url=wecom_url)
+    wecom = robot_row(wecom_url, channel="webhook", recipient_key="unit:1")
+    ding = robot_row("https://oapi.dingtalk.com/robot/send?access_token=t", channel="webhook", recipient_key="unit:2")
+    proxy = robot_row("http://10.0.0.8/robot", channel="webhook", recipient_key="unit:3")
+    migration.split_webhook_channel(apps, None)
+    assert [Outbox.objects.get(pk=r.pk).channel for r in (wecom, ding, proxy)] == ["wecom", "dingtalk", "webhook"]
+    config.refresh_from_db()
+    assert config.robot_channel == "wecom"
+
+
+def test_rate_limit_errcode_is_temporary_and_retried_later(robot_server):
+    robot_server.state.force_errcode = {"wecom": (45009, "api freq out of limit")}
+    row = robot_row(robot_server.wecom_url)
+    outbox_service.deliver_pending()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.FAILED and not row.permanent_error and row.next_attempt_at
+    assert "45009" in row.last_error and "频繁" in row.last_error
+
+
+def test_a_long_digest_fits_the_robot_and_states_the_total(robot_server):
+    # 300 items of ~60 CJK characters: about 54 KB as text, far over 企业微信's 4,096 bytes.
+    items = [
+        {"kind": "deadline", "days_left": -n, "milestone": "节" * 60, "due": "2022-11-01", "link": ""}
+        for n in range(1, 301)
+    ]
+    row = robot_row(robot_server.wecom_url, subject="区人力资源和社会保障局：节点计划到期提醒", items=items)
+    outbox_service.deliver_pending()
+    assert Outbox.objects.get(pk=row.pk).status == OutboxStatus.SENT
+    [payload] = robot_server.state.accepted_on("wecom")  # the peer refuses (40058) anything over 4,096 bytes
+    content = payload["markdown"]["content"]
+    assert "已逾期 300 项" in content and "查看全部 300 项" in content and "另有" in content
+
+
+def test_every_recipient_refused_is_a_permanent_failure(settings, smtp_server):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    smtp_server.refuse("nobody@example.gov.cn")
+    row = email_row(recipients=["nobody@example.gov.cn"])
+    outbox_service.deliver_pending()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.FAILED and row.permanent_error and "全部被拒绝" in row.last_error
+
+
+def test_admin_validates_recipient_settings_as_the_page_does(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root-i14", "root@example.gov.cn", "x-Pass-2024!")
+    client.force_login(admin_user)
+    hr = Unit.objects.get(name=HR)
+    response = client.post(
+        "/admin/plans/remindersettings/add/",
+        {"unit": hr.pk, "email_enabled": "on", "extra_emails": "a@x.cn；坏地址", "webhook_url": "http://a b"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "第 2 个邮箱地址“坏地址”格式不正确" in text and "空格或换行" in text
+    assert not ReminderSettings.objects.exists()
