@@ -317,3 +317,22 @@ def test_admin_validates_recipient_settings_as_the_page_does(client, django_user
     text = response.content.decode()
     assert response.status_code == 200 and "第 2 个邮箱地址“坏地址”格式不正确" in text and "空格或换行" in text
     assert not ReminderSettings.objects.exists()
+
+
+def test_retry_renders_the_row_again_from_the_current_settings(robot_server):
+    hr = Unit.objects.get(name=HR)
+    ReminderSettings.objects.create(
+        unit=hr, email_enabled=False, webhook_enabled=True, webhook_url="http://127.0.0.1:9/x"
+    )
+    run_reminders(DAY, ["jianghai-rcqq-2022"])
+    row = Outbox.objects.get(unit=hr, kind="unit_digest")
+    assert row.channel == "webhook" and row.status == OutboxStatus.FAILED  # nothing listens on port 9
+    # Staff point the unit at its 钉钉 robot and correct the unit's name, then retry.
+    ReminderSettings.objects.filter(unit=hr).update(webhook_url=robot_server.dingtalk_url, robot_channel="dingtalk")
+    Unit.objects.filter(pk=hr.pk).update(name="江海区人力资源和社会保障局")
+    assert outbox_service.retry(Outbox.objects.get(pk=row.pk))
+    row.refresh_from_db()
+    assert row.channel == "dingtalk" and row.recipients == [robot_server.dingtalk_url]
+    assert row.subject.startswith("【人才工作督办】江海区人力资源和社会保障局：")
+    [payload] = robot_server.state.accepted_on("dingtalk")
+    assert "江海区人力资源和社会保障局" in payload["markdown"]["title"]
