@@ -221,6 +221,8 @@ class OutboxAdmin(admin.ModelAdmin):
 @admin.register(ReminderRun)
 class ReminderRunAdmin(admin.ModelAdmin):
     list_display = ["date", "started_at", "completed_at", "created"]
+    list_filter = [("completed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["date"]
     readonly_fields = ["date", "started_at", "completed_at", "created"]
 
 
