@@ -16,9 +16,24 @@ START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 SCALES = ["10k", "100k"]
 
 
+SECTIONS = ("pages", "exports", "reminders", "load")
+
+
 def newest(scale: str) -> dict | None:
-    files = sorted(RESULTS.glob(f"{scale}-*.json"))
-    return json.loads(files[-1].read_text()) if files else None
+    """The newest result of a scale; a section it skipped comes from the newest file that measured it."""
+    results = [json.loads(path.read_text()) for path in sorted(RESULTS.glob(f"{scale}-*.json"))]
+    if not results:
+        return None
+    merged = dict(results[-1])
+    merged["from"] = {}
+    for section in SECTIONS:
+        source = next((r for r in reversed(results) if r.get(section)), None)
+        if source is not None:
+            merged[section] = source[section]
+            merged["from"][section] = source["started_at"]
+            if section == "pages":
+                merged["runs"] = source["runs"]
+    return merged
 
 
 def _mark(ok: bool | None) -> str:
@@ -59,7 +74,8 @@ def reminder_cell(run: dict | None, first: bool) -> str:
     time_ok = run["seconds"] < 30 if first else None
     big = run["largest_email_bytes"]
     return (
-        f"{run['seconds']:,.1f} s{_mark(time_ok)} · {run['peak_rss_mb']:,.0f} MB{_mark(run['peak_rss_mb'] < 300)} · "
+        (f"{run['date']}：" if run.get("date") else "")
+        + f"{run['seconds']:,.1f} s{_mark(time_ok)} · {run['peak_rss_mb']:,.0f} MB{_mark(run['peak_rss_mb'] < 300)} · "
         f"{run['queries']:,} q · {run['emails']} 封，最大 {_kb(big)}{_mark(big <= 1024 * 1024)}"
     )
 
@@ -121,10 +137,12 @@ def build_table(results: dict[str, dict | None]) -> str:
     for s in scales:
         r = results[s]
         m = r["machine"]
+        sources = "，".join(f"{section} {at}" for section, at in r.get("from", {}).items() if at != r["started_at"])
         notes.append(
             f"- {s}：{r['started_at']}，提交 {m['commit']}，{r['runs']} 轮交错计时，{m['database']}，"
             f"{m['cpus']} 核，负载 {m['loadavg_at_start'][0]:.1f} → {m['loadavg_at_end'][0]:.1f}"
             + (f"；{m['note']}" if m.get("note") else "")
+            + (f"；取自较早的运行：{sources}" if sources else "")
         )
     return "\n".join(lines) + "\n\n" + "\n".join(notes)
 
