@@ -83,6 +83,14 @@ def test_tiny_scale_is_consistent():
         if report.state in (ReportState.APPROVED, ReportState.RETURNED):
             assert report.reviewer_id and report.reviewed_at >= report.submitted_at
 
+    # Each report has the history the portal would have written: submitted by its author, then reviewed.
+    reports = ProgressReport.objects.filter(milestone__in=milestones)
+    created = set(ProgressReport.history.filter(history_type="+").values_list("id", "history_user_id"))
+    assert created == set(reports.values_list("id", "author_id"))
+    reviewed = reports.filter(state__in=[ReportState.APPROVED, ReportState.RETURNED])
+    changed = set(ProgressReport.history.filter(history_type="~").values_list("id", "history_user_id", "state"))
+    assert changed == set(reviewed.values_list("id", "reviewer_id", "state"))
+
     # A deadline is met only through an approved "已完成" report for it.
     met = set(
         Occurrence.objects.filter(milestone__in=milestones, completed_on__isnull=False).values_list("pk", flat=True)

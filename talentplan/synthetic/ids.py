@@ -29,5 +29,5 @@ class IdAllocator:
 
 
 def bulk(model, rows: list) -> None:
-    """bulk_create sends no post_save signal, so simple_history writes no history rows for synthetic data."""
+    """bulk_create sends no post_save signal: simple_history writes nothing on its own (see report_history)."""
     model.objects.bulk_create(rows, batch_size=BATCH)

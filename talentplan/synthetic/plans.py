@@ -1,6 +1,7 @@
 """Synthetic plans: structure, node plans with their units and deadlines, and the reports on them.
 
-Every row keeps the invariants the portal relies on: each node plan has exactly one lead unit, its
+Reports get the history rows the portal would have written (submitted, reviewed); other models get
+none. Every row keeps the invariants the portal relies on: each node plan has exactly one lead unit, its
 deadlines are what the schedule parser derives from its completion time (as plans/loader.py does),
 reports come from units of the node plan and authors who act for them, and a deadline is met only
 by an approved "已完成" report for it.
@@ -78,7 +79,43 @@ class Buffer:
             if self.rows[model]:
                 bulk(model, self.rows[model])
                 self.counts[model.__name__] += len(self.rows[model])
+                if model is ProgressReport:
+                    history = [row for report in self.rows[model] for row in report_history(report)]
+                    bulk(ProgressReport.history.model, history)
+                    self.counts["HistoricalProgressReport"] = self.counts.get("HistoricalProgressReport", 0) + len(
+                        history
+                    )
                 self.rows[model] = []
+
+
+def report_history(report: ProgressReport) -> list:
+    """The history rows a report made through the portal leaves: submitted by its author ("+"), then
+    reviewed by staff ("~"). The detail page's timeline reads them, so the benchmark page is realistic."""
+    History = ProgressReport.history.model
+    values = {field.attname: getattr(report, field.attname) for field in ProgressReport._meta.concrete_fields}
+    reviewed = report.state in (ReportState.APPROVED, ReportState.RETURNED)
+    submitted = {**values, "state": ReportState.SUBMITTED, "reviewer_id": None, "reviewed_at": None}
+    submitted["review_comment"] = ""
+    rows = [
+        History(
+            **(submitted if reviewed else values),
+            history_date=report.submitted_at,
+            history_type="+",
+            history_user_id=report.author_id,
+        )
+    ]
+    if reviewed:
+        reason = "审核通过" if report.state == ReportState.APPROVED else "退回"
+        rows.append(
+            History(
+                **values,
+                history_date=report.reviewed_at,
+                history_type="~",
+                history_user_id=report.reviewer_id,
+                history_change_reason=reason,
+            )
+        )
+    return rows
 
 
 def _at(day: date, rng) -> datetime:

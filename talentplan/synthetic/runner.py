@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 
 from plans.models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
 from targets.models import Indicator, IndicatorYear
@@ -46,7 +47,7 @@ def check_database(size: Size, force: bool) -> None:
 def generate(size: Size, seed: int = 1, today: date | None = None, force: bool = False, log=None) -> dict:
     """Write a synthetic province. Same size, seed and date: the same rows (see synthetic_digest)."""
     log = log or (lambda message: None)
-    today = today or date.today()
+    today = today or timezone.localdate()
     check_database(size, force)
     rng = random.Random(seed)
     started = time.monotonic()
