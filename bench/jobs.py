@@ -77,21 +77,26 @@ def raw_tasks(output, _arg):
     ]
 
     def values():
-        queryset = task_queryset(find_context().staff).order_by("plan__issue_date", "plan__code", "position")
-        for m in queryset.iterator(chunk_size=2000):
-            category = m.measure.item.category
-            yield [
-                m.plan.title,
-                category.name if category else "—",
-                m.measure.text,
-                m.text,
-                m.due_text or f"{m.schedule_text}（推定）",
-                "、".join(a.export_name for a in m.assignments.all() if a.role == UnitRole.LEAD),
-                m.get_status_display(),
-                Rag(m.rag).label if m.rag else "",
-                timezone.localtime(m.last_report_at).strftime("%Y-%m-%d") if m.last_report_at else "—",
-                m.next_due.strftime("%Y-%m-%d") if m.next_due else "—",
-            ]
+        # Plan by plan, in the list's order: each chunk is one small query and the rows never pile up.
+        # (One server-side cursor over all rows lets PostgreSQL pick a first-rows plan that is far slower.)
+        from plans.models import Plan
+
+        user = find_context().staff
+        for plan_id in Plan.objects.order_by("issue_date", "code").values_list("pk", flat=True):
+            for m in task_queryset(user).filter(plan_id=plan_id).order_by("position"):
+                category = m.measure.item.category
+                yield [
+                    m.plan.title,
+                    category.name if category else "—",
+                    m.measure.text,
+                    m.text,
+                    m.due_text or f"{m.schedule_text}（推定）",
+                    "、".join(a.export_name for a in m.assignments.all() if a.role == UnitRole.LEAD),
+                    m.get_status_display(),
+                    Rag(m.rag).label if m.rag else "",
+                    timezone.localtime(m.last_report_at).strftime("%Y-%m-%d") if m.last_report_at else "—",
+                    m.next_due.strftime("%Y-%m-%d") if m.next_due else "—",
+                ]
 
     return _write_only(output, [("节点计划清单", header, values())])
 

@@ -187,7 +187,7 @@ def main(argv=None) -> dict:
         log("页面（进程内）…")
         result["pages"] = measure_pages(ctx, 1 if args.smoke else args.runs, 0 if args.smoke else args.warmup, log)
     if "exports" not in skip:
-        log("Excel 导出（各自独立进程，峰值内存为 ru_maxrss）…")
+        log("Excel 导出（各自独立进程，峰值内存为 VmHWM）…")
         with tempfile.TemporaryDirectory() as workdir:
             result["exports"] = measure_exports(ctx, Path(workdir))
     if "load" not in skip:
