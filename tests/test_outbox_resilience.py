@@ -336,3 +336,16 @@ def test_retry_renders_the_row_again_from_the_current_settings(robot_server):
     assert row.subject.startswith("【人才工作督办】江海区人力资源和社会保障局：")
     [payload] = robot_server.state.accepted_on("dingtalk")
     assert "江海区人力资源和社会保障局" in payload["markdown"]["title"]
+
+
+def test_a_huge_digest_stays_far_below_one_megabyte_as_an_email():
+    from plans.reminders.render import render_message
+
+    hr = Unit.objects.get(name=HR)
+    item = {"kind": "deadline", "days_left": -3, "plan": "计" * 60, "measure": "举" * 300, "milestone": "节" * 200}
+    items = [{**item, "due": "2022-11-28", "link": f"https://x.cn/tasks/{n}/"} for n in range(5000)]
+    message = render_message("unit_digest", hr, None, items, DAY)
+    size = len(message["subject"].encode()) + len(message["body_text"].encode()) + len(message["body_html"].encode())
+    assert size < 1024 * 1024  # 200 items of about 3.7 KB each (text + HTML): 747,260 bytes when written
+    assert "另有 4800 项未在邮件中列出（共 5000 项）" in message["body_text"]
+    assert "共 5000 项" in message["subject"]
