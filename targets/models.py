@@ -1,6 +1,7 @@
 """Indicators (指标): a baseline, yearly targets (blank stays blank), an end target with its comparator."""
 
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.models import Plan
@@ -46,6 +47,9 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("targets:indicator", args=[self.pk])
 
     @property
     def target(self):

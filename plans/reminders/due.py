@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch
-from django.urls import reverse
 
 from units.models import Unit
 from units.roles import Role
@@ -67,8 +66,9 @@ class Digest:
         return f"unit:{self.unit.pk}" if self.unit else f"user:{self.user.pk}"
 
 
-def _link(milestone_id: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("plans:milestone", args=[milestone_id])
+def _link(milestone) -> str:
+    """The node plan's page as a full address, for e-mails and robots."""
+    return settings.SITE_URL.rstrip("/") + milestone.get_absolute_url()
 
 
 def _triggered(days_left: int) -> bool:
@@ -122,7 +122,7 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
                 days_left=days_left,
                 kind="report_request" if is_request else "deadline",
                 triggered=True if is_request else _triggered(days_left),
-                link=_link(milestone.pk),
+                link=_link(milestone),
                 lead_unit_ids=_receiving_units(milestone, UnitRole.LEAD),
                 co_unit_ids=_receiving_units(milestone, UnitRole.RESPONSIBLE) if milestone.plan.notify_co_units else [],
             )

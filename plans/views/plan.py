@@ -64,7 +64,7 @@ def year_close(request, code):
             request,
             f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，未按期完成 {closure.missed_count} 项。",
         )
-    return redirect("plans:plan", code=plan.code)
+    return redirect(plan)
 
 
 def _plan_for(request, code, action: str, what: str):
@@ -94,7 +94,7 @@ def plan_archive(request, code):
         archive_plan(request.user, plan)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("plans:plan", code=plan.code)
+        return redirect(plan)
     messages.success(request, f"已归档“{plan.title}”。它不再出现在清单、看板和提醒中，可在首页“已归档计划”中恢复。")
     return redirect("plans:home")
 
@@ -108,7 +108,7 @@ def plan_restore(request, code):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已恢复“{plan.title}”。")
-    return redirect("plans:plan", code=plan.code)
+    return redirect(plan)
 
 
 def plan_delete(request, code):
@@ -211,4 +211,4 @@ def import_confirm(request):
     stored.unlink(missing_ok=True)
     del request.session[f"import-{token}"]
     messages.success(request, f"已导入“{plan.title}”：{plan.milestones.count()} 个节点计划。")
-    return redirect("plans:plan", code=plan.code)
+    return redirect(plan)
