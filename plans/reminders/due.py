@@ -25,7 +25,9 @@ SILENT_STATUSES = [MilestoneStatus.COMPLETED, MilestoneStatus.PAUSED]
 
 
 @dataclass
-class Item:
+class DueItem:
+    """One deadline or report request a unit hears about (not to be confused with the plan's 项目内容, Item)."""
+
     occurrence_id: int
     milestone_id: int
     plan_id: int
@@ -57,7 +59,7 @@ class Item:
 @dataclass
 class Digest:
     kind: str
-    items: list[Item]
+    items: list[DueItem]
     unit: Unit | None = None
     user: object = None
 
@@ -77,7 +79,7 @@ def _triggered(days_left: int) -> bool:
     return (-days_left) % settings.REMINDER_OVERDUE_EVERY_DAYS == 0
 
 
-def open_items(today: date, plan_codes=None) -> list[Item]:
+def open_items(today: date, plan_codes=None) -> list[DueItem]:
     """Every deadline overdue or due within the longest offset, and today's ongoing-report requests."""
     horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
@@ -111,7 +113,7 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
         days_left = (occurrence.effective_due - today).days
         is_request = not occurrence.is_deadline
         items.append(
-            Item(
+            DueItem(
                 occurrence_id=occurrence.pk,
                 milestone_id=milestone.pk,
                 plan_id=milestone.plan_id,
@@ -165,7 +167,7 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
     return digests
 
 
-def _escalations(overdue: list[Item], users) -> list[Digest]:
+def _escalations(overdue: list[DueItem], users) -> list[Digest]:
     limit = settings.REMINDER_ESCALATE_AFTER_DAYS
     already = set(
         Escalation.objects.filter(occurrence_id__in=[i.occurrence_id for i in overdue]).values_list(
