@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from talentplan.lib.fixtures import FixtureError
+from talentplan.lib.forms import BootstrapFormMixin
 from units.models import Region
 
 from .. import access
@@ -125,7 +126,7 @@ def plan_delete(request, code):
     return redirect("plans:home")
 
 
-class ImportForm(forms.Form):
+class ImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label="工作清单 Excel 文件（.xlsx）")
     code = forms.SlugField(label="计划代码", help_text="英文字母、数字和短横线，如 jianghai-rcqq-2025")
     title = forms.CharField(label="计划标题", max_length=200)
@@ -139,10 +140,6 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = access.regions(user)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
 
     def header(self) -> PlanHeader:
         data = self.cleaned_data
