@@ -9,27 +9,16 @@ from plans import reporting, review
 from plans.models import ExtensionRequest, ProgressReport, Reviewable
 from talentplan.lib.versioning import StaleVersionError
 from targets import actuals
-from targets.models import Indicator, IndicatorEntry, IndicatorYear
-from tests.helpers import milestone_led_by, submit
+from targets.models import IndicatorEntry, IndicatorYear
+from tests.test_access_matrix import health_objects  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def three_kinds(user_named):
-    """One of each kind waiting for review, all from 区卫生健康局's liaison."""
-    health = user_named("liaison_health")
-    milestone = milestone_led_by("区卫生健康局")
-    report = submit(health, milestone)
-    occurrence = milestone.occurrences.filter(is_deadline=True).first()
-    extension = reporting.request_extension(
-        health, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整"
-    )
-    indicator = Indicator.objects.filter(plan=milestone.plan).first()
-    indicator.unit = health.memberships.get().unit
-    indicator.save()
-    entry = actuals.submit_entry(health, indicator, 2022, "increment", Decimal(3), "统计年报")
-    return report, extension, entry
+def three_kinds(health_objects):  # noqa: F811  (the imported fixture)
+    """One of each kind waiting for review, all from 区卫生健康局's liaison (the access matrix's objects)."""
+    return health_objects["report"], health_objects["extension"], health_objects["entry"]
 
 
 def test_all_three_kinds_are_reviewables():
