@@ -10,6 +10,7 @@ from .reminders import (
     ReminderRun,
     ReminderSettings,
 )
+from .review import Reviewable
 from .structure import (
     Category,
     Item,
@@ -45,4 +46,5 @@ __all__ = [
     "Plan",
     "PlanYearClosure",
     "ProgressReport",
+    "Reviewable",
 ]
