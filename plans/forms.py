@@ -5,7 +5,14 @@ from django import forms
 from talentplan.lib.forms import MultipleFileField, VersionedForm, _bootstrap
 
 from .choices import MilestoneStatus, Rag
-from .models import Occurrence
+from .models import Milestone, Occurrence
+
+# Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
+# and an export do not; a character column's own max_length is read from the model.
+NARRATIVE_MAX = 5000
+REASON_MAX = 1000
+COMMENT_MAX = 1000
+RAG_REASON_MAX = Milestone._meta.get_field("rag_override_reason").max_length
 
 
 class ProgressReportForm(forms.Form):
@@ -25,6 +32,7 @@ class ProgressReportForm(forms.Form):
     )
     narrative = forms.CharField(
         label="进展情况",
+        max_length=NARRATIVE_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "请填写进展情况。"},
     )
@@ -57,7 +65,7 @@ class ExtensionRequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "请输入有效日期。"},
     )
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="延期理由", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +75,9 @@ class ExtensionRequestForm(forms.Form):
 
 class ExtensionReviewForm(forms.Form):
     decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "不批准")])
-    comment = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="审批意见", required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +85,7 @@ class ExtensionReviewForm(forms.Form):
 
 
 class InstructionForm(forms.Form):
-    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="批示内容", max_length=NARRATIVE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +95,7 @@ class InstructionForm(forms.Form):
 class StatusForm(VersionedForm):
     status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
     percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
-    reason = forms.CharField(label="修改说明", required=False)
+    reason = forms.CharField(label="修改说明", required=False, max_length=REASON_MAX)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +104,7 @@ class StatusForm(VersionedForm):
 
 class RagOverrideForm(VersionedForm):
     rag = forms.ChoiceField(label="指定灯色", choices=[("", "按规则自动计算"), *Rag.choices], required=False)
-    reason = forms.CharField(label="理由", required=False)
+    reason = forms.CharField(label="理由", required=False, max_length=RAG_REASON_MAX)  # Milestone.rag_override_reason
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "targets",
 ]
 
+# A change reason quotes what a person typed (an extension reason, a status note): a text column, so a long
+# reason is never refused by the history table after the form accepted it.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
