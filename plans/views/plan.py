@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from talentplan.lib.fixtures import FixtureError
+from talentplan.lib.params import year_param
 from units.models import Region
 
 from .. import access
@@ -44,7 +45,7 @@ def worklist_download(request, code):
 def bulletin_download(request, code):
     plan = get_object_or_404(access.plans(request.user), code=code)
     default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else default_year
+    year = year_param(request.GET) if request.GET.get("year") else default_year
     if year not in plan.years:
         raise Http404("该年度不在计划实施年度内")
     return _download(build_bulletin(plan, year).save, f"{plan.title}{year}年度进展通报.docx", DOCX)
@@ -54,9 +55,8 @@ def bulletin_download(request, code):
 def year_close(request, code):
     plan = get_object_or_404(access.plans(request.user), code=code)
     access.require(request.user, "close_year", plan, "只有组织部工作人员可以进行年度销号。")
-    year = request.POST.get("year", "")
     try:
-        closure = close_year(request.user, plan, int(year) if year.isdigit() else 0)
+        closure = close_year(request.user, plan, year_param(request.POST) or 0)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
