@@ -56,6 +56,11 @@ def _libreoffice_csv(xlsx_bytes: bytes, tmp_path, sheet=1) -> list[list[str]]:
     return list(csv.reader(io.StringIO(produced[0].read_text(encoding="utf-8"), newline="")))
 
 
+def _as_read_back(text: str) -> str:
+    # XML turns a bare CR into LF when the file is read (openpyxl writes it unescaped): still text.
+    return text.replace("\r", "\n")
+
+
 def _cells(xlsx_bytes: bytes, sheet_index=0):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes)).worksheets[sheet_index]
     return [cell for row in sheet.iter_rows() for cell in row]
@@ -116,7 +121,7 @@ def test_libreoffice_evaluates_no_formula_in_the_task_export(client_as, tmp_path
     column = rows[0].index("节点计划")
     texts = {row[column] for row in rows[1:]}
     # Evaluated, "=1+1" would read "2" and the HYPERLINK "点我"; as text they come back as typed.
-    assert {"=1+1", "+1+1", "-1+1", "\t=1+1", "\r=1+1"} <= texts
+    assert set(map(_as_read_back, HOSTILE)) <= texts
     assert "2" not in texts and "点我" not in texts
 
 
@@ -130,5 +135,5 @@ def test_libreoffice_evaluates_no_formula_in_the_worklist(tmp_path):
     rows = _libreoffice_csv(buffer.getvalue(), tmp_path)
     column = rows[0].index("节点计划")
     texts = {row[column] for row in rows[1:]}
-    assert set(HOSTILE) <= texts
+    assert set(map(_as_read_back, HOSTILE)) <= texts
     assert "点我" not in texts and "2" not in texts
