@@ -264,9 +264,10 @@ def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
 
 
 @transaction.atomic
-def confirm_import(path: Path, name: str, header: PlanHeader) -> Plan:
-    """Write the plan: all rows or none. Raises FixtureError with every problem when any row is bad."""
-    preview = preview_import(path, name, header)
+def confirm_import(path: Path, name: str, header: PlanHeader, preview: ImportPreview | None = None) -> Plan:
+    """Write the plan: all rows or none. Raises FixtureError with every problem when any row is bad.
+    preview: one just made of this file in the same process (the command's), so it is not parsed twice."""
+    preview = preview or preview_import(path, name, header)
     if not preview.ok:
         raise FixtureError(preview.errors)
     write_plan(preview.source)
