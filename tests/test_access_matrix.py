@@ -272,5 +272,6 @@ def test_other_units_tasks_never_appear_in_lists_exports_or_json(client_as, heal
 
 def exported_texts(response) -> set[str]:
     assert response.status_code == 200
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     return {str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell}
