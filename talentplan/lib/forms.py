@@ -27,25 +27,24 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput | MultipleFileInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class ReviewForm(VersionedForm):
-    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
-    # 300: the shortest review-comment column (IndicatorEntry.review_comment); reports share this form.
-    comment = forms.CharField(
-        label="审核意见", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class BootstrapFormMixin:
+    """Bootstrap's classes on every visible widget: form-select for choices, form-control otherwise."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput | MultipleFileInput):
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class ReviewForm(BootstrapFormMixin, VersionedForm):
+    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
+    # A text column, bounded so a review stays a comment (pages, e-mails and exports quote it).
+    comment = forms.CharField(
+        label="审核意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         cleaned = super().clean()
