@@ -260,7 +260,7 @@ def test_existing_webhook_rows_move_to_their_own_channel():
 
     from django.apps import apps
 
-    migration = import_module("plans.migrations.0005_reminder_channels_and_runs")
+    migration = import_module("plans.migrations.0006_reminder_channels_and_runs")
     hr = Unit.objects.get(name=HR)
     wecom_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     config = ReminderSettings.objects.create(unit=hr, webhook_enabled=True, webhook_url=wecom_url)

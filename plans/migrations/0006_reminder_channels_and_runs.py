@@ -31,7 +31,7 @@ def merge_webhook_channel(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_reviewable_fields_shared_by_reports_and_extensions'),
+        ('plans', '0005_history_change_reason_text'),
     ]
 
     operations = [
