@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from datetime import date, timedelta
 
@@ -41,7 +42,7 @@ shared_with_a_subprocess = pytest.mark.django_db(transaction=True)
 in_process = pytest.mark.django_db
 DAY = date(2022, 12, 1)  # a morning with more than ten reminders in the three plans
 HR = "区人力资源和社会保障局"
-QUEUE = "talentplan_i14_delivery"
+QUEUE = f"talentplan-drills-{uuid.uuid4().hex[:8]}"  # a queue of this run's own: parallel runs never share tasks
 REDIS_URL = "redis://127.0.0.1:6379/5"
 HEADER = "X-Talentplan-Reminder"
 
