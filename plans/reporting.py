@@ -14,9 +14,9 @@ from django.utils import timezone
 from talentplan.lib.versioning import lock_current
 from units.roles import covered_unit_ids
 
-from . import access
+from . import access, events
 from .choices import ExtensionState, MilestoneStatus, ReportKind, ReportState, UnitRole
-from .models import Evidence, ExtensionRequest, Instruction, Milestone, Occurrence, ProgressReport
+from .models import Evidence, ExtensionRequest, Milestone, Occurrence, ProgressReport
 
 
 @dataclass
@@ -72,6 +72,8 @@ def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> Pr
         submitted_at=timezone.now(),
     )
     _save_evidence(report, files, user)
+    if leads:
+        events.report_submitted(report)
     return report
 
 
@@ -89,6 +91,8 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
     report._change_reason = "修改后重新报送"
     report.save()
     _save_evidence(report, files, user)
+    if report.kind == ReportKind.CONSOLIDATED:
+        events.report_submitted(report)
     return report
 
 
@@ -116,6 +120,7 @@ def review_report(user, report: ProgressReport, approve: bool, comment: str, ver
             occurrence.completed_on = timezone.localdate()
             occurrence._change_reason = "审核通过“已完成”报告"
             occurrence.save()
+    events.report_reviewed(report)
     return report
 
 
@@ -178,12 +183,5 @@ def review_extension(user, extension: ExtensionRequest, approve: bool, comment: 
         occurrence.extended_due_date = extension.requested_due_date
         occurrence._change_reason = f"批准延期申请：{extension.reason}"
         occurrence.save()
+    events.extension_decided(extension)
     return extension
-
-
-def leave_instruction(user, milestone: Milestone, text: str) -> Instruction:
-    access.require(user, "instruct", milestone, "只有领导可以作出批示。")
-    milestone = access.milestones(user).get(pk=milestone.pk)
-    if not text.strip():
-        raise ValidationError("批示内容不能为空。")
-    return Instruction.objects.create(milestone=milestone, author=user, text=text.strip())

@@ -17,3 +17,9 @@ def send_daily_reminders(on_date: str | None = None) -> dict:
 def deliver_outbox() -> dict:
     """Retries failed sends whose backoff has passed, and finishes rows a crashed worker left claimed."""
     return asdict(outbox.deliver_pending())
+
+
+@shared_task(name="plans.tasks.send_outbox_rows")
+def send_outbox_rows(outbox_ids: list[int]) -> int:
+    """Workflow notifications, sent as soon as they are recorded (plans.notify); the rest wait for retry."""
+    return sum(outbox.send_one(outbox_id) for outbox_id in outbox_ids)

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "plans.context_processors.nav_counts",
             ],
         },
     },
@@ -170,6 +171,8 @@ REMINDER_ONGOING_NOTICE_DAYS = env_int("REMINDER_ONGOING_NOTICE_DAYS", 7)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 6)
 REMINDER_WEBHOOK_TIMEOUT = env_int("REMINDER_WEBHOOK_TIMEOUT", 10)
+# Workflow notifications (plans/notify.py) go through Celery; with no worker running, send them in-process.
+NOTIFY_SEND_INLINE = env_bool("NOTIFY_SEND_INLINE", False)
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "plans.tasks.send_daily_reminders",

@@ -1,6 +1,15 @@
 from .loading import FixtureSnapshot
-from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
-from .reminders import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from .progress import Chase, Evidence, ExtensionRequest, Instruction, InstructionFile, InstructionReply, ProgressReport
+from .reminders import (
+    Channel,
+    Escalation,
+    Notification,
+    NotificationPreference,
+    Outbox,
+    OutboxStatus,
+    ReminderKind,
+    ReminderSettings,
+)
 from .structure import (
     Category,
     Item,
@@ -15,6 +24,10 @@ from .structure import (
 
 __all__ = [
     "Channel",
+    "Chase",
+    "InstructionFile",
+    "InstructionReply",
+    "NotificationPreference",
     "Escalation",
     "Notification",
     "Outbox",

@@ -7,7 +7,9 @@ from targets.charts import trajectory_svg
 from targets.trajectory import trajectory_of
 
 from .. import access
+from ..chasing import new_request_key
 from ..dashboard import build_dashboard
+from ..instructions import open_instructions
 
 
 def indicator_cards(user, plan, today):
@@ -32,7 +34,14 @@ def dashboard(request):
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
-    context = {"board": board, "years": years, "cards": indicator_cards(request.user, plan, today)}
+    context = {
+        "board": board,
+        "years": years,
+        "cards": indicator_cards(request.user, plan, today),
+        "open_instructions": list(open_instructions(request.user)),
+        "may_chase": access.can(request.user, "chase_unit"),
+        "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
+    }
     return render(request, "plans/dashboard.html", context)
 
 
