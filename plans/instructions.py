@@ -60,10 +60,10 @@ def reply(user, instruction: Instruction, text: str, files=()) -> InstructionRep
         InstructionFile.objects.create(
             reply=answer, file=upload, original_name=upload.name[:200], size=upload.size, file_type=file_type
         )
-    if instruction.state == InstructionState.OPEN:
-        instruction.state = InstructionState.REPLIED
-        instruction._change_reason, instruction._history_user = f"{unit}反馈", user
-        instruction.save()
+    # A new version: a 办结 pressed on a page loaded before this reply is refused as stale.
+    instruction.state, instruction.version = InstructionState.REPLIED, instruction.version + 1
+    instruction._change_reason, instruction._history_user = f"{unit}反馈", user
+    instruction.save()
     events.instruction_replied(answer)
     return answer
 
