@@ -29,6 +29,18 @@ def report_submitted(report) -> None:
     notify(event, staff_of_region(milestone.plan.region_id))
 
 
+def extension_requested(extension) -> None:
+    """An extension request also waits in staff's 待审核 queue."""
+    milestone = extension.milestone
+    event = Event(
+        ReminderKind.SUBMITTED,
+        f"extension:{extension.pk}:requested",
+        f"{extension.unit}申请将“{one_line(milestone.text)}”延期至{extension.requested_due_date:%Y年%-m月%-d日}，待审批",
+        milestone.get_absolute_url(),
+    )
+    notify(event, staff_of_region(milestone.plan.region_id))
+
+
 def report_reviewed(report) -> None:
     """The reporting unit's liaisons hear the decision: 通过, or 退回 with the comment."""
     milestone = report.milestone

@@ -159,7 +159,7 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
         raise ValidationError(f"延期日期应晚于当前截止日期 {occurrence.effective_due_date:%Y年%m月%d日}。")
     if occurrence.extension_requests.filter(state=ExtensionState.PENDING).exists():
         raise ValidationError("该期次已有待审批的延期申请。")
-    return ExtensionRequest.objects.create(
+    extension = ExtensionRequest.objects.create(
         milestone=milestone,
         occurrence=occurrence,
         unit=unit,
@@ -167,6 +167,8 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
         reason=reason.strip(),
         requested_by=user,
     )
+    events.extension_requested(extension)
+    return extension
 
 
 @transaction.atomic

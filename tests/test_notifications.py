@@ -116,7 +116,8 @@ def test_extension_decided_reaches_the_requesting_units_liaisons(people, now):
     milestone = milestone_led_by(HR)
     occurrence = milestone.occurrences.filter(is_deadline=True).first()
     new_date = occurrence.due_date.replace(year=occurrence.due_date.year + 1)
-    extension = reporting.request_extension(people("liaison_hr"), milestone, occurrence, new_date, "人员调整")
+    extension = now(reporting.request_extension, people("liaison_hr"), milestone, occurrence, new_date, "人员调整")
+    assert received("submitted") == {"staff": ["app", "email"]}  # the request waits in staff's queue
     now(reporting.review_extension, people("staff"), extension, True, "")
     assert received("extension_decided") == {"liaison_hr": ["app", "email"]}
     expected_date = f"{new_date.year}年{new_date.month}月{new_date.day}日"
