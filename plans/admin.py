@@ -196,6 +196,7 @@ class InstructionReplyAdmin(admin.ModelAdmin):
 @admin.register(InstructionFile)
 class InstructionFileAdmin(admin.ModelAdmin):
     list_display = ["original_name", "reply", "size", "file_type"]
+    list_filter = ["file_type", "reply__unit"]
     search_fields = ["original_name"]
 
 

@@ -118,12 +118,15 @@ def notify(event: Event, users, units=()) -> list[int]:
 
     robot_wanted = set()
     for user in users:
-        with transaction.atomic():
-            Notification.objects.get_or_create(
-                user=user,
-                event_key=event.key,
-                defaults={"title": line, "body": event.line, "link": event.link, "kind": event.kind},
-            )
+        try:
+            with transaction.atomic():
+                Notification.objects.get_or_create(
+                    user=user,
+                    event_key=event.key,
+                    defaults={"title": line, "body": event.line, "link": event.link, "kind": event.kind},
+                )
+        except IntegrityError:
+            pass  # a parallel request recorded the same event for this person
         notify_by = preferences.get(user.pk, NotifyBy.EMAIL)
         if notify_by in (NotifyBy.EMAIL, NotifyBy.ROBOT) and user.email:
             outbox_row(f"user:{user.pk}", Channel.EMAIL, [user.email], user=user)

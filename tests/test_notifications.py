@@ -247,3 +247,28 @@ def test_instruction_reply_date_is_reminded_7_and_1_days_before_and_weekly_after
     instruction.refresh_from_db()
     now(instructions.decide, people("staff"), instruction, True, "", instruction.version)
     assert reminded(today + timedelta(days=14)) == []  # 办结 stops the reminders
+
+
+def test_with_a_broker_the_rows_go_to_the_celery_task_which_sends_each_once(people, now, settings, monkeypatch):
+    from plans import tasks
+
+    settings.NOTIFY_SEND_INLINE = False
+    queued = []  # stands in for the broker: what the web process hands to the worker
+    monkeypatch.setattr(tasks.send_outbox_rows, "delay", lambda ids: queued.append(ids))
+    now(chasing.chase_unit, people("staff"), Unit.objects.get(name=HR), "请抓紧")
+    assert len(queued) == 1 and Outbox.objects.get(kind="chase").status == "pending"  # nothing sent in the request
+    assert tasks.send_outbox_rows(*queued) == 1  # the worker runs the task
+    assert tasks.send_outbox_rows(*queued) == 0  # a redelivered task finds the row already sent
+    assert mails_to("liaison_hr@example.test") == ["组织部催办区人力资源和社会保障局牵头的逾期和临期事项：请抓紧"]
+
+
+def test_a_broker_that_refuses_the_task_means_sending_in_the_request(people, now, settings, monkeypatch):
+    from plans import tasks
+
+    def refuse(ids):
+        raise ConnectionRefusedError("broker down")
+
+    settings.NOTIFY_SEND_INLINE = False
+    monkeypatch.setattr(tasks.send_outbox_rows, "delay", refuse)
+    now(chasing.chase_unit, people("staff"), Unit.objects.get(name=HR))
+    assert Outbox.objects.get(kind="chase").status == "sent"

@@ -38,7 +38,7 @@ def dashboard(request):
         "board": board,
         "years": years,
         "cards": indicator_cards(request.user, plan, today),
-        "open_instructions": list(open_instructions(request.user)),
+        "open_instructions": open_instructions(request.user),
         "may_chase": access.can(request.user, "chase_unit"),
         "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
     }

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import access
@@ -68,7 +69,8 @@ def notification_read(request, pk):
     """Mark one as read; with ?open=1 (the line's link) go on to the object it is about."""
     notification = get_object_or_404(access.notifications(request.user), pk=pk)
     access.notifications(request.user).filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
-    if request.POST.get("open") and notification.link.startswith("/"):
+    safe = url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()})
+    if request.POST.get("open") and notification.link and safe:
         return redirect(notification.link)
     return redirect("plans:notifications")
 

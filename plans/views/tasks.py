@@ -66,7 +66,7 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
 def my_tasks(request):
     tasks = list(my_open_tasks(request.user))
     today = timezone.localdate()
-    context = {"tasks": tasks, "today": today, "Rag": Rag, "open_instructions": list(open_instructions(request.user))}
+    context = {"tasks": tasks, "today": today, "Rag": Rag, "open_instructions": open_instructions(request.user)}
     return render(request, "plans/my_tasks.html", context)
 
 
