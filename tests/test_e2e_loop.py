@@ -114,6 +114,7 @@ def test_instruction_loop(browser, portal, width, tmp_path):  # noqa: F811
     liaison.shot(3, "reply-form")
     liaison.page.click("#reply-form button[type=submit]")
     assert "反馈已提交" in liaison.page.content()
+    assert liaison.page.locator("#nav-notifications .badge, #nav-notifications-phone .badge").count() == 0
     assert liaison.page.locator("#replies").inner_text().count("落实方案.pdf") == 1
     liaison.shot(4, "replied")
 

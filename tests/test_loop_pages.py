@@ -134,6 +134,9 @@ def test_instruction_loop_through_the_pages(client_as, user_named):
 
     liaison = client_as("liaison_hr")
     assert f"/instructions/{instruction.pk}/" in liaison.get("/my/").content.decode()
+    assert Notification.objects.get(user__username="liaison_hr").read_at is None
+    liaison.get(f"/instructions/{instruction.pk}/")
+    assert Notification.objects.get(user__username="liaison_hr").read_at is not None  # opened: read
     bad = liaison.post(
         f"/instructions/{instruction.pk}/reply/", {"text": "见附件", "files": [pdf_upload("方案.pdf", b"not a pdf")]}
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units.models import Unit
@@ -39,6 +40,9 @@ def _instruction(request, pk):
 
 def instruction_detail(request, pk):
     instruction = _instruction(request, pk)
+    # Opening the 批示 is reading what was said about it: its lines under 通知 are read too.
+    unread = access.notifications(request.user).filter(link=instruction.get_absolute_url(), read_at__isnull=True)
+    unread.update(read_at=timezone.now())
     return render(request, "plans/instruction_detail.html", _instruction_context(request, instruction))
 
 
