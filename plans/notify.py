@@ -94,6 +94,9 @@ def notify(event: Event, users, units=()) -> list[int]:
     created_ids = []
 
     def outbox_row(recipient_key, channel, addresses, unit=None, user=None):
+        same = {"recipient_key": recipient_key, "channel": channel, "kind": event.kind, "event_key": event.key}
+        if Outbox.objects.filter(**same).exists():
+            return  # recorded on an earlier day: an event is sent once, not once a day
         try:
             with transaction.atomic():
                 row, created = Outbox.objects.get_or_create(
