@@ -177,8 +177,8 @@ RULES = {
 }
 
 
-# Leaders change nothing but their own 批示 and the read state of their own 通知.
-LEADERS_MAY = {"plans:instruction_create", "plans:notifications_read", "plans:notification_read"}
+# Leaders change nothing but their own 批示 and the read state of their own 通知 (opening a 批示 reads its lines).
+LEADERS_MAY = {"plans:instruction_create", "plans:notifications_read", "plans:notification_read", "plans:instruction"}
 
 
 def project_url_names(patterns=None, namespace=""):
