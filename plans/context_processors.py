@@ -1,15 +1,12 @@
 """The counts in the nav: 待审核 for staff and unread 通知 for everyone, in a fixed number of queries
 (one COUNT each, whatever the page and however many rows there are; tests/test_nav_counts.py)."""
 
-from . import access
-from .choices import ExtensionState, ReportState
+from . import access, review
 
 
 def pending_reviews(user) -> int:
-    """What waits in the 待审核 queue: submitted reports and pending extensions (plans/views/reviews.py)."""
-    reports = access.reports(user).active().filter(state=ReportState.SUBMITTED).count()
-    extensions = access.extensions(user).active().filter(state=ExtensionState.PENDING).count()
-    return reports + extensions
+    """What waits in the 待审核 queue (plans.review.pending): reports, extensions and indicator entries."""
+    return sum(queryset.count() for queryset in review.pending(user).values())
 
 
 def nav_counts(request):

@@ -2,14 +2,14 @@
 
 from django import forms
 
-from talentplan.lib.forms import MultipleFileField, VersionedForm, _bootstrap
+from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, VersionedForm
 from units.models import Unit
 
 from .choices import MilestoneStatus, NotifyBy, Rag, UnitRole
 from .models import Occurrence
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(BootstrapFormMixin, forms.Form):
     occurrence = forms.ModelChoiceField(
         label="报送期次", queryset=Occurrence.objects.none(), required=False, empty_label="（不针对具体期次）"
     )
@@ -36,7 +36,6 @@ class ProgressReportForm(forms.Form):
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.all()
-        _bootstrap(self)
 
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
@@ -49,7 +48,7 @@ class ResubmitReportForm(ProgressReportForm, VersionedForm):
     pass
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
     occurrence = forms.ModelChoiceField(
         label="申请延期的期次", queryset=Occurrence.objects.none(), empty_label="请选择期次"
     )
@@ -63,19 +62,14 @@ class ExtensionRequestForm(forms.Form):
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.filter(is_deadline=True, completed_on__isnull=True)
-        _bootstrap(self)
 
 
-class ExtensionReviewForm(forms.Form):
+class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "不批准")])
     comment = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
-
-class InstructionForm(forms.Form):
+class InstructionForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
     units = forms.ModelMultipleChoiceField(
         label="承办单位",
@@ -96,10 +90,9 @@ class InstructionForm(forms.Form):
         self.fields["units"].queryset = Unit.objects.filter(region_id=milestone.plan.region_id)
         self.fields["units"].initial = [a.unit_id for a in milestone.assignments.all() if a.role == UnitRole.LEAD]
         self.fields["units"].widget.attrs["size"] = 6
-        _bootstrap(self)
 
 
-class InstructionReplyForm(forms.Form):
+class InstructionReplyForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(
         label="反馈内容", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写反馈内容。"}
     )
@@ -107,18 +100,10 @@ class InstructionReplyForm(forms.Form):
         label="附件", required=False, help_text="可多选；PDF、Word、Excel、JPG、PNG，每个不超过 10 MB"
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
-
-class InstructionDecisionForm(VersionedForm):
+class InstructionDecisionForm(BootstrapFormMixin, VersionedForm):
     decision = forms.ChoiceField(choices=[("done", "办结"), ("return", "退回继续办理")])
     comment = forms.CharField(label="办理意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -127,7 +112,7 @@ class InstructionDecisionForm(VersionedForm):
         return cleaned
 
 
-class ChaseForm(forms.Form):
+class ChaseForm(BootstrapFormMixin, forms.Form):
     message = forms.CharField(
         label="催办说明（可选）",
         required=False,
@@ -136,32 +121,20 @@ class ChaseForm(forms.Form):
     )
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
-
 
 class NotificationPreferenceForm(forms.Form):
     notify_by = forms.ChoiceField(label="通知方式", choices=NotifyBy.choices, widget=forms.RadioSelect)
 
 
-class StatusForm(VersionedForm):
+class StatusForm(BootstrapFormMixin, VersionedForm):
     status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
     percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
     reason = forms.CharField(label="修改说明", required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
-
-class RagOverrideForm(VersionedForm):
+class RagOverrideForm(BootstrapFormMixin, VersionedForm):
     rag = forms.ChoiceField(label="指定灯色", choices=[("", "按规则自动计算"), *Rag.choices], required=False)
     reason = forms.CharField(label="理由", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -36,7 +36,8 @@ def test_nav_counts_take_a_fixed_number_of_queries(rf, user_named, extra):
     counts, queries = _resolved_counts(request)
     # One submitted report waits; no extension was requested.
     assert counts == {"nav_unread": 1, "nav_pending": 1}  # staff's one line: the submitted report
-    assert queries == user_role_query + 3
+    # One COUNT each: unread 通知, and the queue's reports, extensions and indicator entries.
+    assert queries == user_role_query + 4
     request.user = user_named("liaison_hr")
     counts, queries = _resolved_counts(request)
     assert counts == {"nav_unread": extra}

@@ -10,6 +10,7 @@ from .reminders import (
     ReminderKind,
     ReminderSettings,
 )
+from .review import Reviewable
 from .structure import (
     Category,
     Item,
@@ -48,4 +49,5 @@ __all__ = [
     "Plan",
     "PlanYearClosure",
     "ProgressReport",
+    "Reviewable",
 ]

@@ -68,7 +68,7 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("plans:plan", args=[self.code])
 
     @property
@@ -194,8 +194,8 @@ class Milestone(models.Model):
     def __str__(self):
         return self.text[:60]
 
-    def get_absolute_url(self):
-        return reverse("plans:milestone", args=[self.pk])
+    def get_absolute_url(self) -> str:
+        return reverse("plans:milestone", args=[self.pk])  # "task" in URLs, 节点计划 on the page
 
     @property
     def schedule_phrase(self) -> str:
