@@ -23,9 +23,11 @@ from units.models import Region, Unit
 from units.roles import Role, covered_unit_ids, user_role
 
 from .models import (
+    Chase,
     Evidence,
     ExtensionRequest,
     Instruction,
+    InstructionFile,
     Milestone,
     MilestoneUnit,
     Notification,
@@ -70,7 +72,28 @@ def extensions(user):
 
 
 def instructions(user):
+    """批示 on the node plans the user sees, and, for a liaison, those addressed to their units."""
+    if user_role(user) == Role.LIAISON:
+        addressed = Instruction.objects.filter(
+            milestone__plan__archived_at__isnull=True, units__in=covered_unit_ids(user)
+        )
+        return Instruction.objects.filter(pk__in=addressed.values("pk")) | Instruction.objects.filter(
+            milestone__in=milestones(user)
+        )
     return Instruction.objects.filter(milestone__in=milestones(user))
+
+
+def instruction_files(user):
+    return InstructionFile.objects.filter(reply__instruction__in=instructions(user))
+
+
+def chases(user):
+    """催办 records: staff and leaders read them all (the league table counts them)."""
+    if user_role(user) in OVERSEERS:
+        return Chase.objects.filter(milestone__plan__archived_at__isnull=True) | Chase.objects.filter(
+            milestone__isnull=True
+        )
+    return Chase.objects.none()
 
 
 def evidence(user):
@@ -153,6 +176,14 @@ def _reported_by(user, report) -> bool:
     return user_role(user) == Role.LIAISON and report.unit_id in covered_unit_ids(user) and _open(_plan_of(report))
 
 
+def _replies(user, instruction) -> bool:
+    """A liaison of a unit the 批示 is addressed to, while it is open."""
+    if user_role(user) != Role.LIAISON or not _open(instruction.milestone.plan) or not instruction.is_open:
+        return False
+    covered = covered_unit_ids(user)
+    return any(unit.pk in covered for unit in instruction.units.all())
+
+
 def _enters(user, indicator) -> bool:
     if not _open(indicator.plan):
         return False  # a withdrawn plan takes no new figures
@@ -167,6 +198,8 @@ SITE_RULES = {
     "review": _is(Role.STAFF),  # the 待审核 queue
     "import_plan": _is(Role.STAFF),
     "manage_reminders": _is(Role.STAFF),  # 提醒记录
+    "chase_unit": _is(Role.STAFF),  # 催办 from the league table
+    "chase_list": _is(*OVERSEERS),
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 
@@ -180,6 +213,9 @@ OBJECT_RULES = {
     (Milestone, "request_extension"): _answers_for,
     (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override
     (Milestone, "instruct"): _is_on_open_plan(Role.LEADER),
+    (Milestone, "chase"): _is_on_open_plan(Role.STAFF),
+    (Instruction, "reply"): _replies,
+    (Instruction, "decide"): lambda user, obj: _is_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
     (ProgressReport, "review"): _is_on_open_plan(Role.STAFF),
     (ProgressReport, "resubmit"): _reported_by,
     (ExtensionRequest, "review"): _is_on_open_plan(Role.STAFF),

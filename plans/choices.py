@@ -45,3 +45,17 @@ class Rag(models.TextChoices):
     YELLOW = "yellow", "黄灯"
     RED = "red", "红灯"
     GREY = "grey", "灰灯"
+
+
+class InstructionState(models.TextChoices):
+    OPEN = "open", "待反馈"
+    REPLIED = "replied", "已反馈"
+    DONE = "done", "已办结"
+
+
+class NotifyBy(models.TextChoices):
+    """How a person hears about workflow events, besides the in-app 通知 everyone gets."""
+
+    IN_APP = "in_app", "仅站内通知"
+    EMAIL = "email", "站内通知 + 邮件"
+    ROBOT = "robot", "站内通知 + 邮件 + 单位群机器人"

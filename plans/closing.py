@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import access
+from . import access, events
 from .models import Occurrence, Plan, PlanYearClosure
 
 
@@ -31,4 +31,6 @@ def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
         occurrence._change_reason = f"{year}年度销号"
         occurrence.save()
         met, missed = met + on_time, missed + (not on_time)
-    return PlanYearClosure.objects.create(plan=plan, year=year, closed_by=user, met_count=met, missed_count=missed)
+    closure = PlanYearClosure.objects.create(plan=plan, year=year, closed_by=user, met_count=met, missed_count=missed)
+    events.year_closed(closure)
+    return closure

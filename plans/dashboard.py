@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from .choices import MilestoneStatus, ReportState, UnitRole
-from .models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from .models import Chase, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
 from .tracking import is_due_soon, is_overdue, with_tracking
 
 
@@ -66,6 +66,7 @@ class UnitRow:
     met_on_time: int = 0
     awaiting_review: int = 0
     last_report_at: object = None
+    chases: int = 0  # 催办次数: about its node plans here, or about its work in general
 
     @property
     def on_time_rate(self):
@@ -142,6 +143,9 @@ def _league(milestones, ids, today) -> list[UnitRow]:
     for unit_id, last in reports.values_list("unit_id").annotate(Max("submitted_at")):
         if unit_id in rows:
             rows[unit_id].last_report_at = last
+    chases = Chase.objects.filter(unit_id__in=list(rows)).filter(Q(milestone_id__in=ids) | Q(milestone__isnull=True))
+    for unit_id, count in chases.values_list("unit_id").annotate(Count("pk")).order_by():
+        rows[unit_id].chases = count
     return sorted(
         rows.values(), key=lambda r: (-r.overdue, r.on_time_rate if r.on_time_rate is not None else 101, r.unit.name)
     )

@@ -10,8 +10,9 @@ from talentplan.lib.recipients import (
     normalize_webhook_url,
     split_addresses,
 )
+from units.models import Unit
 
-from .choices import MilestoneStatus, Rag
+from .choices import MilestoneStatus, NotifyBy, Rag, UnitRole
 from .models import Milestone, Occurrence, ReminderSettings
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
@@ -87,6 +88,64 @@ class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
 
 class InstructionForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="批示内容", max_length=NARRATIVE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    units = forms.ModelMultipleChoiceField(
+        label="承办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="不选则由牵头单位承办",
+        error_messages={"invalid_choice": "所选承办单位无效。", "invalid_pk_value": "所选承办单位无效。"},
+    )
+    reply_by = forms.DateField(
+        label="反馈期限（可选）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请输入有效日期。"},
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(region_id=milestone.plan.region_id)
+        self.fields["units"].initial = [a.unit_id for a in milestone.assignments.all() if a.role == UnitRole.LEAD]
+        self.fields["units"].widget.attrs["size"] = 6
+
+
+class InstructionReplyForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label="反馈内容",
+        max_length=NARRATIVE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写反馈内容。"},
+    )
+    files = MultipleFileField(
+        label="附件", required=False, help_text="可多选；PDF、Word、Excel、JPG、PNG，每个不超过 10 MB"
+    )
+
+
+class InstructionDecisionForm(BootstrapFormMixin, VersionedForm):
+    decision = forms.ChoiceField(choices=[("done", "办结"), ("return", "退回继续办理")])
+    comment = forms.CharField(
+        label="办理意见", required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "退回时请说明还需办理的内容。")
+        return cleaned
+
+
+class ChaseForm(BootstrapFormMixin, forms.Form):
+    message = forms.CharField(
+        label="催办说明（可选）",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "催办说明不能超过 300 字。"},
+    )
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class NotificationPreferenceForm(forms.Form):
+    notify_by = forms.ChoiceField(label="通知方式", choices=NotifyBy.choices, widget=forms.RadioSelect)
 
 
 class StatusForm(BootstrapFormMixin, VersionedForm):

@@ -16,9 +16,9 @@ from talentplan.lib.uploads import check_report_total
 from talentplan.lib.versioning import lock_current
 from units.roles import covered_unit_ids
 
-from . import access, review
+from . import access, events, review
 from .choices import ExtensionState, MilestoneStatus, ReportKind, ReportState, UnitRole
-from .models import Evidence, ExtensionRequest, Instruction, Milestone, Occurrence, ProgressReport
+from .models import Evidence, ExtensionRequest, Milestone, Occurrence, ProgressReport
 
 
 @dataclass
@@ -76,6 +76,8 @@ def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> Pr
         submitted_at=timezone.now(),
     )
     _save_evidence(report, files, user)
+    if leads:
+        events.report_submitted(report)
     return report
 
 
@@ -93,12 +95,17 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
     report._change_reason = "修改后重新报送"
     report.save()
     _save_evidence(report, files, user)
+    if report.kind == ReportKind.CONSOLIDATED:
+        events.report_submitted(report)
     return report
 
 
+@transaction.atomic
 def review_report(user, report: ProgressReport, approve: bool, comment: str, version: int) -> ProgressReport:
     """Staff approve (the node plan's status changes now, and only now) or return with a comment."""
-    return review.decide(user, report, approve, comment, version, on_approved=_apply_approved_report)
+    report = review.decide(user, report, approve, comment, version, on_approved=_apply_approved_report)
+    events.report_reviewed(report)
+    return report
 
 
 def _apply_approved_report(report: ProgressReport) -> None:
@@ -149,7 +156,7 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
         raise ValidationError(f"延期日期应晚于当前截止日期 {occurrence.effective_due_date:%Y年%m月%d日}。")
     if occurrence.extension_requests.filter(state=ExtensionState.PENDING).exists():
         raise ValidationError("该期次已有待审批的延期申请。")
-    return ExtensionRequest.objects.create(
+    extension = ExtensionRequest.objects.create(
         milestone=milestone,
         occurrence=occurrence,
         unit=unit,
@@ -157,10 +164,15 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
         reason=reason.strip(),
         requested_by=user,
     )
+    events.extension_requested(extension)
+    return extension
 
 
+@transaction.atomic
 def review_extension(user, extension: ExtensionRequest, approve: bool, comment: str) -> ExtensionRequest:
-    return review.decide(user, extension, approve, comment, on_approved=_apply_approved_extension)
+    extension = review.decide(user, extension, approve, comment, on_approved=_apply_approved_extension)
+    events.extension_decided(extension)
+    return extension
 
 
 def _apply_approved_extension(extension: ExtensionRequest) -> None:
@@ -168,11 +180,3 @@ def _apply_approved_extension(extension: ExtensionRequest) -> None:
     occurrence.extended_due_date = extension.requested_due_date
     occurrence._change_reason = f"批准延期申请：{extension.reason}"
     occurrence.save()
-
-
-def leave_instruction(user, milestone: Milestone, text: str) -> Instruction:
-    access.require(user, "instruct", milestone, "只有领导可以作出批示。")
-    milestone = access.milestones(user).get(pk=milestone.pk)
-    if not text.strip():
-        raise ValidationError("批示内容不能为空。")
-    return Instruction.objects.create(milestone=milestone, author=user, text=text.strip())

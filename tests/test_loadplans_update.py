@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from plans import reporting
+from plans import instructions, reporting
 from plans.models import FixtureSnapshot, Instruction, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
 from plans.reminders.outbox import record_digests
 from targets.actuals import submit_entry
@@ -259,7 +259,7 @@ def test_a_removed_row_is_deleted_only_when_nothing_hangs_on_it(fixture_copy, us
     status_set = milestone_at(9)  # line 10: 定期组织举办创新创业大赛… , staff set its status
     assert free.text.startswith("打造集阅读休闲区") and reported.text.startswith("签订《人才供给战略合作协议》")
     submit(user_named("liaison_hr"), reported, narrative="协议已草拟。")
-    reporting.leave_instruction(user_named("leader"), instructed, "请加快推进。")
+    instructions.give_instruction(user_named("leader"), instructed, "请加快推进。")
     record_digests(date(2022, 12, 24), [RCQQ])  # 7 days before 2022-12-31: the lead units' digests list it
     reporting.update_status(user_named("staff"), status_set, "in_progress", 30, status_set.version, "已启动")
     free_measure = free.measure_id

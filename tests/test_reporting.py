@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from plans import reporting
+from plans import instructions, reporting
 from plans.choices import MilestoneStatus, Rag, ReportKind, ReportState
 from plans.models import Milestone, ProgressReport
 from plans.tracking import with_tracking
@@ -89,7 +89,7 @@ def test_leaders_and_other_units_cannot_report(user_named):
     with pytest.raises(PermissionDenied):  # a leader sees the node plan, so it is a refusal, not "not found"
         submit(user_named("leader"), milestone)
     with pytest.raises(PermissionDenied):
-        reporting.leave_instruction(user_named("staff"), milestone, "请抓紧")
+        instructions.give_instruction(user_named("staff"), milestone, "请抓紧")
     assert ProgressReport.objects.count() == 0
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from talentplan.lib.forms import ReviewForm
 
-from .. import access, reporting
+from .. import access, instructions, reporting
 from ..choices import ReportState
 from ..forms import (
     ExtensionRequestForm,
@@ -176,8 +176,8 @@ def instruction_create(request, pk):
     return _handle(
         request,
         milestone,
-        InstructionForm(request.POST),
+        InstructionForm(request.POST, milestone=milestone),
         "instruction_form",
-        lambda d: reporting.leave_instruction(request.user, milestone, d["text"]),
-        "批示已保存。",
+        lambda d: instructions.give_instruction(request.user, milestone, d["text"], d["units"], d["reply_by"]),
+        "批示已送承办单位，反馈后由组织部办结。",
     )

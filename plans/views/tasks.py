@@ -12,11 +12,12 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from talentplan.lib.forms import ReviewForm
 from talentplan.lib.xlsx import stream_xlsx
 
-from .. import access
+from .. import access, chasing
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
 from ..filtersets import MilestoneFilterSet
 from ..forms import (
+    ChaseForm,
     ExtensionRequestForm,
     ExtensionReviewForm,
     InstructionForm,
@@ -25,6 +26,7 @@ from ..forms import (
     ResubmitReportForm,
     StatusForm,
 )
+from ..instructions import open_instructions
 from ..queries import milestone_reports, my_open_tasks, task_queryset
 from ..reporting import reporting_unit
 from ..tables import MilestoneTable
@@ -88,7 +90,8 @@ class TaskListView(SingleTableMixin, FilterView):
 def my_tasks(request):
     tasks = list(my_open_tasks(request.user))
     today = timezone.localdate()
-    return render(request, "plans/my_tasks.html", {"tasks": tasks, "today": today, "Rag": Rag})
+    context = {"tasks": tasks, "today": today, "Rag": Rag, "open_instructions": open_instructions(request.user)}
+    return render(request, "plans/my_tasks.html", context)
 
 
 def _detail_context(request, milestone):
@@ -101,7 +104,10 @@ def _detail_context(request, milestone):
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
-        "instructions": access.instructions(user).filter(milestone=milestone).select_related("author"),
+        "instructions": access.instructions(user)
+        .filter(milestone=milestone)
+        .select_related("author")
+        .prefetch_related("units"),
         "extensions": access.extensions(user)
         .filter(milestone=milestone)
         .select_related("unit", "requested_by", "reviewer", "occurrence"),
@@ -146,7 +152,9 @@ def _detail_context(request, milestone):
             }
         )
     if access.can(user, "instruct", milestone):
-        context["instruction_form"] = InstructionForm()
+        context["instruction_form"] = InstructionForm(milestone=milestone)
+    if access.can(user, "chase", milestone):
+        context["chase_form"] = ChaseForm(initial={"key": chasing.new_request_key()})
     return context
 
 

@@ -44,11 +44,16 @@ ORDER = [
     ProgressReport,
     ExtensionRequest,
     Instruction,
+    Instruction.units.through,  # the units a 批示 names (its lead unit here, as the portal defaults)
     PlanYearClosure,
 ]
 MET_SHARE = 0.85  # past deadlines met by an approved "已完成" report
 ONGOING_REPORTED_SHARE = 0.3  # past report periods of ongoing work with an approved report
 REPORTS_PER_MILESTONE = 3
+
+
+def _pk(obj_or_id) -> int:
+    return getattr(obj_or_id, "pk", obj_or_id)
 
 
 def report_budgets(rows: int, total: int, rng) -> list[int]:
@@ -459,11 +464,13 @@ class PlanBuilder:
             if approved:
                 occurrence.extended_due_date = new_date
         if rng.random() < 0.01:
+            instruction_id = self.ids.next(Instruction)
             self.buffer.add(
                 Instruction(
-                    pk=self.ids.next(Instruction),
+                    pk=instruction_id,
                     milestone=milestone,
                     author_id=self.people.leader_ids[0],
                     text="请牵头单位加快推进，确保按期完成。",
                 )
             )
+            self.buffer.add(Instruction.units.through(instruction_id=instruction_id, unit_id=_pk(lead)))
