@@ -45,3 +45,11 @@ class Rag(models.TextChoices):
     YELLOW = "yellow", "黄灯"
     RED = "red", "红灯"
     GREY = "grey", "灰灯"
+
+
+class Outcome(models.TextChoices):
+    """How one deadline ended: what 年度销号 records, and what the dashboard and bulletin count."""
+
+    MET = "met", "按期完成"
+    LATE = "late", "逾期完成"
+    MISSED = "missed", "未完成"

@@ -6,9 +6,9 @@ from django.utils import timezone
 from units.models import Unit
 
 from . import access
-from .choices import MilestoneStatus, Rag, UnitRole
+from .choices import MilestoneStatus, Outcome, Rag, UnitRole
 from .models import Category, MilestoneUnit, Occurrence, Plan
-from .tracking import due_within, overdue
+from .tracking import due_within, occurrences_with_outcome, overdue
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
@@ -38,9 +38,15 @@ class MilestoneFilterSet(django_filters.FilterSet):
     )
     due_within = django_filters.NumberFilter(label="N 天内到期", method="filter_due_within", min_value=0)
     year = django_filters.NumberFilter(label="年度", method="filter_year")
+    outcome = django_filters.ChoiceFilter(
+        label="期限完成情况", choices=Outcome.choices, method="filter_outcome", empty_label="全部"
+    )
 
     class Meta:
-        fields = ["q", "plan", "category", "unit", "unit_role", "status", "rag", "overdue", "due_within", "year"]
+        fields = [
+            *("q", "plan", "category", "unit", "unit_role", "status", "rag"),
+            *("overdue", "due_within", "year", "outcome"),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,3 +100,11 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         """Node plans with a deadline or report period in that year."""
         return queryset.filter(pk__in=Occurrence.objects.filter(due_date__year=int(value)).values("milestone_id"))
+
+    def filter_outcome(self, queryset, name, value):
+        """Node plans with a deadline (of the chosen year) 按期完成 / 逾期完成 / 未完成 today (the dashboard's)."""
+        occurrences = occurrences_with_outcome(value, timezone.localdate())
+        year = self.form.cleaned_data.get("year")
+        if year is not None:
+            occurrences = occurrences.filter(due_date__year=int(year))
+        return queryset.filter(pk__in=occurrences.values("milestone_id"))
