@@ -15,7 +15,7 @@ from talentplan.lib.versioning import lock_current
 from units.roles import covered_unit_ids
 
 from . import access
-from .choices import ExtensionState, MilestoneStatus, ReportKind, ReportState, UnitRole
+from .choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
 from .models import Evidence, ExtensionRequest, Instruction, Milestone, Occurrence, ProgressReport
 
 
@@ -25,6 +25,34 @@ class ReportInput:
     percent: int
     narrative: str
     occurrence: Occurrence | None = None
+
+
+NO_DEADLINE_WARNING = (
+    "该报告报“已完成”，但没有注明完成的是哪一期截止期限：通过后，截止期限仍按未完成计（可能继续显示逾期、红灯）。"
+    "请退回并要求注明报送期次；确需通过的，请勾选“确认不对应期次通过”。"
+)
+
+
+def default_occurrence(milestone: Milestone, today: date | None = None) -> Occurrence | None:
+    """What a report is most likely about: the open (or overdue) deadline due first; for ongoing work, the
+    current report period."""
+    today = today or timezone.localdate()
+    deadline = Occurrence.objects.open_deadlines().filter(milestone=milestone).order_by("effective_due").first()
+    if deadline is not None:
+        return deadline
+    periods = Occurrence.objects.open().filter(milestone=milestone, is_deadline=False)
+    return periods.filter(due_date__gte=today).order_by("due_date").first() or periods.order_by("-due_date").first()
+
+
+def completes_no_deadline(report: ProgressReport) -> bool:
+    """A 已完成 report that names no deadline, on a node plan that has deadlines: approving it would leave
+    the deadline open (已逾期, 红灯) beside the status 已完成, so the reviewer is warned first."""
+    return (
+        report.kind == ReportKind.CONSOLIDATED
+        and report.status == MilestoneStatus.COMPLETED
+        and report.occurrence_id is None
+        and report.milestone.occurrences.filter(is_deadline=True).exists()
+    )
 
 
 def reporting_unit(user, milestone: Milestone):
@@ -93,14 +121,19 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
 
 
 @transaction.atomic
-def review_report(user, report: ProgressReport, approve: bool, comment: str, version: int) -> ProgressReport:
-    """Staff approve (the node plan's status changes now, and only now) or return with a comment."""
+def review_report(
+    user, report: ProgressReport, approve: bool, comment: str, version: int, confirm_no_deadline: bool = False
+) -> ProgressReport:
+    """Staff approve (the node plan's status changes now, and only now) or return with a comment.
+    A 已完成 report that names no deadline is approved only with `confirm_no_deadline` (see NO_DEADLINE_WARNING)."""
     access.require(user, "review", report, "只有组织部工作人员可以审核进展报告。")
     if not approve and not comment.strip():
         raise ValidationError("退回时请填写退回意见。")
     report = lock_current(ProgressReport, report.pk, version)  # a stale page is told so before anything else
     if report.state != ReportState.SUBMITTED:
         raise ValidationError("该报告不在待审核状态。")
+    if approve and not confirm_no_deadline and completes_no_deadline(report):
+        raise ValidationError(NO_DEADLINE_WARNING)
     report.state = ReportState.APPROVED if approve else ReportState.RETURNED
     report.reviewer, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
     report._change_reason = "审核通过" if approve else "退回"
@@ -112,11 +145,21 @@ def review_report(user, report: ProgressReport, approve: bool, comment: str, ver
         milestone._change_reason = f"审核通过 {report.unit} 的进展报告"
         milestone.save()
         if report.status == MilestoneStatus.COMPLETED and report.occurrence_id:
-            occurrence = report.occurrence
-            occurrence.completed_on = timezone.localdate()
-            occurrence._change_reason = "审核通过“已完成”报告"
-            occurrence.save()
+            _complete(Occurrence.objects.select_for_update().get(pk=report.occurrence_id))
     return report
+
+
+def _complete(occurrence: Occurrence) -> None:
+    """The deadline is met on the day its 已完成 report is approved (once: a second approval changes nothing).
+    One the year close left 未完成 becomes 逾期完成."""
+    if occurrence.completed_on is not None:
+        return
+    occurrence.completed_on = timezone.localdate()
+    occurrence._change_reason = "审核通过“已完成”报告"
+    if occurrence.outcome == Outcome.MISSED:
+        occurrence.outcome = Outcome.LATE
+        occurrence._change_reason += "（销号时未完成，现记为逾期完成）"
+    occurrence.save()
 
 
 @transaction.atomic

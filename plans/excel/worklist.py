@@ -12,7 +12,7 @@ from targets.trajectory import figure_text, trajectory_of
 
 from ..choices import Rag, ReportKind, ReportState, UnitRole
 from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
-from ..tracking import with_tracking
+from ..tracking import period_status, with_tracking
 from .cells import merge_runs, write_sheet
 
 WORKLIST_HEADER = [
@@ -68,7 +68,7 @@ def worklist_rows(plan: Plan, today=None) -> list[list[str]]:
                 milestone.schedule_text,
                 "、".join(a.export_name for a in assignments if a.role == UnitRole.LEAD),
                 "、".join(a.export_name for a in assignments),
-                milestone.get_status_display(),
+                period_status(milestone),
                 Rag(milestone.rag).label,
                 milestone.approved_narrative or "",
                 timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else "",

@@ -5,8 +5,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from talentplan.lib.forms import ReviewForm
-
 from .. import access, reporting
 from ..choices import ReportState
 from ..forms import (
@@ -15,6 +13,7 @@ from ..forms import (
     InstructionForm,
     ProgressReportForm,
     RagOverrideForm,
+    ReportReviewForm,
     ResubmitReportForm,
     StatusForm,
 )
@@ -98,13 +97,20 @@ def report_resubmit(request, pk):
 @require_POST
 def report_review(request, pk):
     report = _in_scope(request, access.reports(request.user), pk, "review")
-    form = ReviewForm(request.POST, prefix=f"v{report.pk}")
+    form = ReportReviewForm(request.POST, prefix=f"v{report.pk}", warn=reporting.completes_no_deadline(report))
     return _handle(
         request,
         report.milestone,
         form,
         "review_forms",
-        lambda d: reporting.review_report(request.user, report, d["decision"] == "approve", d["comment"], d["version"]),
+        lambda d: reporting.review_report(
+            request.user,
+            report,
+            d["decision"] == "approve",
+            d["comment"],
+            d["version"],
+            confirm_no_deadline=d.get("confirm_no_deadline", False),
+        ),
         lambda r: (
             "已审核通过，节点计划状态已更新。"
             if r.state == ReportState.APPROVED

@@ -12,7 +12,7 @@ def review_queue(request):
         access.reports(request.user)
         .active()
         .filter(state=ReportState.SUBMITTED)
-        .select_related("milestone__plan", "unit", "author")
+        .select_related("milestone__plan", "unit", "author", "occurrence")
         .order_by("submitted_at")
     )
     extensions = (

@@ -8,8 +8,6 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from talentplan.lib.forms import ReviewForm
-
 from .. import access
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
@@ -20,11 +18,12 @@ from ..forms import (
     InstructionForm,
     ProgressReportForm,
     RagOverrideForm,
+    ReportReviewForm,
     ResubmitReportForm,
     StatusForm,
 )
 from ..queries import milestone_reports, my_open_tasks, task_queryset
-from ..reporting import reporting_unit
+from ..reporting import completes_no_deadline, reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
 
@@ -74,6 +73,7 @@ def _detail_context(request, milestone):
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
     context = {
         "milestone": milestone,
+        "today": today,
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
@@ -106,7 +106,7 @@ def _detail_context(request, milestone):
         if r.state == ReportState.RETURNED and access.can(user, "resubmit", r)
     }
     context["review_forms"] = {
-        r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
+        r.pk: ReportReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}", warn=completes_no_deadline(r))
         for r in reports
         if r.state == ReportState.SUBMITTED and access.can(user, "review", r)
     }
