@@ -7,16 +7,19 @@ stale copy is refused and nothing the first person saved is lost.
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from talentplan.lib.versioning import lock_current
+from units.models import Unit
 from units.roles import covered_unit_ids
 
 from . import access
 from .choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
-from .models import Evidence, ExtensionRequest, Instruction, Milestone, Occurrence, ProgressReport
+from .models import Evidence, ExtensionRequest, Instruction, Milestone, Notification, Occurrence, ProgressReport
 
 
 @dataclass
@@ -68,6 +71,31 @@ def reporting_unit(user, milestone: Milestone):
     return assignments[0].unit, assignments[0].role == UnitRole.LEAD
 
 
+def lead_units(milestone: Milestone) -> list:
+    """The node plan's 牵头单位, in document order (the assignments may be prefetched)."""
+    leads = [a for a in milestone.assignments.all() if a.role == UnitRole.LEAD]
+    return [a.unit for a in sorted(leads, key=lambda a: a.position)]
+
+
+def _route_input_to_leads(report: ProgressReport) -> None:
+    """A co-responsible unit's input goes to the lead unit's liaisons (a group lead: its members' liaisons)."""
+    leads = lead_units(report.milestone)
+    lead_ids = {unit.pk for unit in leads}
+    lead_ids |= set(Unit.members.through.objects.filter(from_unit_id__in=lead_ids).values_list("to_unit_id", flat=True))
+    liaisons = User.objects.filter(is_active=True, memberships__unit_id__in=lead_ids).exclude(pk=report.author_id)
+    names = "、".join(unit.name for unit in leads)
+    link = f"{reverse('plans:milestone', args=[report.milestone_id])}#report-{report.pk}"
+    Notification.objects.bulk_create(
+        Notification(
+            user=user,
+            title=f"配合单位反馈待汇总：{report.unit.name}",
+            body=f"{report.unit.name}对节点计划“{report.milestone.text[:60]}”提交了反馈，请牵头单位（{names}）汇总后报送。",
+            link=link,
+        )
+        for user in liaisons.distinct()
+    )
+
+
 def _save_evidence(report: ProgressReport, files, user) -> None:
     for upload, file_type in files:
         Evidence.objects.create(
@@ -100,6 +128,8 @@ def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> Pr
         submitted_at=timezone.now(),
     )
     _save_evidence(report, files, user)
+    if not leads:
+        _route_input_to_leads(report)
     return report
 
 
@@ -185,10 +215,16 @@ def override_rag(user, milestone: Milestone, rag: str, reason: str, version: int
     return milestone
 
 
+EXTENSION_LEAD_ONLY = "只有牵头单位可以申请延期；配合单位如需延期，请与牵头单位沟通，由牵头单位提出申请。"
+
+
 @transaction.atomic
 def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_date: date, reason: str):
     milestone = access.milestones(user).get(pk=milestone.pk)
-    unit, _ = reporting_unit(user, milestone)
+    access.require(user, "request_extension", milestone, EXTENSION_LEAD_ONLY)
+    unit, leads = reporting_unit(user, milestone)
+    if not leads:
+        raise PermissionDenied(EXTENSION_LEAD_ONLY)
     if occurrence.milestone_id != milestone.pk or not occurrence.is_deadline:
         raise ValidationError("所选期次不属于该节点计划，或没有截止期限。")
     if occurrence.completed_on:

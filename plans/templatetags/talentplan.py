@@ -19,7 +19,7 @@ def rag_badge(value):
 
 @register.filter
 def period_status(milestone):
-    """"2023年度已完成" beside the 2024 deadline, 逾期完成 when late: see plans.tracking.period_status."""
+    """ "2023年度已完成" beside the 2024 deadline, 逾期完成 when late: see plans.tracking.period_status."""
     return tracking.period_status(milestone)
 
 

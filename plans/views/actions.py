@@ -23,10 +23,10 @@ from .tasks import _detail_context
 REPORT_FIELDS = ("status", "percent", "narrative", "occurrence")
 
 
-def _in_scope(request, queryset, pk, action):
-    """The object if the user sees it (else 404) and may do this to it (else 403)."""
+def _in_scope(request, queryset, pk, action, refusal="您没有执行此操作的权限。"):
+    """The object if the user sees it (else 404) and may do this to it (else 403, with `refusal`)."""
     obj = get_object_or_404(queryset, pk=pk)
-    access.require(request.user, action, obj)
+    access.require(request.user, action, obj, refusal)
     return obj
 
 
@@ -66,7 +66,8 @@ def report_create(request, pk):
 
     def submitted(report):
         if report.state == ReportState.SHARED:
-            return f"已将本单位的反馈送交牵头单位汇总（{report.unit}）。"
+            leads = "、".join(unit.name for unit in reporting.lead_units(report.milestone))
+            return f"已将本单位（{report.unit}）的反馈送交牵头单位（{leads}）汇总。"
         return "进展报告已提交，等待组织部审核。"
 
     return _handle(
@@ -150,7 +151,9 @@ def milestone_rag(request, pk):
 
 @require_POST
 def extension_create(request, pk):
-    milestone = _in_scope(request, access.milestones(request.user), pk, "request_extension")
+    milestone = _in_scope(
+        request, access.milestones(request.user), pk, "request_extension", reporting.EXTENSION_LEAD_ONLY
+    )
     return _handle(
         request,
         milestone,

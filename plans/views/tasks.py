@@ -89,6 +89,7 @@ def _detail_context(request, milestone):
     if access.can(user, "report", milestone):
         context["is_lead_liaison"] = reporting_unit(user, milestone)[1]
         context["report_form"] = ProgressReportForm(milestone=milestone)
+    if access.can(user, "request_extension", milestone):
         context["extension_form"] = ExtensionRequestForm(milestone=milestone)
     context["resubmit_forms"] = {
         r.pk: ResubmitReportForm(
