@@ -1,0 +1,140 @@
+"""Completion that lands on the right deadline (issue 10, item 7): the report form's default period, the
+reviewer's warning for a 已完成 report that names no deadline, and status per year everywhere."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from plans import reporting
+from plans.excel.worklist import WORKLIST_HEADER, worklist_rows
+from plans.models import Milestone, ProgressReport
+from tests.helpers import submit
+from tests.small_plan import build_small_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def yearly_row_6():
+    """jianghai-rcqq-2022 row 6: 每年12月, led by 区人社局 — deadlines 2022-12-31, 2023-12-31, 2024-12-31."""
+    return Milestone.objects.get(plan__code="jianghai-rcqq-2022", position=6)
+
+
+def selected_occurrence(html: str) -> str:
+    select = re.search(r'<select name="occurrence"[^>]*>(.*?)</select>', html, re.S)[1]
+    return re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", select)[1]
+
+
+def test_report_form_defaults_to_the_open_or_overdue_deadline(client_as, user_named):
+    milestone = yearly_row_6()
+    with time_machine.travel(date(2023, 3, 1), tick=False):
+        html = client_as("liaison_hr").get(f"/tasks/{milestone.pk}/").content.decode()
+        # 2022-12-31 has passed and nothing was approved for it: it is the overdue deadline still open.
+        assert selected_occurrence(html) == "2022年12月（截止 2022-12-31）"
+        report = submit(
+            user_named("liaison_hr"), milestone, "completed", 100, occurrence=reporting.default_occurrence(milestone)
+        )
+        reporting.review_report(user_named("staff"), report, True, "", report.version)
+        html = client_as("liaison_hr").get(f"/tasks/{milestone.pk}/").content.decode()
+        assert selected_occurrence(html) == "2023年12月（截止 2023-12-31）"  # the next one, now the open deadline
+
+
+def test_a_completed_report_naming_no_deadline_warns_the_reviewer(client_as, user_named):
+    (task,) = build_small_plan("warn-test", texts=("报已完成但未选期次",))
+    with time_machine.travel(date(2024, 7, 10), tick=False):
+        report = submit(user_named("liaison_hr"), task, "completed", 100, occurrence=None)
+        staff = client_as("staff")
+        page = staff.get(f"/tasks/{task.pk}/").content.decode()
+        assert reporting.NO_DEADLINE_WARNING in page and "确认不对应期次通过" in page
+        assert "未注明完成的期次" in staff.get("/reviews/").content.decode()
+
+        # Approving without the confirmation is refused: nothing changes.
+        data = {f"v{report.pk}-version": report.version, f"v{report.pk}-decision": "approve"}
+        response = staff.post(f"/reports/{report.pk}/review/", data)
+        assert response.status_code == 400 and "请退回，或勾选确认后再通过" in response.content.decode()
+        report.refresh_from_db()
+        task.refresh_from_db()
+        assert (report.state, task.status) == ("submitted", "not_started")
+        with pytest.raises(ValidationError, match="没有注明完成的是哪一期截止期限"):
+            reporting.review_report(user_named("staff"), report, True, "", report.version)
+
+        # With the explicit confirmation it is approved; the deadline stays open (it was not named).
+        response = staff.post(f"/reports/{report.pk}/review/", {**data, f"v{report.pk}-confirm_no_deadline": "on"})
+        assert response.status_code == 302
+        report.refresh_from_db()
+        assert report.state == "approved" and task.occurrences.get().completed_on is None
+
+
+def test_a_completed_report_naming_its_deadline_gets_no_warning(client_as, user_named):
+    (task,) = build_small_plan("nowarn-test", texts=("报已完成并选了期次",))
+    with time_machine.travel(date(2024, 6, 10), tick=False):
+        submit(user_named("liaison_hr"), task, "completed", 100, occurrence=task.occurrences.get())
+        page = client_as("staff").get(f"/tasks/{task.pk}/").content.decode()
+        assert reporting.NO_DEADLINE_WARNING not in page and "确认不对应期次通过" not in page
+
+
+@pytest.fixture
+def done_for_2022(user_named):
+    """Row 6's 2022年12月 deadline completed on 2022-12-10; we look on 2024-01-10, when 2023-12-31 has passed."""
+    milestone = yearly_row_6()
+    with time_machine.travel(date(2022, 12, 10), tick=False):
+        report = submit(
+            user_named("liaison_hr"),
+            milestone,
+            "completed",
+            100,
+            occurrence=milestone.occurrences.get(label="2022年12月"),
+        )
+        reporting.review_report(user_named("staff"), report, True, "", report.version)
+    return milestone
+
+
+def test_yearly_status_is_per_year_on_the_pages(done_for_2022, client_as):
+    milestone = done_for_2022
+    with time_machine.travel(date(2024, 1, 10), tick=False):
+        detail = client_as("staff").get(f"/tasks/{milestone.pk}/").content.decode()
+        assert "2022年度已完成 · 100%" in detail and "下一截止 2023-12-31（已逾期）" in detail
+        my = client_as("liaison_hr").get("/my/").content.decode()
+        entry = my.split(f'href="/tasks/{milestone.pk}/"')[1].split("</a>")[0]  # still on the home page
+        assert "状态：2022年度已完成" in entry and "2023-12-31（已逾期）" in entry
+        listing = client_as("staff").get(f"/tasks/?plan={milestone.plan_id}&per_page=500").content.decode()
+        row = listing.split(f'href="/tasks/{milestone.pk}/"')[1].split("</tr>")[0]
+        assert "2022年度已完成" in row and "红灯" in row
+        api = client_as("staff").get(f"/api/tasks/{milestone.pk}/").json()
+        assert (api["status"], api["status_display"], api["rag"]) == ("completed", "2022年度已完成", "red")
+
+
+def test_yearly_status_is_per_year_in_the_exports(done_for_2022, client_as):
+    milestone = done_for_2022
+    with time_machine.travel(date(2024, 1, 10), tick=False):
+        response = client_as("staff").get(f"/tasks/?plan={milestone.plan_id}&_export=xlsx")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        header = [c.value for c in sheet[1]]
+        row = next(
+            r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("节点计划")] == milestone.text
+        )
+        assert (row[header.index("状态")], row[header.index("灯色")]) == ("2022年度已完成", "红灯")
+        worklist = next(r for r in worklist_rows(milestone.plan) if r[0] == "6")
+        assert worklist[WORKLIST_HEADER.index("状态")] == "2022年度已完成"
+        assert worklist[WORKLIST_HEADER.index("灯色")] == "红灯"
+    # Nowhere "已完成" alone beside 红灯 in this plan's export.
+    statuses = {
+        (r[header.index("状态")], r[header.index("灯色")]) for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert ("已完成", "红灯") not in statuses
+
+
+def test_a_report_for_an_already_met_deadline_does_not_move_its_date(user_named):
+    (task,) = build_small_plan("twice-test", texts=("两次报已完成",))
+    occurrence = task.occurrences.get()
+    for day in (date(2024, 6, 1), date(2024, 7, 15)):
+        with time_machine.travel(day, tick=False):
+            report = submit(user_named("liaison_hr"), task, "completed", 100, occurrence=occurrence)
+            reporting.review_report(user_named("staff"), report, True, "", report.version)
+    occurrence.refresh_from_db()
+    assert occurrence.completed_on == date(2024, 6, 1)  # met on time the first time; stays so
+    assert ProgressReport.objects.filter(milestone=task, state="approved").count() == 2
