@@ -138,3 +138,27 @@ def test_a_report_for_an_already_met_deadline_does_not_move_its_date(user_named)
     occurrence.refresh_from_db()
     assert occurrence.completed_on == date(2024, 6, 1)  # met on time the first time; stays so
     assert ProgressReport.objects.filter(milestone=task, state="approved").count() == 2
+
+
+def test_a_yearly_task_done_for_one_year_is_still_reminded_of_the_next(done_for_2022):
+    """Row 6 is 已完成 for 2022; its 2023-12-31 deadline is reminded 30, 7 and 1 days before, as any other."""
+    from plans.reminders.due import open_items
+
+    reminded = [
+        day
+        for day in (date(2023, 12, 1), date(2023, 12, 24), date(2023, 12, 30))
+        if any(i.milestone_id == done_for_2022.pk and i.triggered for i in open_items(day, ["jianghai-rcqq-2022"]))
+    ]
+    assert reminded == [date(2023, 12, 1), date(2023, 12, 24), date(2023, 12, 30)]
+
+
+def test_a_one_off_left_undone_by_the_close_is_still_reminded(user_named):
+    from plans.closing import close_year
+    from plans.reminders.due import open_items
+
+    (task,) = build_small_plan("remind-test", texts=("销号时未完成",))
+    with time_machine.travel(date(2025, 1, 5), tick=False):
+        close_year(user_named("staff"), task.plan, 2024)
+    # Overdue reminders go out every 7 days after 2024-06-30: day 189 after it is 2025-01-05 (189 = 27 × 7).
+    items = [i for i in open_items(date(2025, 1, 5), ["remind-test"]) if i.milestone_id == task.pk]
+    assert [(i.due, i.triggered) for i in items] == [(date(2024, 6, 30), True)]
