@@ -6,7 +6,7 @@ from talentplan.lib.forms import MultipleFileField, ReviewForm, VersionedForm, _
 
 from .choices import MilestoneStatus, Rag
 from .models import Occurrence
-from .reporting import NO_DEADLINE_WARNING, default_occurrence
+from .reporting import NO_DEADLINE_WARNING, default_occurrence_id
 
 
 class ProgressReportForm(forms.Form):
@@ -41,8 +41,7 @@ class ProgressReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.all()
         if not self.is_bound and self.initial.get("occurrence") is None:
-            default = default_occurrence(milestone)
-            self.initial["occurrence"] = default.pk if default else None
+            self.initial["occurrence"] = default_occurrence_id(milestone)
         _bootstrap(self)
 
     def clean_narrative(self):

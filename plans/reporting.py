@@ -36,15 +36,20 @@ NO_DEADLINE_WARNING = (
 )
 
 
-def default_occurrence(milestone: Milestone, today: date | None = None) -> Occurrence | None:
+def default_occurrence_id(milestone: Milestone, today: date | None = None) -> int | None:
     """What a report is most likely about: the open (or overdue) deadline due first; for ongoing work, the
-    current report period."""
+    current report period. Uses `with_tracking`'s annotations when the page already has them."""
+    if hasattr(milestone, "next_occurrence_id"):
+        if milestone.next_occurrence_id or milestone.deadline_count:
+            return milestone.next_occurrence_id
+    else:
+        deadline = Occurrence.objects.open_deadlines().filter(milestone=milestone).order_by("effective_due").first()
+        if deadline is not None:
+            return deadline.pk
     today = today or timezone.localdate()
-    deadline = Occurrence.objects.open_deadlines().filter(milestone=milestone).order_by("effective_due").first()
-    if deadline is not None:
-        return deadline
     periods = Occurrence.objects.open().filter(milestone=milestone, is_deadline=False)
-    return periods.filter(due_date__gte=today).order_by("due_date").first() or periods.order_by("-due_date").first()
+    period = periods.filter(due_date__gte=today).order_by("due_date").first() or periods.order_by("-due_date").first()
+    return period.pk if period else None
 
 
 def completes_no_deadline(report: ProgressReport) -> bool:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from plans import reporting
 from plans.excel.worklist import WORKLIST_HEADER, worklist_rows
-from plans.models import Milestone, ProgressReport
+from plans.models import Milestone, Occurrence, ProgressReport
 from tests.helpers import submit
 from tests.small_plan import build_small_plan
 
@@ -36,7 +36,11 @@ def test_report_form_defaults_to_the_open_or_overdue_deadline(client_as, user_na
         # 2022-12-31 has passed and nothing was approved for it: it is the overdue deadline still open.
         assert selected_occurrence(html) == "2022年12月（截止 2022-12-31）"
         report = submit(
-            user_named("liaison_hr"), milestone, "completed", 100, occurrence=reporting.default_occurrence(milestone)
+            user_named("liaison_hr"),
+            milestone,
+            "completed",
+            100,
+            occurrence=Occurrence.objects.get(pk=reporting.default_occurrence_id(milestone)),
         )
         reporting.review_report(user_named("staff"), report, True, "", report.version)
         html = client_as("liaison_hr").get(f"/tasks/{milestone.pk}/").content.decode()
