@@ -42,12 +42,14 @@ def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
         outcome = closing_outcome(occurrence, today)
         occurrence.outcome = outcome
         occurrence._change_reason = f"{year}年度销号：{occurrence.label} {Outcome(outcome).label}"
+        occurrence._history_user = user  # who closed, also when run outside a request
         occurrence.save()
         counts[outcome] += 1
         per_milestone.setdefault(occurrence.milestone_id, []).append(occurrence._change_reason)
     for milestone in Milestone.objects.select_for_update().filter(pk__in=per_milestone):
         # A visible line in the node plan's own 变更记录 (no field changes, the reason says it all).
         milestone._change_reason = "；".join(per_milestone[milestone.pk])
+        milestone._history_user = user
         milestone.save()
     return PlanYearClosure.objects.create(
         plan=plan,
