@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .choices import MilestoneStatus, Outcome
 from .models import Milestone, Occurrence
-from .tracking import deadline_outcome, is_due_soon, is_overdue
+from .tracking import DONE, deadline_outcome, is_done_for_year, is_due_soon, is_overdue
 
 
 def end_of(day: date) -> datetime:
@@ -44,12 +44,7 @@ class NodeAtCutoff:
 
     @property
     def completed(self) -> bool:
-        """Every deadline of the year done by the cut-off; with none in the year, or a one-off reported
-        done (without naming its deadline) and approved by then, the status says it."""
-        if self.outcomes and all(o in (Outcome.MET, Outcome.LATE) for o in self.outcomes):
-            return True
-        one_off = self.milestone.deadline_total <= 1
-        return (not self.outcomes or one_off) and self.status == MilestoneStatus.COMPLETED
+        return is_done_for_year(self.status, self.milestone.deadline_total, self.outcomes)
 
     @property
     def overdue(self) -> bool:
@@ -58,7 +53,7 @@ class NodeAtCutoff:
     @property
     def outcome(self) -> str:
         """The year's deadlines together, as the dashboard's outcome filter counts them."""
-        if self.completed and self.outcomes and all(o in (Outcome.MET, Outcome.LATE) for o in self.outcomes):
+        if self.completed and self.outcomes and all(o in DONE for o in self.outcomes):
             return Outcome.LATE if Outcome.LATE in self.outcomes else Outcome.MET
         return Outcome.MISSED if not self.completed and Outcome.MISSED in self.outcomes else ""
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from .choices import MilestoneStatus, Outcome, ReportState, UnitRole
 from .models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import deadline_outcome, is_due_soon, is_overdue, with_tracking
+from .tracking import deadline_outcome, is_done, is_done_for_year, is_due_soon, is_overdue, with_tracking
 
 
 def task_link(**params) -> str:
@@ -29,20 +29,22 @@ class Tally:
     due_soon: int = 0
     percent_sum: int = 0
     outcomes: Counter = field(default_factory=Counter)  # node plans with a deadline 按期完成 / 逾期完成 / 未完成
+    completed: int = 0  # 已完成 for the chosen year (tracking.is_done_for_year), or over all years
 
-    def add(self, milestone, today: date, outcomes=()) -> None:
+    def add(self, milestone, today: date, outcomes=None) -> None:
+        """`outcomes`: the node plan's deadlines of the chosen year (None: no year chosen)."""
         self.total += 1
-        self.outcomes.update(set(outcomes))
+        self.outcomes.update({o for o in outcomes or () if o})
+        if outcomes is None:
+            self.completed += is_done(milestone)
+        else:
+            self.completed += is_done_for_year(milestone.status, milestone.deadline_count, outcomes)
         self.by_status[milestone.status] += 1
         self.percent_sum += milestone.percent
         if is_overdue(milestone.next_due, today):
             self.overdue += 1
         elif is_due_soon(milestone.next_due, today):
             self.due_soon += 1
-
-    @property
-    def completed(self) -> int:
-        return self.by_status[MilestoneStatus.COMPLETED]
 
     @property
     def completion_rate(self) -> int:
@@ -104,17 +106,18 @@ def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_pl
     board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
 
     outcomes = deadline_outcomes(ids, year, today)
+    per_year = (lambda m: outcomes[m.pk]) if year else (lambda m: None)
     plan_tallies, category_tallies = {}, {}
     for milestone in milestones:
         key = milestone.plan_id
         if key not in plan_tallies:
             plan_tallies[key] = (milestone.plan, Tally({"plan": key, "year": year}))
-        plan_tallies[key][1].add(milestone, today, outcomes[milestone.pk])
+        plan_tallies[key][1].add(milestone, today, per_year(milestone))
         category = milestone.measure.item.category
         if category:
             if category.pk not in category_tallies:
                 category_tallies[category.pk] = (category, Tally({"category": category.pk, "year": year}))
-            category_tallies[category.pk][1].add(milestone, today, outcomes[milestone.pk])
+            category_tallies[category.pk][1].add(milestone, today, per_year(milestone))
     board.per_plan = list(plan_tallies.values())
     board.per_category = list(category_tallies.values())
     board.league = _league(milestones, ids, today)
@@ -122,15 +125,14 @@ def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_pl
 
 
 def deadline_outcomes(milestone_ids, year: int | None, as_of: date) -> dict[int, list[str]]:
-    """Each node plan's deadlines (of `year`, if given) as they stand on `as_of`: 按期完成 / 逾期完成 / 未完成."""
+    """Each node plan's deadlines (of `year`, if given) as they stand on `as_of`: 按期完成 / 逾期完成 / 未完成,
+    or "" for one not yet due."""
     occurrences = Occurrence.objects.filter(milestone_id__in=milestone_ids, is_deadline=True)
     if year:
         occurrences = occurrences.filter(due_date__year=year)
     result = defaultdict(list)
     for occurrence in occurrences.only("milestone_id", "due_date", "extended_due_date", "completed_on"):
-        outcome = deadline_outcome(occurrence, as_of)
-        if outcome:
-            result[occurrence.milestone_id].append(outcome)
+        result[occurrence.milestone_id].append(deadline_outcome(occurrence, as_of))
     return result
 
 

@@ -8,7 +8,7 @@ from units.models import Unit
 from . import access
 from .choices import MilestoneStatus, Outcome, Rag, UnitRole
 from .models import Category, MilestoneUnit, Occurrence, Plan
-from .tracking import due_within, occurrences_with_outcome, overdue
+from .tracking import done_q, due_within, occurrences_with_outcome, overdue
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
@@ -38,6 +38,11 @@ class MilestoneFilterSet(django_filters.FilterSet):
     )
     due_within = django_filters.NumberFilter(label="N 天内到期", method="filter_due_within", min_value=0)
     year = django_filters.NumberFilter(label="年度", method="filter_year")
+    done = django_filters.BooleanFilter(
+        label="已完成（按年度）",
+        method="filter_done",
+        widget=forms.Select(choices=[("", "全部"), ("true", "已完成"), ("false", "未完成")]),
+    )
     outcome = django_filters.ChoiceFilter(
         label="期限完成情况", choices=Outcome.choices, method="filter_outcome", empty_label="全部"
     )
@@ -45,7 +50,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
     class Meta:
         fields = [
             *("q", "plan", "category", "unit", "unit_role", "status", "rag"),
-            *("overdue", "due_within", "year", "outcome"),
+            *("overdue", "due_within", "year", "done", "outcome"),
         ]
 
     def __init__(self, *args, **kwargs):
@@ -108,3 +113,11 @@ class MilestoneFilterSet(django_filters.FilterSet):
         if year is not None:
             occurrences = occurrences.filter(due_date__year=int(year))
         return queryset.filter(pk__in=occurrences.values("milestone_id"))
+
+    def filter_done(self, queryset, name, value):
+        """已完成 as the dashboard counts it: for the chosen year per its deadlines, else over all years."""
+        if value is None:
+            return queryset
+        year = self.form.cleaned_data.get("year")
+        done = done_q(int(year) if year is not None else None)
+        return queryset.filter(done) if value else queryset.exclude(done)

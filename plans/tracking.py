@@ -73,6 +73,35 @@ def deadline_outcome(occurrence, as_of: date) -> str:
     return Outcome.MISSED if is_overdue(occurrence.effective_due_date, as_of) else ""
 
 
+DONE = (Outcome.MET, Outcome.LATE)
+
+
+def is_done_for_year(status: str, deadline_count: int, year_outcomes) -> bool:
+    """已完成 for one year: every deadline of that year done; with none in the year, or for a one-off reported
+    done without naming its deadline (staff confirmed it), the status says it. A yearly task done for 2022
+    is not done for 2023 (dashboard and bulletin count the same)."""
+    if year_outcomes and all(o in DONE for o in year_outcomes):
+        return True
+    return (not year_outcomes or deadline_count <= 1) and status == MilestoneStatus.COMPLETED
+
+
+def is_done(milestone) -> bool:
+    """已完成 over all years: the status, and no deadline left open (a one-off is taken at its status)."""
+    return milestone.status == MilestoneStatus.COMPLETED and (
+        milestone.next_due is None or milestone.deadline_count <= 1
+    )
+
+
+def done_q(year: int | None) -> Q:
+    """`is_done_for_year` / `is_done` over `with_tracking` rows (the task list behind the dashboard's 已完成)."""
+    completed = Q(status=MilestoneStatus.COMPLETED)
+    if year is None:
+        return completed & (Q(next_due__isnull=True) | Q(deadline_count__lte=1))
+    in_year = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True, due_date__year=year)
+    undone = in_year.filter(completed_on__isnull=True)
+    return (Exists(in_year) & ~Exists(undone)) | (completed & (~Exists(in_year) | Q(deadline_count__lte=1)))
+
+
 def occurrences_with_outcome(outcome: str, as_of: date):
     """The same rule over Occurrence rows (the task list's filter behind the dashboard's counts)."""
     occurrences = Occurrence.objects.annotate(

@@ -166,3 +166,19 @@ def test_a_one_off_left_undone_by_the_close_is_still_reminded(user_named):
     # Overdue reminders go out every 7 days after 2024-06-30: day 189 after it is 2025-01-05 (189 = 27 × 7).
     items = [i for i in open_items(date(2025, 1, 5), ["remind-test"]) if i.milestone_id == task.pk]
     assert [(i.due, i.triggered) for i in items] == [(date(2024, 6, 30), True)]
+
+
+def test_dashboard_counts_completion_per_year_and_links_to_that_list(done_for_2022, client_as):
+    """Row 6 (每年12月) is done for 2022 only: the dashboard's 已完成 counts it in 2022, not in 2023, and the
+    number links to the list that shows exactly that. No other report is approved in this test."""
+    milestone = done_for_2022
+    plan_id = milestone.plan_id
+    with time_machine.travel(date(2024, 1, 10), tick=False):
+        client = client_as("staff")
+        for year, expected in [(2022, {milestone.pk}), (2023, set())]:
+            html = client.get(f"/dashboard/?plan={plan_id}&year={year}").content.decode()
+            link = re.search(r'href="([^"]*done=true)"><div[^>]*>(\d+)%</div><div[^>]*>已完成', html)
+            html_list = client.get(link[1].replace("&amp;", "&") + "&per_page=500").content.decode()
+            listed = {int(pk) for pk in re.findall(r'href="/tasks/(\d+)/"', html_list)}
+            assert listed == expected, year
+            assert (int(link[2]) > 0) == bool(expected)
