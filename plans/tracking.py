@@ -183,9 +183,11 @@ def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int])
     """(label, bootstrap colour) for one occurrence on the detail page."""
     if occurrence.completed_on:
         late = occurrence.completed_late
-        prefix = "销号：" if occurrence.outcome in (Outcome.MET, Outcome.LATE) else ""
-        word = Outcome.LATE.label if late else "已完成" if not prefix else Outcome.MET.label
-        return f"{prefix}{word}（{occurrence.completed_on:%Y-%m-%d}）", "warning" if late else "success"
+        if occurrence.outcome in DONE:  # closed by 年度销号
+            word = f"销号：{Outcome(occurrence.outcome).label}"
+        else:
+            word = Outcome.LATE.label if late else "已完成"
+        return f"{word}（{occurrence.completed_on:%Y-%m-%d}）", "warning" if late else "success"
     if occurrence.outcome == Outcome.MISSED:
         if occurrence.is_open:
             return "逾期未完成（销号时未完成）", "danger"
