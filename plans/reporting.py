@@ -17,7 +17,7 @@ from talentplan.lib.versioning import lock_current
 from units.models import Unit
 from units.roles import covered_unit_ids
 
-from . import access
+from . import access, review
 from .choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
 from .models import Evidence, ExtensionRequest, Instruction, Milestone, Notification, Occurrence, ProgressReport
 
@@ -155,33 +155,26 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
     return report
 
 
-@transaction.atomic
 def review_report(
     user, report: ProgressReport, approve: bool, comment: str, version: int, confirm_no_deadline: bool = False
 ) -> ProgressReport:
     """Staff approve (the node plan's status changes now, and only now) or return with a comment.
     A 已完成 report that names no deadline is approved only with `confirm_no_deadline` (see NO_DEADLINE_WARNING)."""
-    access.require(user, "review", report, "只有组织部工作人员可以审核进展报告。")
-    if not approve and not comment.strip():
-        raise ValidationError("退回时请填写退回意见。")
-    report = lock_current(ProgressReport, report.pk, version)  # a stale page is told so before anything else
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError("该报告不在待审核状态。")
-    if approve and not confirm_no_deadline and completes_no_deadline(report):
+    access.require(user, "review", report, ProgressReport.review_refusal)
+    pending = report.state == ReportState.SUBMITTED  # otherwise review.decide says it is not pending
+    if approve and pending and not confirm_no_deadline and completes_no_deadline(report):
         raise ValidationError(NO_DEADLINE_WARNING)
-    report.state = ReportState.APPROVED if approve else ReportState.RETURNED
-    report.reviewer, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
-    report._change_reason = "审核通过" if approve else "退回"
-    report.save()
-    if approve:
-        milestone = Milestone.objects.select_for_update().get(pk=report.milestone_id)
-        milestone.status, milestone.percent = report.status, report.percent
-        milestone.version += 1
-        milestone._change_reason = f"审核通过 {report.unit} 的进展报告"
-        milestone.save()
-        if report.status == MilestoneStatus.COMPLETED and report.occurrence_id:
-            _complete(Occurrence.objects.select_for_update().get(pk=report.occurrence_id))
-    return report
+    return review.decide(user, report, approve, comment, version, on_approved=_apply_approved_report)
+
+
+def _apply_approved_report(report: ProgressReport) -> None:
+    milestone = Milestone.objects.select_for_update().get(pk=report.milestone_id)
+    milestone.status, milestone.percent = report.status, report.percent
+    milestone.version += 1
+    milestone._change_reason = f"审核通过 {report.unit} 的进展报告"
+    milestone.save()
+    if report.status == MilestoneStatus.COMPLETED and report.occurrence_id:
+        _complete(Occurrence.objects.select_for_update().get(pk=report.occurrence_id))
 
 
 def _complete(occurrence: Occurrence) -> None:
@@ -248,21 +241,15 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
     )
 
 
-@transaction.atomic
 def review_extension(user, extension: ExtensionRequest, approve: bool, comment: str) -> ExtensionRequest:
-    access.require(user, "review", extension, "只有组织部工作人员可以审批延期申请。")
-    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-    if extension.state != ExtensionState.PENDING:
-        raise ValidationError("该延期申请已审批，不能重复处理。")
-    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
-    extension.reviewer, extension.reviewed_at, extension.review_comment = user, timezone.now(), comment.strip()
-    extension.save()
-    if approve:
-        occurrence = extension.occurrence
-        occurrence.extended_due_date = extension.requested_due_date
-        occurrence._change_reason = f"批准延期申请：{extension.reason}"
-        occurrence.save()
-    return extension
+    return review.decide(user, extension, approve, comment, on_approved=_apply_approved_extension)
+
+
+def _apply_approved_extension(extension: ExtensionRequest) -> None:
+    occurrence = extension.occurrence
+    occurrence.extended_due_date = extension.requested_due_date
+    occurrence._change_reason = f"批准延期申请：{extension.reason}"
+    occurrence.save()
 
 
 def leave_instruction(user, milestone: Milestone, text: str) -> Instruction:

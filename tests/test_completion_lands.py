@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from plans import reporting
-from plans.excel.worklist import WORKLIST_HEADER, worklist_rows
+from plans.excel.columns import HEADER as WORKLIST_HEADER
+from plans.excel.worklist import worklist_rows
 from plans.models import Milestone, Occurrence, ProgressReport
 from tests.helpers import submit
 from tests.small_plan import build_small_plan
