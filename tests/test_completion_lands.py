@@ -117,7 +117,7 @@ def test_yearly_status_is_per_year_in_the_exports(done_for_2022, client_as):
     milestone = done_for_2022
     with time_machine.travel(date(2024, 1, 10), tick=False):
         response = client_as("staff").get(f"/tasks/?plan={milestone.plan_id}&_export=xlsx")
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         header = [c.value for c in sheet[1]]
         row = next(
             r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("节点计划")] == milestone.text
