@@ -22,6 +22,7 @@ from targets.models import Indicator, IndicatorEntry
 from units.models import Region, Unit
 from units.roles import Role, covered_unit_ids, user_role
 
+from .choices import UnitRole
 from .models import (
     Chase,
     Evidence,
@@ -172,6 +173,14 @@ def _answers_for(user, milestone) -> bool:
     return any(a.unit_id in covered for a in milestone.assignments.all())
 
 
+def _leads(user, milestone) -> bool:
+    """A liaison whose unit (or group unit) is one of the node plan's 牵头单位: only a lead asks for more time."""
+    if not _answers_for(user, milestone):
+        return False
+    covered = covered_unit_ids(user)
+    return any(a.unit_id in covered and a.role == UnitRole.LEAD for a in milestone.assignments.all())
+
+
 def _reported_by(user, report) -> bool:
     return user_role(user) == Role.LIAISON and report.unit_id in covered_unit_ids(user) and _open(_plan_of(report))
 
@@ -210,7 +219,7 @@ OBJECT_RULES = {
     (Plan, "restore"): _is(Role.STAFF),
     (Plan, "delete"): _is(Role.STAFF),
     (Milestone, "report"): _answers_for,
-    (Milestone, "request_extension"): _answers_for,
+    (Milestone, "request_extension"): _leads,
     (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override
     (Milestone, "instruct"): _is_on_open_plan(Role.LEADER),
     (Milestone, "chase"): _is_on_open_plan(Role.STAFF),

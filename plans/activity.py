@@ -11,7 +11,7 @@ from .models import Chase, ExtensionRequest, Instruction, Milestone, MilestoneUn
 SOURCES = [
     (Milestone, ["status", "percent", "rag_override", "rag_override_reason", "text", "due_text"], "节点计划", "id"),
     (ProgressReport, ["state", "status", "percent", "narrative", "review_comment"], "进展报告", "milestone_id"),
-    (Occurrence, ["extended_due_date", "completed_on", "due_date"], "期次", "milestone_id"),
+    (Occurrence, ["extended_due_date", "completed_on", "due_date", "outcome"], "期次", "milestone_id"),
     (ExtensionRequest, ["state", "requested_due_date", "review_comment"], "延期申请", "milestone_id"),
     (MilestoneUnit, ["unit", "role"], "责任单位", "milestone_id"),
     (Instruction, ["state", "reply_by", "staff_comment"], "领导批示", "milestone_id"),

@@ -59,3 +59,11 @@ class NotifyBy(models.TextChoices):
     IN_APP = "in_app", "仅站内通知"
     EMAIL = "email", "站内通知 + 邮件"
     ROBOT = "robot", "站内通知 + 邮件 + 单位群机器人"
+
+
+class Outcome(models.TextChoices):
+    """How one deadline ended: what 年度销号 records, and what the dashboard and bulletin count."""
+
+    MET = "met", "按期完成"
+    LATE = "late", "逾期完成"
+    MISSED = "missed", "未完成"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, VersionedForm
+from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, ReviewForm, VersionedForm
 from talentplan.lib.recipients import (
     detect_channel,
     mask_secret,
@@ -14,6 +14,7 @@ from units.models import Unit
 
 from .choices import MilestoneStatus, NotifyBy, Rag, UnitRole
 from .models import Milestone, Occurrence, ReminderSettings
+from .reporting import NO_DEADLINE_WARNING, default_occurrence_id
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
 # and an export do not; a character column's own max_length is read from the model.
@@ -25,7 +26,11 @@ RAG_REASON_MAX = Milestone._meta.get_field("rag_override_reason").max_length
 
 class ProgressReportForm(BootstrapFormMixin, forms.Form):
     occurrence = forms.ModelChoiceField(
-        label="报送期次", queryset=Occurrence.objects.none(), required=False, empty_label="（不针对具体期次）"
+        label="报送期次",
+        queryset=Occurrence.objects.none(),
+        required=False,
+        empty_label="（不针对具体期次）",
+        help_text="默认为当前待完成（或已逾期）的期次；报“已完成”时请选择所完成的期次，否则该期限仍按未完成计。",
     )
     status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
     percent = forms.IntegerField(
@@ -51,6 +56,8 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.all()
+        if not self.is_bound and self.initial.get("occurrence") is None:
+            self.initial["occurrence"] = default_occurrence_id(milestone)
 
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
@@ -61,6 +68,26 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
 
 class ResubmitReportForm(ProgressReportForm, VersionedForm):
     pass
+
+
+class ReportReviewForm(ReviewForm):
+    """The review of a progress report; a 已完成 report naming no deadline asks for an explicit confirmation."""
+
+    confirm_no_deadline = forms.BooleanField(label="确认不对应期次通过", required=False)
+
+    def __init__(self, *args, warn: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warning = NO_DEADLINE_WARNING if warn else ""
+        if not warn:
+            del self.fields["confirm_no_deadline"]
+        else:
+            self.fields["confirm_no_deadline"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warning and cleaned.get("decision") == "approve" and not cleaned.get("confirm_no_deadline"):
+            self.add_error("confirm_no_deadline", "该报告未注明完成的期次：请退回，或勾选确认后再通过。")
+        return cleaned
 
 
 class ExtensionRequestForm(BootstrapFormMixin, forms.Form):

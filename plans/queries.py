@@ -27,7 +27,8 @@ def my_open_tasks(user, today=None):
     today = today or timezone.localdate()
     return (
         task_queryset(user, today)
-        .exclude(status=MilestoneStatus.COMPLETED)
+        # Done for now: completed with no deadline left open (a yearly task done for 2023 still owes 2024).
+        .exclude(status=MilestoneStatus.COMPLETED, next_due__isnull=True)
         .annotate(
             is_overdue=Case(When(next_due__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField())
         )

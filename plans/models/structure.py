@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Region, Unit
 
-from ..choices import MilestoneStatus, Rag, ScheduleKind, UnitRole
+from ..choices import MilestoneStatus, Outcome, Rag, ScheduleKind, UnitRole
 from ..schedule import parse_schedule
 
 
@@ -237,8 +237,15 @@ class MilestoneUnit(models.Model):
 class OccurrenceQuerySet(models.QuerySet):
     def open(self):
         """Not yet met (no approved 已完成 report) nor closed by 年度销号, each with its effective due date:
-        the SQL form of `Occurrence.is_open` and `Occurrence.effective_due_date`."""
-        return self.filter(completed_on__isnull=True, outcome="").annotate(
+        the SQL form of `Occurrence.is_open` and `Occurrence.effective_due_date`.
+
+        A deadline the close recorded 未完成 stays open when no later deadline of the same node plan takes
+        over (a one-off item, or the last year of a yearly one): it stays 逾期未完成 until it is done."""
+        later = Occurrence.objects.filter(
+            milestone=models.OuterRef("milestone"), is_deadline=True, due_date__gt=models.OuterRef("due_date")
+        )
+        still_owed = models.Q(outcome=Outcome.MISSED, is_deadline=True) & ~models.Exists(later)
+        return self.filter(models.Q(outcome="") | still_owed, completed_on__isnull=True).annotate(
             effective_due=Coalesce("extended_due_date", "due_date", output_field=models.DateField())
         )
 
@@ -259,9 +266,7 @@ class Occurrence(models.Model):
     is_deadline = models.BooleanField("是否为截止期限", default=True, help_text="长期推进事项的定期报送期不是截止期限")
     extended_due_date = models.DateField("延期后截止日期", null=True, blank=True)
     completed_on = models.DateField("完成日期", null=True, blank=True, help_text="审核通过“已完成”报告的日期")
-    outcome = models.CharField(
-        "年度销号结果", max_length=10, choices=[("met", "按期完成"), ("missed", "未按期完成")], blank=True
-    )
+    outcome = models.CharField("年度销号结果", max_length=10, choices=Outcome.choices, blank=True)
     history = HistoricalRecords()
 
     objects = OccurrenceQuerySet.as_manager()
@@ -285,8 +290,17 @@ class Occurrence(models.Model):
         return self.completed_on is not None and self.completed_on <= self.effective_due_date
 
     @property
+    def completed_late(self) -> bool:
+        return self.completed_on is not None and self.completed_on > self.effective_due_date
+
+    @property
     def is_open(self) -> bool:
-        return self.completed_on is None and not self.outcome
+        if self.completed_on is not None:
+            return False
+        if self.outcome != Outcome.MISSED:
+            return not self.outcome
+        later = Occurrence.objects.filter(milestone_id=self.milestone_id, is_deadline=True, due_date__gt=self.due_date)
+        return self.is_deadline and not later.exists()
 
 
 class PlanYearClosure(models.Model):
@@ -297,7 +311,8 @@ class PlanYearClosure(models.Model):
     closed_by = models.ForeignKey("auth.User", verbose_name="销号人", on_delete=models.PROTECT)
     closed_at = models.DateTimeField("销号时间", auto_now_add=True)
     met_count = models.PositiveIntegerField("按期完成")
-    missed_count = models.PositiveIntegerField("未按期完成")
+    late_count = models.PositiveIntegerField("逾期完成", default=0)
+    missed_count = models.PositiveIntegerField("未完成")
 
     class Meta:
         verbose_name = "年度销号"

@@ -13,15 +13,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from units.models import Unit
 from units.roles import Role
 
 from ..choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, UnitRole
 from ..models import Escalation, MilestoneUnit, Occurrence, ProgressReport
-
-SILENT_STATUSES = [MilestoneStatus.COMPLETED, MilestoneStatus.PAUSED]
 
 
 @dataclass
@@ -83,10 +81,15 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
     """Every deadline overdue or due within the longest offset, and today's ongoing-report requests."""
     horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
+    other_deadlines = Occurrence.objects.filter(milestone=OuterRef("milestone"), is_deadline=True).exclude(
+        pk=OuterRef("pk")
+    )
     occurrences = (
         Occurrence.objects.open()
         .filter(milestone__plan__archived_at__isnull=True)
-        .exclude(milestone__status__in=SILENT_STATUSES)
+        .exclude(milestone__status=MilestoneStatus.PAUSED)
+        # 已完成 silences a one-off; recurring work done for one year still owes the next (status is per year).
+        .exclude(Q(milestone__status=MilestoneStatus.COMPLETED) & ~Exists(other_deadlines))
         .exclude(milestone__schedule_kind=ScheduleKind.ON_DEMAND)
         .select_related("milestone__plan", "milestone__measure")
         .prefetch_related(

@@ -18,6 +18,12 @@ def rag_badge(value):
 
 
 @register.filter
+def period_status(milestone):
+    """ "2023年度已完成" beside the 2024 deadline, 逾期完成 when late: see plans.tracking.period_status."""
+    return tracking.period_status(milestone)
+
+
+@register.filter
 def figure(value):
     """A figure as the document prints it (15, 12.5); "—" where there is none."""
     return _figure_text(value) if value is not None else "—"

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from talentplan.lib.forms import ReviewForm
 from talentplan.lib.xlsx import stream_xlsx
 
 from .. import access, chasing
@@ -23,12 +22,13 @@ from ..forms import (
     InstructionForm,
     ProgressReportForm,
     RagOverrideForm,
+    ReportReviewForm,
     ResubmitReportForm,
     StatusForm,
 )
 from ..instructions import open_instructions
 from ..queries import milestone_reports, my_open_tasks, task_queryset
-from ..reporting import reporting_unit
+from ..reporting import completes_no_deadline, reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
 
@@ -101,6 +101,7 @@ def _detail_context(request, milestone):
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
     context = {
         "milestone": milestone,
+        "today": today,
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
@@ -119,6 +120,7 @@ def _detail_context(request, milestone):
     if access.can(user, "report", milestone):
         context["is_lead_liaison"] = reporting_unit(user, milestone)[1]
         context["report_form"] = ProgressReportForm(milestone=milestone)
+    if access.can(user, "request_extension", milestone):
         context["extension_form"] = ExtensionRequestForm(milestone=milestone)
     context["resubmit_forms"] = {
         r.pk: ResubmitReportForm(
@@ -136,7 +138,7 @@ def _detail_context(request, milestone):
         if r.state == ReportState.RETURNED and access.can(user, "resubmit", r)
     }
     context["review_forms"] = {
-        r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
+        r.pk: ReportReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}", warn=completes_no_deadline(r))
         for r in reports
         if r.state == ReportState.SUBMITTED and access.can(user, "review", r)
     }
