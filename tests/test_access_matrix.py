@@ -238,7 +238,6 @@ def health_objects(user_named):
         "plan": milestone.plan,
         "indicator": indicator,
         "entry": entry,
-        "unit": indicator.unit,
         "outbox": Outbox.objects.create(
             recipient_key=f"unit:{indicator.unit_id}",
             unit=indicator.unit,
