@@ -169,7 +169,7 @@ def validate_plan_source(source: PlanSource) -> list[str]:
         if len({_resolved_id(resolver, written) for written in row.units}) < len(row.units):
             errors.append(f"{where}：责任单位中有重复的单位")
     years = range(header["start_year"], header["end_year"] + 1)
-    errors.extend(validate_indicators(header["indicators"], years, yaml_where))
+    errors.extend(validate_indicators(header["indicators"], years, yaml_where, resolver))
     return errors
 
 

@@ -163,7 +163,7 @@ class PlanSync:
         self._renumber(measures, deleted_measures, self.plan.measures.all(), "工作举措", "顺序号")
 
         indicator_count, indicator_snapshot = sync_indicators(
-            self.plan, self.header["indicators"], self._fixture_years(), self.snapshot, self.log
+            self.plan, self.header["indicators"], self._fixture_years(), self.snapshot, self.log, self.resolver
         )
         for child, parent, key in (
             (items, categories, "category"),

@@ -95,6 +95,7 @@ def indicator_header(plan: Plan) -> list[str]:
         *actual,
         "实际累计",
         "完成率",
+        "判定",
         "出处",
         "备注",
     ]
@@ -126,6 +127,7 @@ def indicator_rows(plan: Plan, today=None) -> list[list[str]]:
                 *[figure_text(v) for v in actual],
                 figure_text(trajectory.reached),
                 trajectory.completion_label if trajectory.reached is not None else "",
+                trajectory.verdict_text,
                 indicator.source,
                 indicator.note,
             ]
