@@ -6,9 +6,11 @@ from pathlib import Path
 
 from talentplan.lib.fixtures import FixtureError, display_path, read_yaml
 
-from .textutil import split_units
+from .textutil import leading_number, split_units
 
 WORKLIST_COLUMNS = ["category", "item", "measure", "milestone", "due", "schedule", "units", "lead", "note"]
+# commitments.tsv: node plans the worklist does not hold (工程 text, closing sections), with where they come from
+COMMITMENT_COLUMNS = [*WORKLIST_COLUMNS, "part", "source"]
 COLUMN_LABELS = {
     "category": "工作任务",
     "item": "项目内容",
@@ -19,6 +21,8 @@ COLUMN_LABELS = {
     "units": "责任单位",
     "lead": "牵头单位",
     "note": "备注",
+    "part": "来源部分",
+    "source": "原文出处",
 }
 PLAN_KEYS = {
     "code",
@@ -50,6 +54,13 @@ class WorklistRow:
     units: list[str]
     lead: list[str]
     note: str
+    part: str = "worklist"  # worklist / item (a 工程's text) / closing (组织保障, 保障措施, 结尾段)
+    source: str = ""  # commitments: the printed phrase and its line
+    file: str = "worklist.tsv"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} 第{self.line}行"
 
 
 @dataclass
@@ -59,8 +70,10 @@ class PlanSource:
     directory: Path | None
     header: dict
     rows: list[WorklistRow] = field(default_factory=list)
+    commitments: list[WorklistRow] = field(default_factory=list)
     header_label: str = ""
     rows_label: str = ""
+    judgement_errors: list[str] = field(default_factory=list)
 
     @property
     def header_where(self) -> str:
@@ -82,8 +95,17 @@ class PlanSource:
     def yaml_path(self) -> Path:
         return self.directory / "plan.yaml"
 
+    @property
+    def commitments_path(self) -> Path:
+        return self.directory / "commitments.tsv"
 
-def read_worklist(path: Path) -> list[WorklistRow]:
+    @property
+    def all_rows(self) -> list[WorklistRow]:
+        """The node plans in load order: the worklist's rows, then the commitments."""
+        return self.rows + self.commitments
+
+
+def read_worklist(path: Path, columns: list[str] = WORKLIST_COLUMNS) -> list[WorklistRow]:
     errors, rows = [], []
     try:
         text = path.read_text(encoding="utf-8")
@@ -93,19 +115,23 @@ def read_worklist(path: Path) -> list[WorklistRow]:
         raise FixtureError([f"{display_path(path)}：不是 UTF-8 编码"]) from exc
     reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
-    if header != WORKLIST_COLUMNS:
-        raise FixtureError([f"{display_path(path)} 第1行：表头应为 {'、'.join(WORKLIST_COLUMNS)}，实际为 {header}"])
+    if header != columns:
+        raise FixtureError([f"{display_path(path)} 第1行：表头应为 {'、'.join(columns)}，实际为 {header}"])
+    # A commitment may have no category (Nanping 工程一、三、七 and its closing paragraph have none).
+    required_columns = ("item", "measure", "milestone", "units", "lead")
+    if columns == WORKLIST_COLUMNS:
+        required_columns = ("category", *required_columns)
     for line, cells in enumerate(reader, start=2):
-        if len(cells) != len(WORKLIST_COLUMNS):
-            errors.append(f"{display_path(path)} 第{line}行：应有 {len(WORKLIST_COLUMNS)} 列，实际 {len(cells)} 列")
+        if len(cells) != len(columns):
+            errors.append(f"{display_path(path)} 第{line}行：应有 {len(columns)} 列，实际 {len(cells)} 列")
             continue
-        values = dict(zip(WORKLIST_COLUMNS, (cell.strip() for cell in cells), strict=False))
-        for required in ("category", "item", "measure", "milestone", "units", "lead"):
+        values = dict(zip(columns, (cell.strip() for cell in cells), strict=False))
+        for required in required_columns:
             if not values[required]:
                 errors.append(f"{display_path(path)} 第{line}行：缺少{COLUMN_LABELS[required]}")
         values["units"] = split_units(values["units"])
         values["lead"] = split_units(values["lead"])
-        rows.append(WorklistRow(line=line, **values))
+        rows.append(WorklistRow(line=line, file=path.name, **values))
     if errors:
         raise FixtureError(errors)
     return rows
@@ -117,7 +143,42 @@ def read_plan_source(directory: Path) -> PlanSource:
     if missing:
         raise FixtureError([f"{display_path(source.yaml_path)}：缺少字段 {'、'.join(missing)}"])
     source.rows = read_worklist(source.worklist_path)
+    if source.commitments_path.exists():
+        source.commitments = read_worklist(source.commitments_path, COMMITMENT_COLUMNS)
+    apply_row_judgements(source)
     return source
+
+
+def apply_row_judgements(source: PlanSource) -> list[str]:
+    """plan.yaml's `body_leads` (a lead the body text names, added to the row) and `milestone_cadence` (the
+    schedule a judgement chose) applied to the worklist rows they name. Returns the guard failures (a row
+    whose milestone does not start as the entry says), which validation reports; nothing is applied then."""
+    errors, found = [], {}
+    where = source.header_where
+    for key in ("body_leads", "milestone_cadence"):
+        for index, entry in enumerate(source.header.get(key) or []):
+            row = judged_row(source.rows, entry)
+            if row is None:
+                errors.append(
+                    f"{where} {key}：worklist.tsv 中找不到以“{entry.get('milestone_starts') or ''}”开头的节点计划"
+                    f"（原第{entry.get('worklist_line')}行），未采用"
+                )
+            found[key, index] = row
+    source.judgement_errors = errors
+    if errors:
+        return errors
+    for index, entry in enumerate(source.header.get("body_leads") or []):
+        row = found["body_leads", index]
+        for written in entry.get("add_lead") or []:
+            if written not in row.units:
+                row.units.append(written)
+            if written not in row.lead:
+                row.lead.append(written)
+    for index, entry in enumerate(source.header.get("milestone_cadence") or []):
+        row = found["milestone_cadence", index]
+        if not row.due:
+            row.schedule = entry["schedule"]
+    return []
 
 
 def plan_directories(fixtures_dir: Path, codes: list[str] | None = None) -> list[Path]:
@@ -134,3 +195,32 @@ def plan_directories(fixtures_dir: Path, codes: list[str] | None = None) -> list
 
 def unit_files(fixtures_dir: Path) -> list[Path]:
     return sorted((fixtures_dir / "units").glob("*.yaml"))
+
+
+def judged_row(rows: list[WorklistRow], entry: dict) -> WorklistRow | None:
+    """The row an entry names: its milestone starts with `milestone_starts` (the guard); `worklist_line` picks
+    among several, and rows added or removed above it do not lose it."""
+    starts = entry.get("milestone_starts") or ""
+    matches = [row for row in rows if starts and row.milestone.startswith(starts)]
+    if len(matches) > 1:
+        matches = [row for row in matches if row.line == entry.get("worklist_line")] or matches[:0]
+    return matches[0] if matches else None
+
+
+def row_item_key(row) -> object:
+    """The item a worklist or commitments row belongs to: a closing section by its key, never by a number
+    (“（二）” is not item 2)."""
+    return row.item if row.part == "closing" else leading_number(row.item)
+
+
+def item_text(data: dict, lead_line, responsible_line) -> list:
+    """An item's (or closing section's) printed text, as ITEM_TEXT_FIELDS."""
+    lines = data.get("source_lines") or []
+    return [
+        (data.get("heading") or "")[:200],
+        "\n".join(data.get("body") or []),
+        lead_line or "",
+        responsible_line or "",
+        "—".join(str(n) for n in lines),
+        data.get("body_note") or "",
+    ]

@@ -16,6 +16,13 @@ def tsv_rows(code: str) -> list[dict]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def commitment_rows(code: str) -> list[dict]:
+    """fixtures/plans/<code>/commitments.tsv: node plans from the body text and closing sections (issue 10)."""
+    path = Path(settings.FIXTURES_DIR) / "plans" / code / "commitments.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
 def plan_yaml(code: str) -> dict:
     return yaml.safe_load((Path(settings.FIXTURES_DIR) / "plans" / code / "plan.yaml").read_text(encoding="utf-8"))
 
