@@ -167,6 +167,7 @@ SITE_RULES = {
     "review": _is(Role.STAFF),  # the 待审核 queue
     "import_plan": _is(Role.STAFF),
     "manage_reminders": _is(Role.STAFF),  # 提醒记录
+    "data_health": _is(Role.STAFF),  # 数据体检
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 

@@ -23,7 +23,7 @@ from ..forms import (
     ResubmitReportForm,
     StatusForm,
 )
-from ..queries import milestone_reports, my_open_tasks, task_queryset
+from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
 from ..reporting import reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
@@ -64,7 +64,10 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
 def my_tasks(request):
     tasks = list(my_open_tasks(request.user))
     today = timezone.localdate()
-    return render(request, "plans/my_tasks.html", {"tasks": tasks, "today": today, "Rag": Rag})
+    indicators = my_indicators(request.user, today)
+    return render(
+        request, "plans/my_tasks.html", {"tasks": tasks, "today": today, "Rag": Rag, "indicators": indicators}
+    )
 
 
 def _detail_context(request, milestone):
