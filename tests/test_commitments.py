@@ -127,7 +127,9 @@ def test_closing_commitments_are_node_plans_of_their_section():
         date(2024, 12, 31),
     ]
     # 001:105 names 江海分中心 (now a unit) beside 区委组织部 as leads; 区有关单位 resolves to 区直有关单位.
-    centre = Milestone.objects.get(plan__code="jianghai-bsh-2022", text__startswith="全国博士后创新（江门）示范中心江海分中心")
+    centre = Milestone.objects.get(
+        plan__code="jianghai-bsh-2022", text__startswith="全国博士后创新（江门）示范中心江海分中心"
+    )
     assert {a.unit.name for a in centre.assignments.all() if a.role == "lead"} == {
         "区委组织部",
         "全国博士后创新（江门）示范中心江海分中心",
