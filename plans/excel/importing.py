@@ -21,7 +21,7 @@ from units.resolver import UnitResolver
 
 from ..fixture_files import PlanSource, WorklistRow
 from ..loader import validate_plan_source, write_plan
-from ..models import Plan
+from ..models import Milestone, Plan
 from ..schedule import ScheduleError, parse_schedule
 from ..textutil import leading_number, split_units
 from .cells import filled_rows, unquote
@@ -30,6 +30,9 @@ from .indicator_sheet import read_indicator_rows
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000
 REQUIRED = ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位"]
+# The export's 来源 column: a row from the body text or a closing section (issue 10) keeps that origin, so its
+# blank 工作任务 stays blank and a closing section ("四（一）") is never read as item 4.
+ORIGINS = {label: value for value, label in Milestone._meta.get_field("origin").choices}
 
 
 @dataclass
@@ -108,14 +111,16 @@ def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
         cells = {title: _cell(values[index]) if index < len(values) else "" for title, index in col.items()}
         if not any(cells.get(c) for c in REQUIRED):
             continue  # a blank line
-        category = cells["工作任务"] or category  # blank repeats the row above, as a merged cell would
+        part = ORIGINS.get(cells.get("来源", ""), "worklist")
+        if part == "worklist":
+            category = cells["工作任务"] or category  # blank repeats the row above, as a merged cell would
         item = cells["项目内容"] or item
         units = split_units(cells["责任单位"])
         lead = split_units(cells.get("牵头单位", "")) or units[:1]
         result.append(
             WorklistRow(
                 line=line,
-                category=category,
+                category=category if part == "worklist" else cells["工作任务"],
                 item=item,
                 measure=cells["工作举措"],
                 milestone=cells["节点计划"],
@@ -124,6 +129,9 @@ def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
                 units=units,
                 lead=lead,
                 note=cells.get("备注", ""),
+                part=part,
+                source=cells.get("原文出处", ""),
+                file=name,
             )
         )
     if not result:
@@ -145,7 +153,7 @@ def _row_errors(rows: list[WorklistRow], where: str) -> list[str]:
 def _items(rows: list[WorklistRow]) -> list[dict]:
     items, numbers = {}, set()
     for row in rows:
-        if row.item in items:
+        if row.item in items or row.part == "closing":
             continue
         number = leading_number(row.item)
         if number is None or number in numbers:
@@ -163,7 +171,10 @@ def _items(rows: list[WorklistRow]) -> list[dict]:
 
 def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource, list[str]]:
     rows, indicator_rows = read_workbook(path, name)
-    worklist = _worklist(rows, name)
+    every_row = _worklist(rows, name)
+    worklist = [row for row in every_row if row.part == "worklist"]
+    commitments = [row for row in every_row if row.part != "worklist"]
+    closing = list(dict.fromkeys(row.item for row in commitments if row.part == "closing"))
     indicators, indicator_errors = read_indicator_rows(
         [[_cell(v) for v in row] for row in indicator_rows or []],
         range(header.start_year, header.end_year + 1),
@@ -182,12 +193,15 @@ def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource,
         "source_document": name,
         "lead_unit_rule": "导入文件所列牵头单位；未列时以排在首位的单位为牵头单位",
         "categories": categories,
-        "items": _items(worklist),
+        "items": _items(worklist + [row for row in commitments if row.part == "item"]),
+        "closing_sections": [{"key": key, "lead": [], "responsible": []} for key in closing],
         "indicators": indicators,
         "notes": [f"由 Excel 文件“{name}”导入"],
     }
-    source = PlanSource(directory=None, header=plan_header, rows=worklist, header_label=name, rows_label=name)
-    return source, _row_errors(worklist, name) + indicator_errors
+    source = PlanSource(
+        directory=None, header=plan_header, rows=worklist, commitments=commitments, header_label=name, rows_label=name
+    )
+    return source, _row_errors(every_row, name) + indicator_errors
 
 
 def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
@@ -208,7 +222,7 @@ def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
     errors += row_errors + [e for e in validate_plan_source(source) if e not in row_errors]
     resolver = UnitResolver(region)
     preview_rows = []
-    for row in source.rows:
+    for row in source.all_rows:
         try:
             schedule = parse_schedule(row.due or row.schedule)
             occurrences = schedule.occurrences(header.start_year, header.end_year)

@@ -30,6 +30,8 @@ WORKLIST_HEADER = [
     "最新审核通过进展",
     "最近更新",
     "备注",
+    "来源",
+    "原文出处",
 ]
 MERGED_COLUMNS = ["工作任务", "项目内容"]
 
@@ -73,6 +75,8 @@ def worklist_rows(plan: Plan, today=None) -> list[list[str]]:
                 milestone.approved_narrative or "",
                 timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else "",
                 milestone.note,
+                milestone.get_origin_display(),
+                milestone.source,
             ]
         )
     return rows
