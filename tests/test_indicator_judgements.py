@@ -5,7 +5,9 @@ and works the expected verdict out by hand in its comment. Actual figures are en
 increments on IndicatorYear, as the review of an entry leaves them.
 """
 
+import re
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 
@@ -13,6 +15,7 @@ from plans.choices import Rag
 from targets.choices import Cadence, Comparator
 from targets.models import Indicator
 from targets.trajectory import Verdict, trajectory_of
+from tests.fixture_reading import plan_yaml
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +183,37 @@ def test_every_indicator_has_a_reporting_unit():
     assert Indicator.objects.filter(unit__isnull=True).count() == 0
     assert indicator(RCQQ, "“龙溪传人”等本土人才评选活动").unit.name == "各街道"
     assert indicator(NANPING, "“创业之星”").unit.name == "市科技局"
+
+
+def _printed_threshold(text: str):
+    """The first figure of a printed target, read here independently: "超1万" -> 10000, "一次" -> 1, "3—5" -> 3."""
+    compact = text.replace(" ", "")
+    if "一次" in compact:
+        return D(1)
+    match = re.search(r"(\d+(?:\.\d+)?)(万)?", compact)
+    return D(match[1]) * (10000 if match[2] else 1)
+
+
+ALL_INDICATORS = [
+    (code, entry) for code in (RCQQ, BSH, NANPING) for entry in plan_yaml(code)["indicators"] if entry["target"]
+]
+
+
+@pytest.mark.parametrize("code, entry", ALL_INDICATORS, ids=[f"{c}-{e['name']}" for c, e in ALL_INDICATORS])
+def test_every_indicator_exactly_at_its_printed_figure(code, entry):
+    # At exactly the printed figure, an "at least" wording (plain, 达, 以上, 不少于, range, 左右) is met and a
+    # "more than" wording (超, 突破) is not. Judged at the plan's last day with the figure entered where it counts:
+    # the last plan year for a yearly figure, the target year for an end-only figure, the running total
+    # (baseline + increment) for a cumulative one.
+    ind = indicator(code, entry["name"])
+    plan = ind.plan
+    threshold = _printed_threshold(entry["target"])
+    if entry["kind"] == "cumulative":
+        year, value = plan.end_year, threshold - D(entry["baseline"] or 0)
+    elif entry["kind"] == "annual":
+        year, value = plan.end_year, threshold
+    else:
+        year, value = entry["target_year"], threshold
+    ind = enter(ind, **{f"y{year}": value})
+    met = trajectory_of(ind, date(plan.end_year, 12, 31)).met
+    assert (ind.comparator, met) == (entry["comparator"], entry["comparator"] == "gte")
