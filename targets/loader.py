@@ -150,6 +150,8 @@ def _unit_label(pk) -> str:
 
     unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
     return f"“{unit.name}”" if unit else "（空）"
+
+
 PLANNED_SPEC = FieldSpec("planned", "计划值", fields=("planned_text", "planned_value"))
 
 
@@ -218,9 +220,7 @@ def indicator_dependents(indicator) -> list[str]:
     return reasons
 
 
-def sync_indicators(
-    plan, entries: list[dict], years: range, snapshot, log: SyncLog, resolver=None
-) -> tuple[int, dict]:
+def sync_indicators(plan, entries: list[dict], years: range, snapshot, log: SyncLog, resolver=None) -> tuple[int, dict]:
     """Create or update the plan's indicators for the fixtures' plan years; returns how many the fixtures list
     and their snapshot part."""
     code = plan.code

@@ -55,6 +55,7 @@ class Verdict:
     NO_ACTUAL = NO_ACTUAL
     NO_PLAN = NO_PLAN
 
+
 MAX_PERCENT = Decimal(10) ** 12
 
 
