@@ -6,24 +6,9 @@ from pathlib import Path
 
 from talentplan.lib.fixtures import FixtureError, display_path, read_yaml
 
+from .excel.columns import COMMITMENT_KEYS, FIXTURE_KEYS, FIXTURE_REQUIRED, LABELS
 from .textutil import leading_number, split_units
 
-WORKLIST_COLUMNS = ["category", "item", "measure", "milestone", "due", "schedule", "units", "lead", "note"]
-# commitments.tsv: node plans the worklist does not hold (工程 text, closing sections), with where they come from
-COMMITMENT_COLUMNS = [*WORKLIST_COLUMNS, "part", "source"]
-COLUMN_LABELS = {
-    "category": "工作任务",
-    "item": "项目内容",
-    "measure": "工作举措",
-    "milestone": "节点计划",
-    "due": "完成时间",
-    "schedule": "推定完成时间",
-    "units": "责任单位",
-    "lead": "牵头单位",
-    "note": "备注",
-    "part": "来源部分",
-    "source": "原文出处",
-}
 PLAN_KEYS = {
     "code",
     "title",
@@ -105,7 +90,7 @@ class PlanSource:
         return self.rows + self.commitments
 
 
-def read_worklist(path: Path, columns: list[str] = WORKLIST_COLUMNS) -> list[WorklistRow]:
+def read_worklist(path: Path, columns: list[str] = FIXTURE_KEYS) -> list[WorklistRow]:
     errors, rows = [], []
     try:
         text = path.read_text(encoding="utf-8")
@@ -118,9 +103,7 @@ def read_worklist(path: Path, columns: list[str] = WORKLIST_COLUMNS) -> list[Wor
     if header != columns:
         raise FixtureError([f"{display_path(path)} 第1行：表头应为 {'、'.join(columns)}，实际为 {header}"])
     # A commitment may have no category (Nanping 工程一、三、七 and its closing paragraph have none).
-    required_columns = ("item", "measure", "milestone", "units", "lead")
-    if columns == WORKLIST_COLUMNS:
-        required_columns = ("category", *required_columns)
+    required_columns = FIXTURE_REQUIRED if columns == FIXTURE_KEYS else [k for k in FIXTURE_REQUIRED if k != "category"]
     for line, cells in enumerate(reader, start=2):
         if len(cells) != len(columns):
             errors.append(f"{display_path(path)} 第{line}行：应有 {len(columns)} 列，实际 {len(cells)} 列")
@@ -128,7 +111,7 @@ def read_worklist(path: Path, columns: list[str] = WORKLIST_COLUMNS) -> list[Wor
         values = dict(zip(columns, (cell.strip() for cell in cells), strict=False))
         for required in required_columns:
             if not values[required]:
-                errors.append(f"{display_path(path)} 第{line}行：缺少{COLUMN_LABELS[required]}")
+                errors.append(f"{display_path(path)} 第{line}行：缺少{LABELS[required]}")
         values["units"] = split_units(values["units"])
         values["lead"] = split_units(values["lead"])
         rows.append(WorklistRow(line=line, file=path.name, **values))
@@ -144,7 +127,7 @@ def read_plan_source(directory: Path) -> PlanSource:
         raise FixtureError([f"{display_path(source.yaml_path)}：缺少字段 {'、'.join(missing)}"])
     source.rows = read_worklist(source.worklist_path)
     if source.commitments_path.exists():
-        source.commitments = read_worklist(source.commitments_path, COMMITMENT_COLUMNS)
+        source.commitments = read_worklist(source.commitments_path, COMMITMENT_KEYS)
     apply_row_judgements(source)
     return source
 

@@ -15,7 +15,7 @@ def plain_figures_are_at_least(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0001_initial'),
+        ('targets', '0002_indicator_entry_review_fields_from_reviewable'),
         ('units', '0001_initial'),
     ]
 

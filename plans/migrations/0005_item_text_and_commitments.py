@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_plan_archived'),
+        ('plans', '0004_reviewable_fields_shared_by_reports_and_extensions'),
         ('units', '0001_initial'),
     ]
 
