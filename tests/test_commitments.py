@@ -184,7 +184,9 @@ def test_a_liaison_sees_and_enters_the_indicators_their_unit_reports(client_as, 
     doctors = Indicator.objects.get(plan__code=NANPING, name="引进培养博士")
     assert reverse("targets:indicator", args=[doctors.pk]) in page
     entry = submit_entry(user_named("liaison_np"), doctors, 2021, "increment", 12, "市人社局统计")
-    # The entry waits for staff's review, and staff see the review form on the indicator page.
+    # The entry reaches staff's 待审核 queue, and staff see the review form on the indicator page.
     assert IndicatorEntry.objects.filter(pk=entry.pk, state="submitted").exists()
+    queue = client_as("staff").get(reverse("plans:review_queue")).content.decode()
+    assert f"{doctors.get_absolute_url()}#entry-{entry.pk}" in queue
     staff_page = client_as("staff").get(reverse("targets:indicator", args=[doctors.pk])).content.decode()
     assert reverse("targets:entry_review", args=[entry.pk]) in staff_page
