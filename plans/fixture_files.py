@@ -41,11 +41,10 @@ class WorklistRow:
     note: str
     part: str = "worklist"  # worklist / item (a 工程's text) / closing (组织保障, 保障措施, 结尾段)
     source: str = ""  # commitments: the printed phrase and its line
-    file: str = "worklist.tsv"
 
     @property
     def where(self) -> str:
-        return f"{self.file} 第{self.line}行"
+        return f"{'worklist.tsv' if self.part == 'worklist' else 'commitments.tsv'} 第{self.line}行"
 
 
 @dataclass
@@ -114,7 +113,7 @@ def read_worklist(path: Path, columns: list[str] = FIXTURE_KEYS) -> list[Worklis
                 errors.append(f"{display_path(path)} 第{line}行：缺少{LABELS[required]}")
         values["units"] = split_units(values["units"])
         values["lead"] = split_units(values["lead"])
-        rows.append(WorklistRow(line=line, file=path.name, **values))
+        rows.append(WorklistRow(line=line, **values))
     if errors:
         raise FixtureError(errors)
     return rows

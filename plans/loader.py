@@ -191,7 +191,11 @@ def _validate_commitments(source: PlanSource, resolver: UnitResolver) -> list[st
     items = {item.get("number"): item for item in header["items"]}
     closing = {section.get("key"): section for section in header.get("closing_sections") or []}
     for row in source.commitments:
-        where = row.where if source.directory is None else f"{display_path(source.commitments_path)} 第{row.line}行"
+        where = (
+            f"{source.rows_label} 第{row.line}行"
+            if source.directory is None
+            else f"{display_path(source.commitments_path)} 第{row.line}行"
+        )
         if row.part == "item":
             item = items.get(leading_number(row.item))
             if item is None:

@@ -112,13 +112,13 @@ def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
         if not any(cells.get(c) for c in columns.IMPORT_REQUIRED):
             continue  # a blank line
         text = {key: cells.get(label, "") for key, label in columns.LABELS.items()}
-        part = ORIGINS.get(cells.get("来源", ""), "worklist")
+        part = text["part"] = ORIGINS.get(text["part"], "worklist")
         if part == "worklist":
             category = text["category"] = text["category"] or category  # blank repeats the row above (merged)
         item = text["item"] = text["item"] or item
         text["units"] = split_units(text["units"])
         text["lead"] = split_units(text["lead"]) or text["units"][:1]
-        result.append(WorklistRow(line=line, part=part, source=cells.get("原文出处", ""), file=name, **text))
+        result.append(WorklistRow(line=line, **text))
     if not result:
         raise FixtureError([f"文件“{name}”没有数据行。"])
     return result
