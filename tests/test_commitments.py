@@ -13,9 +13,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from plans.data_health import data_health
 from plans.excel.columns import HEADER as WORKLIST_HEADER
 from plans.excel.worklist import worklist_rows
-from plans.health import data_health
 from plans.models import Item, Milestone, Plan
 from tests.fixture_reading import commitment_rows, unit_names
 from units.models import Membership, Unit

@@ -3,7 +3,7 @@
 from django.shortcuts import render
 
 from .. import access
-from ..health import data_health as health_sections
+from ..data_health import data_health as health_sections
 
 
 def data_health(request):
