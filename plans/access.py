@@ -209,6 +209,7 @@ SITE_RULES = {
     "manage_reminders": _is(Role.STAFF),  # 提醒记录
     "chase_unit": _is(Role.STAFF),  # 催办 from the league table
     "chase_list": _is(*OVERSEERS),
+    "data_health": _is(Role.STAFF),  # 数据体检
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 

@@ -12,7 +12,7 @@ from docx.shared import Pt
 from targets.models import Indicator
 from targets.trajectory import figure_text, trajectory_of
 
-from .choices import Outcome, Rag, ReportKind, ReportState, UnitRole
+from .choices import Outcome, ReportKind, ReportState, UnitRole
 from .cutoff import CutoffTally, end_of, year_at_cutoff
 from .models import MilestoneUnit, Plan, ProgressReport
 from .tracking import DUE_SOON_LABEL
@@ -150,7 +150,7 @@ def _indicators(doc, plan, year, as_of):
                 "—" if point is None or point.planned is None else figure_text(point.planned),
                 "—" if point is None or point.actual is None else figure_text(point.actual),
                 t.completion_label,
-                Rag(t.rag).label,
+                t.verdict_text,
             ]
         )
-    _table(doc, ["指标", "目标", f"{year}年计划", f"{year}年实际", "完成率", "灯色"], rows or [["—"] * 6])
+    _table(doc, ["指标", "目标", f"{year}年计划", f"{year}年实际", "完成率", "判定"], rows or [["—"] * 6])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, api, dashboard, loop, plan, reminders, reviews, tasks
+from .views import actions, api, dashboard, data_health, loop, plan, reminders, reviews, tasks
 
 app_name = "plans"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("plans/<slug:code>/archive/", plan.plan_archive, name="plan_archive"),
     path("plans/<slug:code>/restore/", plan.plan_restore, name="plan_restore"),
     path("plans/<slug:code>/delete/", plan.plan_delete, name="plan_delete"),
+    path("health/", data_health.data_health, name="data_health"),
     path("reminders/", reminders.reminder_log, name="reminder_log"),
     path("reminders/<int:pk>/retry/", reminders.outbox_retry, name="outbox_retry"),
     path("reminders/<int:pk>/dismiss/", reminders.outbox_dismiss, name="outbox_dismiss"),

@@ -160,6 +160,7 @@ RULES = {
     ),
     "targets:entry_review": ("POST", "entry", STAFF_ACTION),
     "plans:reminder_log": ("GET", None, STAFF_ONLY),
+    "plans:data_health": ("GET", None, STAFF_ONLY),
     "plans:outbox_retry": ("POST", "outbox", STAFF_ONLY),
     "plans:outbox_dismiss": ("POST", "outbox", STAFF_ONLY),
     "plans:outbox_confirm": ("POST", "outbox", STAFF_ONLY),

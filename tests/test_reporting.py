@@ -17,12 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hr_milestone():
-    """Row 34 of 000: 区人社局 leads the (国际)人才“一站式”服务平台, due 2022年12月."""
+    """Row 34 of 000: 区人社局 leads the (国际)人才“一站式”服务平台, due 2022年12月; 区委组织部, the body text's
+    lead of item 19 (000:113, plan.yaml body_leads), leads with it."""
     milestone = Milestone.objects.get(plan__code="jianghai-rcqq-2022", position=34)
     assert milestone.due_text == "2022年12月"
     assert [(a.unit.name, a.role) for a in milestone.assignments.all()] == [
         ("区人力资源和社会保障局", "lead"),
         ("区政务服务数据管理局", "responsible"),
+        ("区委组织部", "lead"),
     ]
     return milestone
 

@@ -55,6 +55,8 @@ def worklist_rows(plan: Plan, today=None) -> list[list[str]]:
             "最新审核通过进展": milestone.approved_narrative or "",
             "最近更新": timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else "",
             "备注": milestone.note,
+            "来源": milestone.get_origin_display(),
+            "原文出处": milestone.source,
         }
         rows.append([values[label] for label in columns.HEADER])  # a column missing here is a KeyError
     return rows
@@ -77,6 +79,7 @@ def indicator_header(plan: Plan) -> list[str]:
         *actual,
         "实际累计",
         "完成率",
+        "判定",
         "出处",
         "备注",
     ]
@@ -108,6 +111,7 @@ def indicator_rows(plan: Plan, today=None) -> list[list[str]]:
                 *[figure_text(v) for v in actual],
                 figure_text(trajectory.reached),
                 trajectory.completion_label if trajectory.reached is not None else "",
+                trajectory.verdict_text,
                 indicator.source,
                 indicator.note,
             ]

@@ -27,7 +27,7 @@ from ..forms import (
     StatusForm,
 )
 from ..instructions import open_instructions
-from ..queries import milestone_reports, my_open_tasks, task_queryset
+from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
 from ..reporting import completes_no_deadline, reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
@@ -90,7 +90,13 @@ class TaskListView(SingleTableMixin, FilterView):
 def my_tasks(request):
     tasks = list(my_open_tasks(request.user))
     today = timezone.localdate()
-    context = {"tasks": tasks, "today": today, "Rag": Rag, "open_instructions": open_instructions(request.user)}
+    context = {
+        "tasks": tasks,
+        "today": today,
+        "Rag": Rag,
+        "open_instructions": open_instructions(request.user),
+        "indicators": my_indicators(request.user, today),
+    }
     return render(request, "plans/my_tasks.html", context)
 
 
