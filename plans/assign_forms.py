@@ -31,7 +31,7 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
             del self.fields["measure"]
         else:
             self.fields["measure"].queryset = plan.measures.order_by("position")
-            self.fields["measure"].label_from_instance = lambda m: f"{m.position}. {m.text[:50]}"
+            self.fields["measure"].label_from_instance = lambda m: m.text[:60]
         units = Unit.objects.filter(region=region or plan.region).order_by("name")
         for prefix, label, slots in (("lead", "牵头单位", LEAD_SLOTS), ("co", "责任单位", CO_SLOTS)):
             for index in range(1, slots + 1):
@@ -43,6 +43,8 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
                     widget=forms.Select(attrs={"class": "form-select"}),
                 )
         self.fields["due_text"].widget.attrs["data-plan"] = str(plan.pk) if plan else ""
+        # The completion time comes last, so the deadline preview sits right under it.
+        self.order_fields([name for name in self.fields if name != "due_text"] + ["due_text"])
 
     def units(self, prefix: str) -> list[Unit]:
         slots = LEAD_SLOTS if prefix == "lead" else CO_SLOTS
