@@ -198,6 +198,35 @@ def create_measure(user, plan: Plan, item: Item, text: str) -> Measure:
 
 
 @transaction.atomic
+def edit_measure(user, measure: Measure, version: int, item: Item, text: str) -> Measure:
+    plan = measure.plan
+    _require_assign(user, plan)
+    measure = lock_current(Measure, measure.pk, version)
+    if item.plan_id != plan.pk:
+        raise ValidationError("项目内容不属于该行动计划。")
+    measure.item, measure.text = item, text
+    measure._change_reason = "工作人员修改工作举措"
+    measure.save()
+    return measure
+
+
+# What staff may change on an existing plan. Its years, region and code are not here: the years decide every
+# deadline of every node plan, and the code is in links and exports (a new plan is made instead).
+PLAN_EDITABLE = ("title", "document_number", "issuers", "issue_date")
+
+
+@transaction.atomic
+def edit_plan(user, plan: Plan, version: int, **values) -> Plan:
+    _require_assign(user, plan)
+    plan = lock_current(Plan, plan.pk, version)
+    for name in PLAN_EDITABLE:
+        setattr(plan, name, values[name])
+    plan._change_reason = "工作人员修改行动计划"
+    plan.save()
+    return plan
+
+
+@transaction.atomic
 def create_plan(user, region: Region, **values) -> Plan:
     """A new plan in a region the access layer lets this user write, with one category and item to start."""
     if not access.regions(user).filter(pk=region.pk).exists():

@@ -86,6 +86,10 @@ class MeasureForm(BootstrapFormMixin, forms.Form):
         self.fields["item"].queryset = plan.items.order_by("number")
 
 
+class MeasureEditForm(MeasureForm, VersionedForm):
+    pass
+
+
 class PlanForm(BootstrapFormMixin, forms.Form):
     region = forms.ModelChoiceField(label="地区", queryset=None, empty_label=None)
     code = forms.SlugField(label="代码", max_length=60, help_text="字母、数字、连字符，如 jianghai-2027")
@@ -117,3 +121,10 @@ class PreviewForm(forms.Form):
 
     due_text = forms.CharField(max_length=DUE_TEXT_MAX, required=False)
     plan = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
+class PlanEditForm(BootstrapFormMixin, VersionedForm):
+    title = PlanForm.base_fields["title"]
+    document_number = PlanForm.base_fields["document_number"]
+    issuers = PlanForm.base_fields["issuers"]
+    issue_date = PlanForm.base_fields["issue_date"]

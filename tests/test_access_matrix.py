@@ -142,6 +142,8 @@ RULES = {
     "plans:schedule_preview": ("GET", None, STAFF_ONLY),
     "plans:milestone_create": ("GET", "plan", STAFF_ACTION_ON_PLAN),
     "plans:measure_create": ("GET", "plan", STAFF_ACTION_ON_PLAN),
+    "plans:plan_edit": ("GET", "plan", STAFF_ACTION_ON_PLAN),
+    "plans:measure_edit": ("GET", "measure", STAFF_ACTION_ON_PLAN),
     "plans:milestone_edit": ("GET", "milestone", STAFF_ACTION),
     "plans:import_confirm": ("POST", None, STAFF_ONLY),
     "plans:import_status": ("GET", "import_job", STAFF_ONLY),
@@ -201,6 +203,7 @@ def health_objects(user_named):
         "evidence": report.evidence.get(),
         "extension": extension,
         "plan": milestone.plan,
+        "measure": milestone.measure,
         "indicator": indicator,
         "entry": entry,
         "outbox": Outbox.objects.create(

@@ -168,3 +168,50 @@ def test_ad_hoc_items_share_one_container_per_region(plan, user_named):
     assert first.plan == measure.plan and first.position == 1
     assert dates(first) == {"2026年12月": (date(min(measure.plan.start_year, 2026), 1, 1), date(2026, 12, 31))}
     assert access.milestones(user_named("liaison_health")).filter(pk=first.pk).exists()
+
+
+def test_measure_and_plan_edits_keep_history_and_refuse_stale_saves(plan, user_named):
+    staff = user_named("staff")
+    measure = plan.measures.order_by("position").first()
+    item = measure.item
+    edited = assign.edit_measure(staff, measure, measure.version, item, "修改后的工作举措。")
+    assert (edited.text, edited.version) == ("修改后的工作举措。", measure.version + 1)
+    assert edited.history.first().history_change_reason == "工作人员修改工作举措"
+    with pytest.raises(StaleVersionError):
+        assign.edit_measure(staff, measure, measure.version, item, "旧页面。")
+    assert Plan.objects.get(pk=plan.pk).measures.get(pk=measure.pk).text == "修改后的工作举措。"
+
+    values = {
+        "title": "新标题",
+        "document_number": "江海委办函〔2022〕12号",
+        "issuers": "区委办",
+        "issue_date": date(2022, 4, 27),
+    }
+    assign.edit_plan(staff, plan, plan.version, **values)
+    with pytest.raises(StaleVersionError):
+        assign.edit_plan(staff, plan, plan.version, **(values | {"title": "旧页面的标题"}))
+    plan.refresh_from_db()
+    assert (plan.title, plan.version, plan.start_year) == ("新标题", 2, 2022)
+    assert plan.history.first().history_change_reason == "工作人员修改行动计划"
+    with pytest.raises(PermissionDenied):
+        assign.edit_plan(user_named("leader"), plan, plan.version, **values)
+
+
+def test_plan_creation_starts_with_a_category_and_item(user_named):
+    staff = user_named("staff")
+    region = Plan.objects.get(code=PLAN).region
+    values = {
+        "code": "jianghai-test-2027",
+        "title": "测试计划",
+        "document_number": "",
+        "issuers": "区委办",
+        "issue_date": date(2027, 1, 5),
+        "start_year": 2027,
+        "end_year": 2029,
+    }
+    new = assign.create_plan(staff, region, **values)
+    assert (new.region, new.items.count(), new.categories.count()) == (region, 1, 1)
+    with pytest.raises(ValidationError, match="已被其他行动计划使用"):
+        assign.create_plan(staff, region, **values)
+    with pytest.raises(ValidationError, match="您不能在该地区新建行动计划"):
+        assign.create_plan(user_named("leader"), region, **(values | {"code": "other"}))

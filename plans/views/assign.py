@@ -14,7 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from .. import access, assign
-from ..assign_forms import MeasureForm, MilestoneEditForm, MilestoneForm, PlanForm, PreviewForm
+from ..assign_forms import (
+    MeasureEditForm,
+    MeasureForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    PlanEditForm,
+    PlanForm,
+    PreviewForm,
+)
+from ..models import Measure
 from ..schedule import ScheduleError
 
 PREVIEW = "preview"  # the name of the no-JS 预览 button
@@ -154,6 +163,54 @@ def measure_create(request, code):
         context,
         lambda: assign.create_measure(request.user, plan, form.cleaned_data["item"], form.cleaned_data["text"]).plan,
         lambda p: "工作举措已新增，可以在其下交办节点计划。",
+    )
+
+
+def measure_edit(request, pk):
+    measure = get_object_or_404(Measure.objects.filter(plan__in=access.plans(request.user)), pk=pk)
+    plan = measure.plan
+    access.require(request.user, "assign", plan, "只有组织部工作人员可以修改工作举措。")
+    initial = {"item": measure.item_id, "text": measure.text, "version": measure.version}
+    form = MeasureEditForm(request.POST or None, plan=plan, initial=initial)
+    context = {"plan": plan, "form": form, "title": f"修改工作举措（第{measure.position}条）"}
+    if request.method != "POST":
+        return _form_page(request, context)
+    return _save(
+        request,
+        form,
+        context,
+        lambda: (
+            assign.edit_measure(
+                request.user,
+                measure,
+                form.cleaned_data["version"],
+                form.cleaned_data["item"],
+                form.cleaned_data["text"],
+            ).plan
+        ),
+        lambda p: "工作举措已修改。",
+    )
+
+
+def plan_edit(request, code):
+    plan = get_object_or_404(access.plans(request.user), code=code)
+    access.require(request.user, "assign", plan, "只有组织部工作人员可以修改行动计划。")
+    initial = {name: getattr(plan, name) for name in assign.PLAN_EDITABLE} | {"version": plan.version}
+    form = PlanEditForm(request.POST or None, initial=initial)
+    context = {"plan": plan, "form": form, "title": f"修改行动计划：{plan.title}"}
+    if request.method != "POST":
+        return _form_page(request, context)
+    return _save(
+        request,
+        form,
+        context,
+        lambda: assign.edit_plan(
+            request.user,
+            plan,
+            form.cleaned_data["version"],
+            **{name: form.cleaned_data[name] for name in assign.PLAN_EDITABLE},
+        ),
+        lambda p: "行动计划已修改（起止年份、地区和代码不可修改）。",
     )
 
 
