@@ -206,6 +206,7 @@ SITE_RULES = {
     "my_tasks": _is(Role.LIAISON),  # a liaison's home page
     "review": _is(Role.STAFF),  # the 待审核 queue
     "import_plan": _is(Role.STAFF),
+    "assign": _is(Role.STAFF),  # 交办: new plans and ad-hoc 督办事项 (plans.assign)
     "manage_reminders": _is(Role.STAFF),  # 提醒记录
     "chase_unit": _is(Role.STAFF),  # 催办 from the league table
     "chase_list": _is(*OVERSEERS),
@@ -219,6 +220,7 @@ OBJECT_RULES = {
     (Plan, "archive"): _is(Role.STAFF),
     (Plan, "restore"): _is(Role.STAFF),
     (Plan, "delete"): _is(Role.STAFF),
+    (Plan, "assign"): lambda user, plan: user_role(user) == Role.STAFF and _open(plan),  # measures, node plans
     (Milestone, "report"): _answers_for,
     (Milestone, "request_extension"): _leads,
     (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, api, dashboard, data_health, loop, plan, reminders, reviews, tasks
+from .views import actions, api, assign, dashboard, data_health, loop, plan, reminders, reviews, tasks
 
 app_name = "plans"
 
@@ -27,10 +27,18 @@ urlpatterns = [
     path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("assign/plan/", assign.plan_create, name="plan_create"),
+    path("assign/adhoc/", assign.adhoc_create, name="adhoc_create"),
+    path("assign/preview.json", assign.schedule_preview_json, name="schedule_preview"),
+    path("tasks/<int:pk>/edit/", assign.milestone_edit, name="milestone_edit"),
     path("plans/import/", plan.import_plan, name="import"),
     path("plans/import/confirm/", plan.import_confirm, name="import_confirm"),
     path("plans/import/<str:token>/", plan.import_status, name="import_status"),
     path("plans/<slug:code>/", dashboard.plan_detail, name="plan"),
+    path("plans/<slug:code>/tasks/new/", assign.milestone_create, name="milestone_create"),
+    path("plans/<slug:code>/measures/new/", assign.measure_create, name="measure_create"),
+    path("plans/<slug:code>/edit/", assign.plan_edit, name="plan_edit"),
+    path("measures/<int:pk>/edit/", assign.measure_edit, name="measure_edit"),
     path("plans/<slug:code>/worklist.xlsx", plan.worklist_download, name="worklist_download"),
     path("plans/<slug:code>/bulletin.docx", plan.bulletin_download, name="bulletin_download"),
     path("plans/<slug:code>/close-year/", plan.year_close, name="year_close"),

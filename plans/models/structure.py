@@ -49,6 +49,7 @@ class Plan(models.Model):
     archived_by = models.ForeignKey(
         "auth.User", verbose_name="归档人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
 
     objects = PlanQuerySet.as_manager()
@@ -171,6 +172,8 @@ class Measure(models.Model):
     item = models.ForeignKey(Item, verbose_name="项目内容", on_delete=models.PROTECT, related_name="measures")
     position = models.PositiveSmallIntegerField("顺序")
     text = models.TextField("工作举措")
+    version = models.PositiveIntegerField("版本", default=1)
+    history = HistoricalRecords(excluded_fields=["plan", "position"])
 
     class Meta:
         verbose_name = "工作举措"
