@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from talentplan.lib.forms import BootstrapFormMixin, VersionedForm
+from talentplan.lib.forms import BootstrapFormMixin, BoundedModelChoiceField, VersionedForm
 from units.models import Unit
 
 from .models import Measure, Milestone, Plan
@@ -15,7 +15,7 @@ DUE_TEXT_MAX = Milestone._meta.get_field("due_text").max_length
 
 
 class MilestoneForm(BootstrapFormMixin, forms.Form):
-    measure = forms.ModelChoiceField(label="工作举措", queryset=Measure.objects.none(), empty_label=None)
+    measure = BoundedModelChoiceField(label="工作举措", queryset=Measure.objects.none(), empty_label=None)
     text = forms.CharField(label="节点计划", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), strip=True)
     due_text = forms.CharField(
         label="完成时间",
@@ -35,7 +35,7 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
         units = Unit.objects.filter(region=region or plan.region).order_by("name")
         for prefix, label, slots in (("lead", "牵头单位", LEAD_SLOTS), ("co", "责任单位", CO_SLOTS)):
             for index in range(1, slots + 1):
-                self.fields[f"{prefix}_{index}"] = forms.ModelChoiceField(
+                self.fields[f"{prefix}_{index}"] = BoundedModelChoiceField(
                     label=f"{label}{index}",
                     queryset=units,
                     required=prefix == "lead" and index == 1,
@@ -78,7 +78,7 @@ class MilestoneEditForm(MilestoneForm, VersionedForm):
 
 
 class MeasureForm(BootstrapFormMixin, forms.Form):
-    item = forms.ModelChoiceField(label="项目内容", queryset=None, empty_label=None)
+    item = BoundedModelChoiceField(label="项目内容", queryset=None, empty_label=None)
     text = forms.CharField(label="工作举措", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -91,7 +91,7 @@ class MeasureEditForm(MeasureForm, VersionedForm):
 
 
 class PlanForm(BootstrapFormMixin, forms.Form):
-    region = forms.ModelChoiceField(label="地区", queryset=None, empty_label=None)
+    region = BoundedModelChoiceField(label="地区", queryset=None, empty_label=None)
     code = forms.SlugField(label="代码", max_length=60, help_text="字母、数字、连字符，如 jianghai-2027")
     title = forms.CharField(label="标题", max_length=200)
     document_number = forms.CharField(label="文号", max_length=60, required=False)

@@ -2,7 +2,14 @@
 
 from django import forms
 
-from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, ReviewForm, VersionedForm
+from talentplan.lib.forms import (
+    BootstrapFormMixin,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    MultipleFileField,
+    ReviewForm,
+    VersionedForm,
+)
 from talentplan.lib.recipients import (
     detect_channel,
     mask_secret,
@@ -25,7 +32,7 @@ RAG_REASON_MAX = Milestone._meta.get_field("rag_override_reason").max_length
 
 
 class ProgressReportForm(BootstrapFormMixin, forms.Form):
-    occurrence = forms.ModelChoiceField(
+    occurrence = BoundedModelChoiceField(
         label="报送期次",
         queryset=Occurrence.objects.none(),
         required=False,
@@ -91,7 +98,7 @@ class ReportReviewForm(ReviewForm):
 
 
 class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
-    occurrence = forms.ModelChoiceField(
+    occurrence = BoundedModelChoiceField(
         label="申请延期的期次", queryset=Occurrence.objects.none(), empty_label="请选择期次"
     )
     requested_due_date = forms.DateField(
@@ -115,7 +122,7 @@ class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
 
 class InstructionForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="批示内容", max_length=NARRATIVE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-    units = forms.ModelMultipleChoiceField(
+    units = BoundedModelMultipleChoiceField(
         label="承办单位",
         queryset=Unit.objects.none(),
         required=False,

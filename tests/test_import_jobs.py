@@ -11,8 +11,11 @@ from kombu.exceptions import OperationalError
 from plans import tasks
 from plans.excel import import_jobs
 from plans.models import Plan
+from tests.fixture_reading import node_plan_rows
 
 pytestmark = pytest.mark.django_db
+# The exported plan's node plans, read from the fixtures alone: its worklist rows plus its commitments.
+ROWS = len(node_plan_rows("jianghai-rcqq-2022"))
 
 
 @pytest.fixture
@@ -52,16 +55,16 @@ def test_confirm_queues_the_task_and_the_page_follows_it(client_as, exported, se
     assert confirm.status_code == 302 and confirm["Location"] == f"/plans/import/{token}/"
     assert queued == [token] and not Plan.objects.filter(code="rcqq-bg").exists()
     page = client.get(f"/plans/import/{token}/").content.decode()
-    assert "排队等待写入" in page and 'http-equiv="refresh"' in page and "共 40 个节点计划" in page
+    assert "排队等待写入" in page and 'http-equiv="refresh"' in page and f"共 {ROWS} 个节点计划" in page
     # A second click on 确认导入 queues nothing more.
     client.post("/plans/import/confirm/", {"token": token})
     assert queued == [token]
 
     result = tasks.run_import_task.apply(args=[token]).get()  # what the worker runs
     assert result == {"state": "done", "plan": "rcqq-bg"}
-    assert Plan.objects.get(code="rcqq-bg").milestones.count() == 40
+    assert Plan.objects.get(code="rcqq-bg").milestones.count() == ROWS
     page = client.get(f"/plans/import/{token}/").content.decode()
-    assert "已导入“后台导入的计划”：40 个节点计划" in page and 'http-equiv="refresh"' not in page
+    assert f"已导入“后台导入的计划”：{ROWS} 个节点计划" in page and 'http-equiv="refresh"' not in page
     assert not import_jobs.paths(token)[0].exists()  # the uploaded file is gone once written
     # Delivered twice, the task writes once.
     assert tasks.run_import_task.apply(args=[token]).get()["state"] == "done"
@@ -78,7 +81,7 @@ def test_with_the_broker_down_the_import_is_written_in_the_request(client_as, ex
     client = client_as("staff")
     token = client.post("/plans/import/", form_data(exported)).context["token"]
     client.post("/plans/import/confirm/", {"token": token})
-    assert Plan.objects.get(code="rcqq-bg").milestones.count() == 40
+    assert Plan.objects.get(code="rcqq-bg").milestones.count() == ROWS
     assert "已导入" in client.get(f"/plans/import/{token}/").content.decode()
 
 

@@ -51,3 +51,25 @@ class ReviewForm(BootstrapFormMixin, VersionedForm):
         if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", "退回时请填写退回意见。")
         return cleaned
+
+
+def _refuse_unreadable_pk(field, value):
+    """A primary key the database cannot hold (SQLite raises OverflowError past 2**63) is an invalid choice,
+    refused before any query, so a crafted value gets the form's Chinese error instead of a 500."""
+    text = str(value)
+    if value not in field.empty_values and not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise forms.ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if not getattr(self, "to_field_name", None):
+            _refuse_unreadable_pk(self, value)
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            _refuse_unreadable_pk(self, pk)
+        return super()._check_values(value)
