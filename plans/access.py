@@ -13,14 +13,30 @@ everything and only leave instructions; liaisons (单位联络员) see the node 
 directly or through a group unit (各街道), and report on them. An archived (归档) plan is seen by staff
 only, and nobody acts on it any more. A new role, such as one that sees a single region, is a change
 to this module and its tests.
+
+Regions (jurisdictions, 辖区) are one more condition here. A staff member or leader reads the plans of the
+regions they belong to (units.RegionMembership) and of those regions' children; they act as their role
+allows only where their access is 管理 (full). Where it is 只读 (read), as a parent region's 督查员, they
+read everything and leave 督办意见 (an instruction), nothing else. A superuser (系统管理员) is staff in every
+region. Liaisons are scoped by their units, which belong to one region each.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 
 from targets.models import Indicator, IndicatorEntry
-from units.models import Region, Unit
-from units.roles import Role, covered_unit_ids, user_role
+from units.models import Region, RegionMembership, Unit
+from units.roles import (
+    EVERY_REGION,
+    Role,
+    covered_unit_ids,
+    full_region_ids,
+    home_region_id,
+    readable_region_ids,
+    region_access,
+    user_role,
+)
 
 from .models import (
     Evidence,
@@ -35,19 +51,57 @@ from .models import (
 )
 
 OVERSEERS = (Role.STAFF, Role.LEADER)
+SUPERVISOR = "supervisor"  # 督查员: a staff member or leader in a region they only read (access 只读)
+
+
+def _in(region_ids, field="region_id") -> Q | None:
+    """The region condition; None when the user reads every region (a superuser)."""
+    return None if region_ids is None else Q(**{f"{field}__in": region_ids})
+
+
+def role_in(user, plan) -> str | None:
+    """The role a user acts in on a plan: their own where their region access is full, SUPERVISOR where it is
+    read-only, None outside their regions. Liaisons keep their role (their units decide what they see)."""
+    role = user_role(user)
+    if role not in OVERSEERS:
+        return role
+    access = region_access(user)
+    if access is EVERY_REGION:
+        return role
+    level = access.get(plan.region_id)
+    if level is None:
+        return None
+    return role if level == "full" else SUPERVISOR
+
+
+def acts_as_staff_somewhere(user) -> bool:
+    full = full_region_ids(user)
+    return user_role(user) == Role.STAFF and (full is None or bool(full))
 
 
 # --- Which rows a user may see ------------------------------------------------------------------------
 
 
 def plans(user):
-    """Plans whose plan-wide pages (plan page, dashboard, bulletin, 工作清单, year close) the user reads."""
+    """Plans whose plan-wide pages (plan page, dashboard, bulletin, 工作清单, year close) the user reads:
+    those of the user's regions. Staff still read an archived plan of a region they act in."""
     role = user_role(user)
-    if role == Role.STAFF:
-        return Plan.objects.all()  # an archived plan stays readable for staff
+    if role not in OVERSEERS:
+        return Plan.objects.none()
+    readable = _in(readable_region_ids(user))
+    queryset = Plan.objects.all() if readable is None else Plan.objects.filter(readable)
     if role == Role.LEADER:
-        return Plan.objects.active()
-    return Plan.objects.none()
+        return queryset.active()
+    acting = _in(full_region_ids(user))
+    return queryset if acting is None else queryset.filter(Q(archived_at__isnull=True) | acting)
+
+
+def plans_acted_on(user):
+    """Visible plans where the user acts as staff (the 待审核 queue, imports, reminders' records)."""
+    acting = _in(full_region_ids(user))
+    if user_role(user) != Role.STAFF:
+        return Plan.objects.none()
+    return plans(user) if acting is None else plans(user).filter(acting)
 
 
 def milestones(user):
@@ -97,13 +151,28 @@ def plans_with_tasks(user):
 
 
 def units(user):
-    """Units a user may pick in the task filters (unit names are not confidential: every signed-in user)."""
-    return Unit.objects.all() if user.is_authenticated else Unit.objects.none()
+    """Units a user may pick in the filters: those of the regions they read (a liaison: their units' regions),
+    their own region first, each region in its order (party, government, streets...)."""
+    role = user_role(user)
+    if role == Role.LIAISON:
+        own_regions = Unit.objects.filter(pk__in=covered_unit_ids(user)).values("region_id")
+        queryset = Unit.objects.filter(region_id__in=own_regions)
+    elif role in OVERSEERS:
+        readable = _in(readable_region_ids(user))
+        queryset = Unit.objects.all() if readable is None else Unit.objects.filter(readable)
+    else:
+        return Unit.objects.none()
+    home = home_region_id(user)
+    own_first = Case(When(region_id=home, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.select_related("region").order_by(own_first, "region__code", "position", "name")
 
 
 def regions(user):
-    """Regions a user may import a plan into."""
-    return Region.objects.all() if user_role(user) == Role.STAFF else Region.objects.none()
+    """Regions a user may import a plan into: those where they act as staff."""
+    if user_role(user) != Role.STAFF:
+        return Region.objects.none()
+    acting = _in(full_region_ids(user), "pk")
+    return Region.objects.all() if acting is None else Region.objects.filter(acting)
 
 
 def notifications(user):
@@ -112,7 +181,13 @@ def notifications(user):
 
 def outbox(user):
     """提醒记录: what was sent to whom is staff's business."""
-    return Outbox.objects.all() if user_role(user) == Role.STAFF else Outbox.objects.none()
+    if user_role(user) != Role.STAFF:
+        return Outbox.objects.none()
+    acting = full_region_ids(user)
+    if acting is None:
+        return Outbox.objects.all()
+    to_users = RegionMembership.objects.filter(region_id__in=acting).values("user_id")
+    return Outbox.objects.filter(Q(unit__region_id__in=acting) | Q(unit__isnull=True, user_id__in=to_users))
 
 
 # --- What a user may do -------------------------------------------------------------------------------
@@ -127,11 +202,22 @@ def _open(plan) -> bool:
     return not plan.is_archived
 
 
-def _is_on_open_plan(*roles):
-    return lambda user, obj: user_role(user) in roles and _open(_plan_of(obj))
+def _acts_as(*roles):
+    """The user acts in one of these roles on the object's plan (its region access decides, see role_in)."""
+    return lambda user, obj: role_in(user, _plan_of(obj)) in roles
+
+
+def _acts_on_open_plan(*roles):
+    return lambda user, obj: role_in(user, _plan_of(obj)) in roles and _open(_plan_of(obj))
+
+
+def _staff_somewhere(user, obj) -> bool:
+    return acts_as_staff_somewhere(user)
 
 
 def _plan_of(obj):
+    if isinstance(obj, Plan):
+        return obj
     for path in ("plan", "milestone.plan", "indicator.plan"):
         target = obj
         for name in path.split("."):
@@ -156,7 +242,7 @@ def _reported_by(user, report) -> bool:
 def _enters(user, indicator) -> bool:
     if not _open(indicator.plan):
         return False  # a withdrawn plan takes no new figures
-    role = user_role(user)
+    role = role_in(user, indicator.plan)
     return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
 
 
@@ -164,27 +250,27 @@ def _enters(user, indicator) -> bool:
 SITE_RULES = {
     "overview": _is(*OVERSEERS),  # dashboard and plan pages in the menu
     "my_tasks": _is(Role.LIAISON),  # a liaison's home page
-    "review": _is(Role.STAFF),  # the 待审核 queue
-    "import_plan": _is(Role.STAFF),
-    "manage_reminders": _is(Role.STAFF),  # 提醒记录
+    "review": _staff_somewhere,  # the 待审核 queue
+    "import_plan": _staff_somewhere,
+    "manage_reminders": _staff_somewhere,  # 提醒记录
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 
 # (model, action) -> rule, asked about an object the user already sees.
 OBJECT_RULES = {
-    (Plan, "close_year"): _is(Role.STAFF),  # closing an archived plan is refused with its reason (closing.py)
-    (Plan, "archive"): _is(Role.STAFF),
-    (Plan, "restore"): _is(Role.STAFF),
-    (Plan, "delete"): _is(Role.STAFF),
+    (Plan, "close_year"): _acts_as(Role.STAFF),  # closing an archived plan is refused with its reason (closing.py)
+    (Plan, "archive"): _acts_as(Role.STAFF),
+    (Plan, "restore"): _acts_as(Role.STAFF),
+    (Plan, "delete"): _acts_as(Role.STAFF),
     (Milestone, "report"): _answers_for,
     (Milestone, "request_extension"): _answers_for,
-    (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override
-    (Milestone, "instruct"): _is_on_open_plan(Role.LEADER),
-    (ProgressReport, "review"): _is_on_open_plan(Role.STAFF),
+    (Milestone, "edit"): _acts_on_open_plan(Role.STAFF),  # status and light override
+    (Milestone, "instruct"): _acts_on_open_plan(Role.LEADER, SUPERVISOR),  # 批示, or a 督查员's 督办意见
+    (ProgressReport, "review"): _acts_on_open_plan(Role.STAFF),
     (ProgressReport, "resubmit"): _reported_by,
-    (ExtensionRequest, "review"): _is_on_open_plan(Role.STAFF),
+    (ExtensionRequest, "review"): _acts_on_open_plan(Role.STAFF),
     (Indicator, "enter"): _enters,
-    (IndicatorEntry, "review"): _is_on_open_plan(Role.STAFF),
+    (IndicatorEntry, "review"): _acts_on_open_plan(Role.STAFF),
 }
 
 

@@ -182,7 +182,7 @@ def test_the_staff_user_list_holds_liaisons_and_leaders_only(user_named, root, s
     response = logged_in(user_named("staff")).get("/admin/auth/user/")
     listed = {user.username for user in response.context["cl"].result_list}
     # From the named test users: everyone whose role is not staff (root and staff2 are staff too).
-    assert listed == {name for name, (role, _) in USERS.items() if role != Role.STAFF}
+    assert listed == {name for name, (role, *_) in USERS.items() if role != Role.STAFF}
     everyone = {user.username for user in logged_in(root).get("/admin/auth/user/").context["cl"].result_list}
     assert everyone == set(USERS) | {"root", "staff2"}
 
