@@ -162,9 +162,20 @@ def units(user):
         queryset = Unit.objects.all() if readable is None else Unit.objects.filter(readable)
     else:
         return Unit.objects.none()
-    home = home_region_id(user)
-    own_first = Case(When(region_id=home, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return queryset.select_related("region").order_by(own_first, "region__code", "position", "name")
+    return own_region_first(queryset.select_related("region"), user, "position", "name")
+
+
+def own_region_first(queryset, user, *then, region="region"):
+    """Order rows of the user's own region first, then by region and `then`."""
+    own = Case(
+        When(**{f"{region}_id": home_region_id(user)}, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return queryset.order_by(own, f"{region}__code", *then)
+
+
+def unit_label(user, unit) -> str:
+    """A unit's name as the user reads it: plain in their own region, with the region's name elsewhere."""
+    return unit.name if unit.region_id == home_region_id(user) else f"{unit.region.name}·{unit.name}"
 
 
 def regions(user):

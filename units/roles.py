@@ -82,10 +82,12 @@ def home_region_id(user) -> int | None:
     """The region a person reads first: their first 管理 membership (by region order), else any one."""
     access = region_access(user)
     if not access:
-        if user_role(user) == Role.LIAISON:
-            units = own_unit_ids(user)
-            return Unit.objects.filter(pk__in=units).order_by("region").values_list("region_id", flat=True).first()
-        return None
+        if user_role(user) != Role.LIAISON:
+            return None
+        if not hasattr(user, "_talentplan_home"):
+            units = Unit.objects.filter(pk__in=own_unit_ids(user)).order_by("region_id")
+            user._talentplan_home = units.values_list("region_id", flat=True).first()
+        return user._talentplan_home
     full = sorted(pk for pk, level in access.items() if level == RegionAccess.FULL)
     return (full or sorted(access))[0]
 
