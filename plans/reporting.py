@@ -182,7 +182,7 @@ def review_extension(user, extension: ExtensionRequest, approve: bool, comment: 
 
 
 def leave_instruction(user, milestone: Milestone, text: str) -> Instruction:
-    access.require(user, "instruct", milestone, "只有领导可以作出批示。")
+    access.require(user, "instruct", milestone, "只有领导（或上级地区的督查员）可以作出批示。")
     milestone = access.milestones(user).get(pk=milestone.pk)
     if not text.strip():
         raise ValidationError("批示内容不能为空。")

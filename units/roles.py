@@ -49,6 +49,8 @@ def region_access(user) -> dict[int, str] | None:
         return {}
     if user.is_superuser:
         return EVERY_REGION
+    if user_role(user) not in (Role.STAFF, Role.LEADER):
+        return {}  # a liaison's region is their units' (plans.access scopes them by unit)
     if not hasattr(user, "_talentplan_regions"):
         direct = dict(RegionMembership.objects.filter(user=user).values_list("region_id", "access"))
         access = dict(direct)
