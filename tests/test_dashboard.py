@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from plans.dashboard import build_dashboard
 from plans.demo import seed_demo_progress
 from plans.models import Plan
+from tests.conftest import create_test_users
 from tests.test_query_counts import _add_activity
 from units.demo import ensure_demo_accounts
 
@@ -27,6 +28,8 @@ def _rows_behind(client, link: str) -> int:
 def demo():
     ensure_demo_accounts()
     assert seed_demo_progress() > 0
+    # The demo's "staff" and "leader" work for 江海区 only; the test users of those names work for both regions.
+    create_test_users()
 
 
 @time_machine.travel(date(2023, 12, 15), tick=False)
