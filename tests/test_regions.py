@@ -247,3 +247,14 @@ def test_nothing_is_reviewed_across_regions(client_as, user_named):
     )
     assert response.status_code == 404
     assert ProgressReport.objects.get(pk=report.pk).state == report.state
+
+
+def test_the_supervisor_is_offered_督办意见_and_the_regions_leader_批示(client_as):
+    milestone = milestone_led_by("区卫生健康局")
+    url = reverse("plans:milestone", args=[milestone.pk])
+    assert client_as("supervisor").get(url).context["instruction_verb"] == "留督办意见"
+    assert client_as("leader_jh").get(url).context["instruction_verb"] == "作出批示"
+    response = client_as("supervisor").post(
+        reverse("plans:instruction_create", args=[milestone.pk]), {"text": "请督促落实"}
+    )
+    assert response.status_code == 302 and milestone.instructions.get().text == "请督促落实"
