@@ -258,3 +258,23 @@ def test_the_supervisor_is_offered_督办意见_and_the_regions_leader_批示(cl
         reverse("plans:instruction_create", args=[milestone.pk]), {"text": "请督促落实"}
     )
     assert response.status_code == 302 and milestone.instructions.get().text == "请督促落实"
+
+
+def test_an_upgrade_keeps_existing_staff_and_leaders_seeing_what_they_saw(django_user_model):
+    """Migration 0003 on a portal that already has regions: staff and leaders without a region get 管理 in each."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from units.accounts import create_user
+
+    migration = import_module("units.migrations.0003_existing_overseers_keep_every_region")
+    old_staff = create_user("old_staff", "staff", password="test-pass-123")
+    liaison = create_user("old_liaison", "liaison", ["区教育局"], password="test-pass-123")
+    assert not access.plans(old_staff).exists()  # without a region, nothing
+    migration.keep_every_region(apps, None)
+    memberships = set(RegionMembership.objects.filter(user=old_staff).values_list("region__code", "access"))
+    assert memberships == {("jiangmen", "full"), ("jianghai", "full"), ("nanping", "full")}
+    assert not RegionMembership.objects.filter(user=liaison).exists()
+    staff_jh = set(RegionMembership.objects.filter(user__username="staff_jh").values_list("region__code", flat=True))
+    assert staff_jh == {"jianghai"}  # someone who already has a region is left as they are

@@ -64,8 +64,9 @@ def in_regions(queryset, user):
     if label == get_user_model()._meta.label_lower:
         # A user with no region and no unit yet (just added, step 1 of the add form) belongs to nobody's region:
         # the staff member who added them finishes the form.
-        unassigned = Q(region_memberships__isnull=True, memberships__isnull=True)
-        return queryset.filter(Q(pk__in=users_of_regions(region_ids).values("pk")) | unassigned).distinct()
+        User = get_user_model()
+        unassigned = User.objects.filter(region_memberships__isnull=True, memberships__isnull=True).values("pk")
+        return queryset.filter(Q(pk__in=users_of_regions(region_ids).values("pk")) | Q(pk__in=unassigned))
     if label == "plans.outbox":
         return queryset.filter(
             Q(unit__region_id__in=region_ids) | Q(unit__isnull=True, user__in=users_of_regions(region_ids))
