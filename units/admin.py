@@ -23,6 +23,7 @@ class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """Regions (and their parents) are set by superusers; other staff see their own regions only."""
 
     list_display = ["name", "code", "parent"]
+    list_filter = ["parent"]
     search_fields = ["name", "code"]
 
     def has_add_permission(self, request):
