@@ -81,3 +81,10 @@ browsers:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Benchmark (issue 13): PostgreSQL at 127.0.0.1, database talentplan_bench_<scale>; see README 性能基准.
+SCALE ?= 10k
+.PHONY: bench
+bench: $(VENV)/.installed-runtime
+	$(PY) bench/run.py --scale $(SCALE)
+	$(PY) bench/table.py --write
