@@ -278,3 +278,15 @@ def test_an_upgrade_keeps_existing_staff_and_leaders_seeing_what_they_saw(django
     assert not RegionMembership.objects.filter(user=liaison).exists()
     staff_jh = set(RegionMembership.objects.filter(user__username="staff_jh").values_list("region__code", flat=True))
     assert staff_jh == {"jianghai"}  # someone who already has a region is left as they are
+
+
+def test_admin_history_pages_of_another_region_are_not_found(client_as):
+    plan = Plan.objects.get(code="jianghai-rcqq-2022")
+    version = plan.history.first()
+    client = client_as("staff_np")
+    assert client.get(reverse("admin:plans_plan_history", args=[plan.pk])).status_code == 404
+    assert client.get(f"/admin/plans/plan/{plan.pk}/history/{version.history_id}/").status_code == 404
+    assert client.get("/admin/plans/plan/not-a-number/history/").status_code == 404
+    own = client_as("staff_jh")
+    assert own.get(reverse("admin:plans_plan_history", args=[plan.pk])).status_code == 200
+    assert own.get(f"/admin/plans/plan/{plan.pk}/history/{version.history_id}/").status_code == 200

@@ -7,8 +7,10 @@ change pages (an object outside the regions is not found) and the choices of eve
 many-to-many field.
 """
 
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import Http404
 
 from units.models import Membership, Region, RegionMembership
 from units.roles import full_region_ids
@@ -88,6 +90,24 @@ class RegionScopedAdmin:
 
     def get_queryset(self, request):
         return in_regions(super().get_queryset(request), request.user)
+
+    # simple_history's history pages read the historical rows directly (and fall back to them when the object is
+    # not in get_queryset): an object outside the user's regions has no history for them either.
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_regions(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_regions(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+    def _require_in_regions(self, request, object_id):
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError):
+            found = False
+        if not found and not request.user.is_superuser:
+            raise Http404
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _scoped(super().formfield_for_foreignkey(db_field, request, **kwargs), request.user)
