@@ -18,7 +18,7 @@ class MilestoneTable(tables.Table):
     plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code"))
     category = tables.Column("工作任务", accessor="measure__item__category__name", default="—")
     measure = tables.Column("工作举措", accessor="measure__text", attrs={"td": {"class": "small"}})
-    text = tables.Column("节点计划", linkify=("plans:milestone", {"pk": tables.A("pk")}))
+    text = tables.Column("节点计划", linkify=True)  # Milestone.get_absolute_url
     due = tables.Column("完成时间", accessor="due_text", order_by=("next_due",), empty_values=(), attrs=NOWRAP)
     lead_units = tables.Column("牵头单位", empty_values=(), orderable=False)
     status = tables.Column("状态", attrs=NOWRAP)

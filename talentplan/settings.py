@@ -162,7 +162,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-# Reminders (plans/reminders.py): days before a deadline, weekly while overdue, escalation after N days.
+# Reminders (plans/reminders/due.py): days before a deadline, weekly while overdue, escalation after N days.
 REMINDER_OFFSETS = [int(d) for d in env_list("REMINDER_OFFSETS", ["30", "7", "1"])]
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)

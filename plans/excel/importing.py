@@ -24,12 +24,12 @@ from ..loader import validate_plan_source, write_plan
 from ..models import Plan
 from ..schedule import ScheduleError, parse_schedule
 from ..textutil import leading_number, split_units
+from . import columns
 from .cells import filled_rows, unquote
 from .indicator_sheet import read_indicator_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000
-REQUIRED = ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位"]
 
 
 @dataclass
@@ -99,33 +99,21 @@ def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
     if not rows or not any(rows[0]):
         raise FixtureError([f"文件“{name}”是空表，没有表头。"])
     header = [_cell(v) for v in rows[0]]
-    missing = [column for column in REQUIRED if column not in header]
+    missing = [column for column in columns.IMPORT_REQUIRED if column not in header]
     if missing:
         raise FixtureError([f"文件“{name}”缺少列：{'、'.join(missing)}（第1行应为表头）"])
     col = {title: header.index(title) for title in header if title}
     result, category, item = [], "", ""
     for line, values in enumerate(rows[1:], start=2):
         cells = {title: _cell(values[index]) if index < len(values) else "" for title, index in col.items()}
-        if not any(cells.get(c) for c in REQUIRED):
+        if not any(cells.get(c) for c in columns.IMPORT_REQUIRED):
             continue  # a blank line
-        category = cells["工作任务"] or category  # blank repeats the row above, as a merged cell would
-        item = cells["项目内容"] or item
-        units = split_units(cells["责任单位"])
-        lead = split_units(cells.get("牵头单位", "")) or units[:1]
-        result.append(
-            WorklistRow(
-                line=line,
-                category=category,
-                item=item,
-                measure=cells["工作举措"],
-                milestone=cells["节点计划"],
-                due=cells["完成时间"],
-                schedule=cells.get("推定完成时间", ""),
-                units=units,
-                lead=lead,
-                note=cells.get("备注", ""),
-            )
-        )
+        text = {key: cells.get(label, "") for key, label in columns.LABELS.items()}
+        category = text["category"] = text["category"] or category  # blank repeats the row above (merged cell)
+        item = text["item"] = text["item"] or item
+        text["units"] = split_units(text["units"])
+        text["lead"] = split_units(text["lead"]) or text["units"][:1]
+        result.append(WorklistRow(line=line, **text))
     if not result:
         raise FixtureError([f"文件“{name}”没有数据行。"])
     return result

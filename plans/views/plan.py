@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from talentplan.lib.fixtures import FixtureError
+from talentplan.lib.forms import BootstrapFormMixin
 from units.models import Region
 
 from .. import access
@@ -64,7 +65,7 @@ def year_close(request, code):
             request,
             f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，未按期完成 {closure.missed_count} 项。",
         )
-    return redirect("plans:plan", code=plan.code)
+    return redirect(plan)
 
 
 def _plan_for(request, code, action: str, what: str):
@@ -94,7 +95,7 @@ def plan_archive(request, code):
         archive_plan(request.user, plan)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("plans:plan", code=plan.code)
+        return redirect(plan)
     messages.success(request, f"已归档“{plan.title}”。它不再出现在清单、看板和提醒中，可在首页“已归档计划”中恢复。")
     return redirect("plans:home")
 
@@ -108,7 +109,7 @@ def plan_restore(request, code):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已恢复“{plan.title}”。")
-    return redirect("plans:plan", code=plan.code)
+    return redirect(plan)
 
 
 def plan_delete(request, code):
@@ -125,7 +126,7 @@ def plan_delete(request, code):
     return redirect("plans:home")
 
 
-class ImportForm(forms.Form):
+class ImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label="工作清单 Excel 文件（.xlsx）")
     code = forms.SlugField(label="计划代码", help_text="英文字母、数字和短横线，如 jianghai-rcqq-2025")
     title = forms.CharField(label="计划标题", max_length=200)
@@ -139,10 +140,6 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = access.regions(user)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
 
     def header(self) -> PlanHeader:
         data = self.cleaned_data
@@ -211,4 +208,4 @@ def import_confirm(request):
     stored.unlink(missing_ok=True)
     del request.session[f"import-{token}"]
     messages.success(request, f"已导入“{plan.title}”：{plan.milestones.count()} 个节点计划。")
-    return redirect("plans:plan", code=plan.code)
+    return redirect(plan)

@@ -25,22 +25,21 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput | MultipleFileInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class ReviewForm(VersionedForm):
-    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+class BootstrapFormMixin:
+    """Bootstrap's classes on every visible widget: form-select for choices, form-control otherwise."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput | MultipleFileInput):
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class ReviewForm(BootstrapFormMixin, VersionedForm):
+    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
+    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         cleaned = super().clean()
