@@ -80,9 +80,15 @@ def test_the_dashboard_and_its_league_table_cover_the_users_regions(client_as, u
 def test_the_review_queue_lists_the_own_regions_reports_only(client_as, user_named):
     jianghai = submit(user_named("liaison_health"), milestone_led_by("区卫生健康局"))
     nanping = submit(user_named("liaison_np"), milestone_led_by("市人社局", plan_code="nanping-cjwy-2021"))
+    from targets import actuals
+    from targets.models import Indicator
+
+    indicator = Indicator.objects.filter(plan__code="nanping-cjwy-2021").first()
+    entry = actuals.submit_entry(user_named("staff_np"), indicator, 2022, "increment", 3, "统计年报")
     for user, shown, hidden in [("staff_jh", jianghai, nanping), ("staff_np", nanping, jianghai)]:
-        reports = list(client_as(user).get("/reviews/").context["reports"])
-        assert shown in reports and hidden not in reports
+        context = client_as(user).get("/reviews/").context
+        assert shown in list(context["reports"]) and hidden not in list(context["reports"])
+        assert (entry in list(context["entries"])) == (user == "staff_np")
     # The 江门市 staff member reads 江海区 but does not decide there: not their queue.
     from units.accounts import create_user
 
