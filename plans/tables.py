@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from .choices import Rag, UnitRole
 from .models import Milestone
 
+PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 RAG_BADGE = {Rag.GREEN: "success", Rag.YELLOW: "warning", Rag.RED: "danger", Rag.GREY: "secondary"}
 
@@ -44,6 +45,11 @@ class MilestoneTable(tables.Table):
         order_by = ("plan", "position")
         empty_text = "没有符合条件的节点计划。"
         attrs = {"class": "table table-sm table-hover align-top bg-white"}
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # django-tables2 passes ?per_page=… as given: a negative one raises EmptyPage, a huge one loads all rows.
+        per_page = min(max(per_page or PER_PAGE_DEFAULT, 1), PER_PAGE_MAX)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"
