@@ -38,10 +38,13 @@ from units.roles import (
     user_role,
 )
 
+from .choices import UnitRole
 from .models import (
+    Chase,
     Evidence,
     ExtensionRequest,
     Instruction,
+    InstructionFile,
     Milestone,
     MilestoneUnit,
     Notification,
@@ -124,7 +127,32 @@ def extensions(user):
 
 
 def instructions(user):
+    """批示 on the node plans the user sees, and, for a liaison, those addressed to their units."""
+    if user_role(user) == Role.LIAISON:
+        addressed = Instruction.objects.filter(
+            milestone__plan__archived_at__isnull=True, units__in=covered_unit_ids(user)
+        )
+        return Instruction.objects.filter(pk__in=addressed.values("pk")) | Instruction.objects.filter(
+            milestone__in=milestones(user)
+        )
     return Instruction.objects.filter(milestone__in=milestones(user))
+
+
+def instruction_files(user):
+    return InstructionFile.objects.filter(reply__instruction__in=instructions(user))
+
+
+def chases(user):
+    """催办 records of the regions staff and leaders read (the league table counts them)."""
+    if user_role(user) not in OVERSEERS:
+        return Chase.objects.none()
+    readable = readable_region_ids(user)
+    on_tasks = Chase.objects.filter(milestone__plan__archived_at__isnull=True)
+    on_units = Chase.objects.filter(milestone__isnull=True)
+    if readable is not None:
+        on_tasks = on_tasks.filter(milestone__plan__region_id__in=readable)
+        on_units = on_units.filter(unit__region_id__in=readable)
+    return on_tasks | on_units
 
 
 def evidence(user):
@@ -246,8 +274,24 @@ def _answers_for(user, milestone) -> bool:
     return any(a.unit_id in covered for a in milestone.assignments.all())
 
 
+def _leads(user, milestone) -> bool:
+    """A liaison whose unit (or group unit) is one of the node plan's 牵头单位: only a lead asks for more time."""
+    if not _answers_for(user, milestone):
+        return False
+    covered = covered_unit_ids(user)
+    return any(a.unit_id in covered and a.role == UnitRole.LEAD for a in milestone.assignments.all())
+
+
 def _reported_by(user, report) -> bool:
     return user_role(user) == Role.LIAISON and report.unit_id in covered_unit_ids(user) and _open(_plan_of(report))
+
+
+def _replies(user, instruction) -> bool:
+    """A liaison of a unit the 批示 is addressed to, while it is open."""
+    if user_role(user) != Role.LIAISON or not _open(instruction.milestone.plan) or not instruction.is_open:
+        return False
+    covered = covered_unit_ids(user)
+    return any(unit.pk in covered for unit in instruction.units.all())
 
 
 def _enters(user, indicator) -> bool:
@@ -264,6 +308,9 @@ SITE_RULES = {
     "review": _staff_somewhere,  # the 待审核 queue
     "import_plan": _staff_somewhere,
     "manage_reminders": _staff_somewhere,  # 提醒记录
+    "chase_unit": _staff_somewhere,  # 催办 from the league table
+    "chase_list": _is(*OVERSEERS),
+    "data_health": _staff_somewhere,  # 数据体检
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 
@@ -274,9 +321,12 @@ OBJECT_RULES = {
     (Plan, "restore"): _acts_as(Role.STAFF),
     (Plan, "delete"): _acts_as(Role.STAFF),
     (Milestone, "report"): _answers_for,
-    (Milestone, "request_extension"): _answers_for,
+    (Milestone, "request_extension"): _leads,
     (Milestone, "edit"): _acts_on_open_plan(Role.STAFF),  # status and light override
     (Milestone, "instruct"): _acts_on_open_plan(Role.LEADER, SUPERVISOR),  # 批示, or a 督查员's 督办意见
+    (Milestone, "chase"): _acts_on_open_plan(Role.STAFF),
+    (Instruction, "reply"): _replies,
+    (Instruction, "decide"): lambda user, obj: _acts_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
     (ProgressReport, "review"): _acts_on_open_plan(Role.STAFF),
     (ProgressReport, "resubmit"): _reported_by,
     (ExtensionRequest, "review"): _acts_on_open_plan(Role.STAFF),

@@ -3,26 +3,34 @@ from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from talentplan.lib.admin_regions import RegionScopedAdmin
+from talentplan.lib.recipients import mask_secret, mask_webhook_url
 
+from .forms import ReminderSettingsForm
 from .models import (
     Category,
+    Chase,
     Escalation,
     Evidence,
     ExtensionRequest,
     FixtureSnapshot,
     Instruction,
+    InstructionFile,
+    InstructionReply,
     Item,
     ItemUnit,
     Measure,
     Milestone,
     MilestoneUnit,
     Notification,
+    NotificationPreference,
     Occurrence,
     Outbox,
     Plan,
     ProgressReport,
+    ReminderRun,
     ReminderSettings,
 )
+from .reminders.outbox import masked_recipients
 from .withdrawal import delete_plan, deletion_refusals, plan_contents
 
 
@@ -177,18 +185,58 @@ class ExtensionRequestAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Instruction)
-class InstructionAdmin(RegionScopedAdmin, admin.ModelAdmin):
-    list_display = ["milestone", "author", "created_at"]
-    list_filter = ["author"]
+class InstructionAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["milestone", "author", "created_at", "state", "reply_by"]
+    list_filter = ["state", "author"]
     search_fields = ["text", "milestone__text"]
+    filter_horizontal = ["units"]
+
+
+@admin.register(InstructionReply)
+class InstructionReplyAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["instruction", "unit", "author", "created_at"]
+    list_filter = ["unit__region"]
+    search_fields = ["text", "unit__name"]
+
+
+@admin.register(InstructionFile)
+class InstructionFileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["original_name", "reply", "size", "file_type"]
+    list_filter = ["file_type", "reply__unit"]
+    search_fields = ["original_name"]
+
+
+@admin.register(Chase)
+class ChaseAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["created_at", "unit", "milestone", "author", "message"]
+    list_filter = ["unit__region"]
+    search_fields = ["unit__name", "message", "milestone__text"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["user", "notify_by"]
+    list_filter = ["notify_by"]
+    search_fields = ["user__username"]
 
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(RegionScopedAdmin, admin.ModelAdmin):
-    list_display = ["unit", "email_enabled", "webhook_enabled", "webhook_url"]
-    list_filter = ["email_enabled", "webhook_enabled", "unit__region"]
-    search_fields = ["unit__name", "extra_emails", "webhook_url"]
+    """The same validating form as the settings page; the robot URL and 加签 secret are shown masked."""
+
+    form = ReminderSettingsForm
+    list_display = ["unit", "email_enabled", "webhook_enabled", "robot_channel", "masked_webhook_url", "masked_secret"]
+    list_filter = ["email_enabled", "webhook_enabled", "robot_channel", "unit__region"]
+    search_fields = ["unit__name", "extra_emails"]
     autocomplete_fields = ["unit"]
+
+    @admin.display(description="群机器人地址")
+    def masked_webhook_url(self, obj):
+        return mask_webhook_url(obj.webhook_url)
+
+    @admin.display(description="钉钉加签密钥")
+    def masked_secret(self, obj):
+        return mask_secret(obj.dingtalk_secret) or "—"
 
 
 @admin.register(Outbox)
@@ -196,7 +244,20 @@ class OutboxAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "kind", "recipient_key", "channel", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "kind", "date"]
     search_fields = ["recipient_key", "subject", "last_error"]
-    readonly_fields = [f.name for f in Outbox._meta.fields]
+    exclude = ["recipients"]  # a robot URL carries its key: shown masked below
+    readonly_fields = ["masked_recipients"] + [f.name for f in Outbox._meta.fields if f.name != "recipients"]
+
+    @admin.display(description="收件地址")
+    def masked_recipients(self, obj):
+        return "、".join(masked_recipients(obj))
+
+
+@admin.register(ReminderRun)
+class ReminderRunAdmin(admin.ModelAdmin):
+    list_display = ["date", "started_at", "completed_at", "created"]
+    list_filter = [("completed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["date"]
+    readonly_fields = ["date", "started_at", "completed_at", "created"]
 
 
 @admin.register(Notification)

@@ -52,7 +52,7 @@ def pending(user) -> dict:
         .active()
         .filter(milestone__plan__in=acted_on)
         .filter(state=ReportState.SUBMITTED)
-        .select_related("milestone__plan", "unit", "author")
+        .select_related("milestone__plan", "unit", "author", "occurrence")  # the queue names the deadline
         .order_by("submitted_at"),
         "extensions": access.extensions(user)
         .active()

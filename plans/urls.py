@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, api, dashboard, plan, reminders, reviews, tasks
+from .views import actions, api, dashboard, data_health, loop, plan, reminders, reviews, tasks
 
 app_name = "plans"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("tasks/<int:pk>/report/", actions.report_create, name="report_create"),
     path("tasks/<int:pk>/extension/", actions.extension_create, name="extension_create"),
     path("tasks/<int:pk>/instruction/", actions.instruction_create, name="instruction_create"),
+    path("tasks/<int:pk>/chase/", loop.milestone_chase, name="milestone_chase"),
+    path("instructions/<int:pk>/", loop.instruction_detail, name="instruction"),
+    path("instructions/<int:pk>/reply/", loop.instruction_reply, name="instruction_reply"),
+    path("instructions/<int:pk>/decide/", loop.instruction_decide, name="instruction_decide"),
+    path("instruction-files/<int:pk>/", loop.instruction_file, name="instruction_file"),
+    path("units/<int:pk>/chase/", loop.unit_chase, name="unit_chase"),
+    path("chases/", loop.chase_list, name="chase_list"),
     path("reports/<int:pk>/resubmit/", actions.report_resubmit, name="report_resubmit"),
     path("reports/<int:pk>/review/", actions.report_review, name="report_review"),
     path("extensions/<int:pk>/review/", actions.extension_review, name="extension_review"),
@@ -30,11 +37,16 @@ urlpatterns = [
     path("plans/<slug:code>/archive/", plan.plan_archive, name="plan_archive"),
     path("plans/<slug:code>/restore/", plan.plan_restore, name="plan_restore"),
     path("plans/<slug:code>/delete/", plan.plan_delete, name="plan_delete"),
+    path("health/", data_health.data_health, name="data_health"),
     path("reminders/", reminders.reminder_log, name="reminder_log"),
     path("reminders/<int:pk>/retry/", reminders.outbox_retry, name="outbox_retry"),
     path("reminders/<int:pk>/dismiss/", reminders.outbox_dismiss, name="outbox_dismiss"),
+    path("reminders/<int:pk>/confirm/", reminders.outbox_confirm, name="outbox_confirm"),
+    path("reminders/settings/<int:unit_pk>/", reminders.reminder_settings, name="reminder_settings"),
     path("notifications/", reminders.notifications, name="notifications"),
     path("notifications/read/", reminders.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/read/", reminders.notification_read, name="notification_read"),
+    path("notifications/settings/", reminders.notification_settings, name="notification_settings"),
     path("api/tasks/", api.task_list_json, name="task_list_json"),
     path("api/tasks/<int:pk>/", api.task_detail_json, name="task_detail_json"),
 ]

@@ -1,6 +1,16 @@
 from .loading import FixtureSnapshot
-from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
-from .reminders import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from .progress import Chase, Evidence, ExtensionRequest, Instruction, InstructionFile, InstructionReply, ProgressReport
+from .reminders import (
+    Channel,
+    Escalation,
+    Notification,
+    NotificationPreference,
+    Outbox,
+    OutboxStatus,
+    ReminderKind,
+    ReminderRun,
+    ReminderSettings,
+)
 from .review import Reviewable
 from .structure import (
     Category,
@@ -16,11 +26,16 @@ from .structure import (
 
 __all__ = [
     "Channel",
+    "Chase",
+    "InstructionFile",
+    "InstructionReply",
+    "NotificationPreference",
     "Escalation",
     "Notification",
     "Outbox",
     "OutboxStatus",
     "ReminderKind",
+    "ReminderRun",
     "ReminderSettings",
     "Category",
     "Evidence",

@@ -4,8 +4,10 @@ in-app notifications, and the record that an overdue item was escalated to a lea
 from django.conf import settings
 from django.db import models
 
+from talentplan.lib.recipients import detect_channel, split_addresses
 from units.models import Unit
 
+from ..choices import NotifyBy
 from .structure import Occurrence
 
 
@@ -16,7 +18,17 @@ class ReminderSettings(models.Model):
     email_enabled = models.BooleanField("发送邮件", default=True)
     extra_emails = models.TextField("其他收件人", blank=True, help_text="每行一个邮箱地址")
     webhook_enabled = models.BooleanField("推送群机器人", default=False)
+    robot_channel = models.CharField(
+        "群机器人类型",
+        max_length=10,
+        blank=True,
+        choices=[("wecom", "企业微信群机器人"), ("dingtalk", "钉钉群机器人")],
+        help_text="留空时按地址的主机名判断（qyapi.weixin.qq.com 为企业微信，oapi.dingtalk.com 为钉钉）",
+    )
     webhook_url = models.URLField("群机器人地址（企业微信/钉钉）", blank=True)
+    dingtalk_secret = models.CharField(
+        "钉钉加签密钥", max_length=200, blank=True, help_text="钉钉机器人安全设置选择“加签”时填写（SEC 开头）"
+    )
 
     class Meta:
         verbose_name = "提醒设置"
@@ -27,20 +39,33 @@ class ReminderSettings(models.Model):
 
     @property
     def extra_email_list(self) -> list[str]:
-        return [line.strip() for line in self.extra_emails.splitlines() if line.strip()]
+        # Split as the form does, so a list saved before validation existed (a full-width "；") still works.
+        return split_addresses(self.extra_emails)[0]
+
+    @property
+    def robot(self) -> str:
+        """The robot channel to use: as chosen, or from the URL's host; "webhook" when neither says."""
+        return self.robot_channel or detect_channel(self.webhook_url) or Channel.WEBHOOK
 
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "待发送"
     SENDING = "sending", "发送中"
     SENT = "sent", "已发送"
+    UNKNOWN = "unknown", "可能已发送"  # the robot did not answer in time: staff confirm or retry
     FAILED = "failed", "发送失败"
     DISMISSED = "dismissed", "已忽略"
 
 
 class Channel(models.TextChoices):
     EMAIL = "email", "邮件"
-    WEBHOOK = "webhook", "群机器人"
+    WECOM = "wecom", "企业微信"
+    DINGTALK = "dingtalk", "钉钉"
+    WEBHOOK = "webhook", "群机器人（其他）"  # a proxy whose host says nothing: sent in 企业微信's format
+
+    @classmethod
+    def robots(cls):
+        return [cls.WECOM, cls.DINGTALK, cls.WEBHOOK]
 
 
 class ReminderKind(models.TextChoices):
@@ -48,6 +73,17 @@ class ReminderKind(models.TextChoices):
     CO_UNIT_DIGEST = "co_unit_digest", "配合单位知会"
     STAFF_SUMMARY = "staff_summary", "逾期汇总（工作人员）"
     ESCALATION = "escalation", "逾期上报（领导）"
+    # Workflow events: one message per event, told apart by Outbox.event_key.
+    SUBMITTED = "submitted", "进展报告待审核"
+    RETURNED = "returned", "进展报告被退回"
+    APPROVED = "approved", "进展报告审核通过"
+    EXTENSION_DECIDED = "extension_decided", "延期申请审批结果"
+    INSTRUCTION = "instruction", "领导批示"
+    INSTRUCTION_REPLY = "instruction_reply", "批示反馈"
+    INSTRUCTION_DECIDED = "instruction_decided", "批示办结或退回"
+    INSTRUCTION_DUE = "instruction_due", "批示反馈期限提醒"
+    CHASE = "chase", "催办"
+    YEAR_CLOSED = "year_closed", "年度销号结果"
 
 
 class Outbox(models.Model):
@@ -62,6 +98,7 @@ class Outbox(models.Model):
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     date = models.DateField("提醒日期")
     kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
+    event_key = models.CharField("事件", max_length=80, blank=True, help_text="工作流事件的标识；每日提醒为空")
     recipients = models.JSONField("收件地址", default=list)
     subject = models.CharField("标题", max_length=200)
     body_text = models.TextField("正文")
@@ -81,7 +118,9 @@ class Outbox(models.Model):
         verbose_name_plural = "提醒记录"
         ordering = ["-date", "recipient_key", "channel"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient_key", "channel", "date", "kind"], name="outbox_once_per_day")
+            models.UniqueConstraint(
+                fields=["recipient_key", "channel", "date", "kind", "event_key"], name="outbox_once_per_day"
+            )
         ]
 
     def __str__(self):
@@ -89,7 +128,7 @@ class Outbox(models.Model):
 
 
 class Notification(models.Model):
-    """The in-app copy of a reminder, with a read or unread state."""
+    """The in-app copy of a reminder or workflow event (one line and a link), with a read or unread state."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notifications"
@@ -100,6 +139,8 @@ class Notification(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
     link = models.CharField("链接", max_length=300, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices, blank=True)
+    event_key = models.CharField("事件", max_length=80, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
@@ -107,10 +148,31 @@ class Notification(models.Model):
         verbose_name = "站内通知"
         verbose_name_plural = "站内通知"
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "outbox"], name="notification_once_per_outbox")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "outbox"], name="notification_once_per_outbox"),
+            models.UniqueConstraint(
+                fields=["user", "event_key"], condition=~models.Q(event_key=""), name="notification_once_per_event"
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one person hears about workflow events beyond the in-app 通知 (which everyone gets)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    notify_by = models.CharField("通知方式", max_length=10, choices=NotifyBy.choices, default=NotifyBy.EMAIL)
+
+    class Meta:
+        verbose_name = "通知方式"
+        verbose_name_plural = "通知方式"
+
+    def __str__(self):
+        return f"{self.user}：{self.get_notify_by_display()}"
 
 
 class Escalation(models.Model):
@@ -127,3 +189,21 @@ class Escalation(models.Model):
 
     def __str__(self):
         return f"{self.occurrence} 于 {self.date} 上报"
+
+
+class ReminderRun(models.Model):
+    """One day's reminders were all created. The daily job covers every day since the last completed one
+    (at most REMINDER_CATCH_UP_DAYS), so a day missed while the broker was down is made good later."""
+
+    date = models.DateField("提醒日期", unique=True)
+    started_at = models.DateTimeField("开始时间")
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created = models.PositiveIntegerField("新生成", default=0)
+
+    class Meta:
+        verbose_name = "每日提醒运行"
+        verbose_name_plural = "每日提醒运行"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} 的提醒{'已完成' if self.completed_at else '未完成'}"

@@ -9,7 +9,9 @@ from targets.charts import trajectory_svg
 from targets.trajectory import trajectory_of
 
 from .. import access
+from ..chasing import new_request_key
 from ..dashboard import build_dashboard
+from ..instructions import open_instructions
 
 
 def indicator_cards(user, plan, today):
@@ -36,7 +38,14 @@ def dashboard(request):
         messages.warning(request, "筛选条件无效（计划不存在，或年度不是 1900—2100 之间的年份），已显示全部。")
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
-    context = {"board": board, "years": years, "cards": indicator_cards(request.user, plan, today)}
+    context = {
+        "board": board,
+        "years": years,
+        "cards": indicator_cards(request.user, plan, today),
+        "open_instructions": open_instructions(request.user),
+        "may_chase": access.can(request.user, "chase_unit"),
+        "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
+    }
     return render(request, "plans/dashboard.html", context)
 
 

@@ -9,24 +9,26 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from talentplan.lib.forms import ReviewForm
 from talentplan.lib.xlsx import stream_xlsx
 
-from .. import access
+from .. import access, chasing
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
 from ..filtersets import MilestoneFilterSet
 from ..forms import (
+    ChaseForm,
     ExtensionRequestForm,
     ExtensionReviewForm,
     InstructionForm,
     ProgressReportForm,
     RagOverrideForm,
+    ReportReviewForm,
     ResubmitReportForm,
     StatusForm,
 )
-from ..queries import milestone_reports, my_open_tasks, task_queryset
-from ..reporting import reporting_unit
+from ..instructions import open_instructions
+from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
+from ..reporting import completes_no_deadline, reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
 
@@ -88,7 +90,14 @@ class TaskListView(SingleTableMixin, FilterView):
 def my_tasks(request):
     tasks = list(my_open_tasks(request.user))
     today = timezone.localdate()
-    return render(request, "plans/my_tasks.html", {"tasks": tasks, "today": today, "Rag": Rag})
+    context = {
+        "tasks": tasks,
+        "today": today,
+        "Rag": Rag,
+        "open_instructions": open_instructions(request.user),
+        "indicators": my_indicators(request.user, today),
+    }
+    return render(request, "plans/my_tasks.html", context)
 
 
 def _detail_context(request, milestone):
@@ -98,10 +107,14 @@ def _detail_context(request, milestone):
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
     context = {
         "milestone": milestone,
+        "today": today,
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
-        "instructions": access.instructions(user).filter(milestone=milestone).select_related("author"),
+        "instructions": access.instructions(user)
+        .filter(milestone=milestone)
+        .select_related("author")
+        .prefetch_related("units"),
         "extensions": access.extensions(user)
         .filter(milestone=milestone)
         .select_related("unit", "requested_by", "reviewer", "occurrence"),
@@ -113,6 +126,7 @@ def _detail_context(request, milestone):
     if access.can(user, "report", milestone):
         context["is_lead_liaison"] = reporting_unit(user, milestone)[1]
         context["report_form"] = ProgressReportForm(milestone=milestone)
+    if access.can(user, "request_extension", milestone):
         context["extension_form"] = ExtensionRequestForm(milestone=milestone)
     context["resubmit_forms"] = {
         r.pk: ResubmitReportForm(
@@ -130,7 +144,7 @@ def _detail_context(request, milestone):
         if r.state == ReportState.RETURNED and access.can(user, "resubmit", r)
     }
     context["review_forms"] = {
-        r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
+        r.pk: ReportReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}", warn=completes_no_deadline(r))
         for r in reports
         if r.state == ReportState.SUBMITTED and access.can(user, "review", r)
     }
@@ -146,9 +160,11 @@ def _detail_context(request, milestone):
             }
         )
     if access.can(user, "instruct", milestone):
-        context["instruction_form"] = InstructionForm()
+        context["instruction_form"] = InstructionForm(milestone=milestone)
         supervises = access.role_in(user, milestone.plan) == access.SUPERVISOR  # a 督查员 of a parent region
         context["instruction_verb"] = "留督办意见" if supervises else "作出批示"
+    if access.can(user, "chase", milestone):
+        context["chase_form"] = ChaseForm(initial={"key": chasing.new_request_key()})
     return context
 
 

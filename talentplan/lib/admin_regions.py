@@ -35,6 +35,9 @@ REGION_PATHS = {
     "plans.evidence": "report__milestone__plan__region",
     "plans.extensionrequest": "milestone__plan__region",
     "plans.instruction": "milestone__plan__region",
+    "plans.instructionreply": "instruction__milestone__plan__region",
+    "plans.instructionfile": "reply__instruction__milestone__plan__region",
+    "plans.chase": "unit__region",
     "plans.remindersettings": "unit__region",
     "plans.escalation": "occurrence__milestone__plan__region",
     "targets.indicator": "plan__region",
@@ -50,7 +53,14 @@ def users_of_regions(region_ids):
     return get_user_model().objects.filter(Q(pk__in=by_region) | Q(pk__in=by_unit))
 
 
-SPECIAL = {"auth.user", "plans.outbox", "plans.notification", "plans.fixturesnapshot"}
+SPECIAL = {
+    "auth.user",
+    "plans.outbox",
+    "plans.notification",
+    "plans.notificationpreference",
+    "plans.fixturesnapshot",
+    "plans.reminderrun",
+}
 
 
 def has_region(model) -> bool:
@@ -73,8 +83,10 @@ def in_regions(queryset, user):
         return queryset.filter(
             Q(unit__region_id__in=region_ids) | Q(unit__isnull=True, user__in=users_of_regions(region_ids))
         )
-    if label == "plans.notification":
+    if label in ("plans.notification", "plans.notificationpreference"):
         return queryset.filter(user__in=users_of_regions(region_ids))
+    if label == "plans.reminderrun":  # the daily job's record: dates and counts, no region's data
+        return queryset
     if label == "plans.fixturesnapshot":  # keyed by code: a region's units file, or a plan
         from plans.models import Plan
 
