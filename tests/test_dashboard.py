@@ -80,6 +80,7 @@ def test_dashboard_query_count_does_not_grow_with_data(client_as, demo, django_a
         client.get("/dashboard/")
     assert len(after.captured_queries) == len(before.captured_queries)
     # 26 before the daily loop, plus the nav counts (待审核: reports, extensions, entries; unread 通知), the open 批示
-    # and the league table's 催办次数: each one query, whatever the rows.
-    with django_assert_max_num_queries(26 + 4 + 2):
+    # and the league table's 催办次数: each one query, whatever the rows; plus the user's regions (memberships,
+    # region tree: two queries, once per request).
+    with django_assert_max_num_queries(26 + 4 + 2 + 2):
         client.get("/dashboard/")

@@ -79,12 +79,14 @@ def _add_activity_in_both_regions(user_named, rounds):
             for _ in range(rounds):
                 report = submit(user_named(liaison), milestone, occurrence=occurrence, files=[(pdf_upload(), "pdf")])
                 reporting.review_report(user_named("superuser"), report, False, "请补充", report.version)
-            reporting.leave_instruction(user_named("leader"), milestone, "请加快进度")
+            instructions.give_instruction(user_named("leader"), milestone, "请加快进度")
         submit(user_named(liaison), milestones[0])  # one awaiting review in each region
 
 
 # The region condition is one more clause in the same queries: a fixed count, whatever the rows in either region.
-REGION_MAX_QUERIES = {"/tasks/": 18, "/api/tasks/": 12, "/dashboard/": 24, "/reviews/": 12}
+# Since the daily loop (i12) every page adds the nav counts (待审核: reports, extensions, entries; unread 通知) and
+# staff's reminder-run banner; the dashboard adds the open 批示 and the league table's 催办次数 too.
+REGION_MAX_QUERIES = {"/tasks/": 18, "/api/tasks/": 12, "/dashboard/": 24 + 8, "/reviews/": 12 + 4}
 
 
 @pytest.mark.parametrize("url", sorted(REGION_MAX_QUERIES))
