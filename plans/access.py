@@ -193,6 +193,14 @@ def units(user):
     return own_region_first(queryset.select_related("region"), user, "position", "name")
 
 
+def units_acted_on(user):
+    """Units of the regions where the user acts as staff (催办 a unit, its reminder settings)."""
+    if not acts_as_staff_somewhere(user):
+        return Unit.objects.none()
+    acting = _in(full_region_ids(user))
+    return Unit.objects.all() if acting is None else Unit.objects.filter(acting)
+
+
 def own_region_first(queryset, user, *then, region="region"):
     """Order rows of the user's own region first, then by region and `then`."""
     own = Case(

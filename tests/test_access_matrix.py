@@ -342,7 +342,13 @@ REGION_ROLES = {
     "liaison_np": ("liaison_hr", "liaison_health"),  # 市人社局: the 南平 objects are its unit's
 }
 REGION_OF_ROLE = {"staff_jh": 0, "leader_jh": 0, "staff_np": 1, "leader_np": 1, "supervisor": 0, "inspector": 0}
-STAFF_SITE_PAGES = {"plans:review_queue", "plans:import", "plans:import_confirm", "plans:reminder_log"}
+STAFF_SITE_PAGES = {
+    "plans:review_queue",
+    "plans:import",
+    "plans:import_confirm",
+    "plans:reminder_log",
+    "plans:data_health",
+}
 REGIONS = ["jianghai", "nanping"]
 
 
@@ -384,7 +390,16 @@ def nanping_objects(user_named):
     indicator.unit = milestone.assignments.get(unit__name="市人社局").unit
     indicator.save()
     entry = actuals.submit_entry(liaison, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
-    return _objects(milestone, report, extension, indicator, entry, queued_import_job(user_named("staff")))
+    instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
+    answer = instructions.reply(liaison, instruction, "已部署。", [(pdf_upload(), "pdf")])
+    objects = _objects(milestone, report, extension, indicator, entry, queued_import_job(user_named("staff")))
+    objects |= {
+        "instruction": instruction,
+        "instruction_file": answer.files.get(),
+        "notification": Notification.objects.filter(user=liaison).first(),  # the 批示 addressed to 市人社局
+        "unit": indicator.unit,
+    }
+    return objects
 
 
 def _objects(milestone, report, extension, indicator, entry, import_job):
@@ -430,6 +445,7 @@ def test_role_by_url_by_region(name, role, region, client, user_named, request):
         assert response.status_code in (200, 302, 400), response.status_code
     else:
         assert response.status_code == outcome
-    acts = outcome == OK and method == "POST" and name not in ("logout", "plans:notifications_read")
+    # Opening a 批示 marks the reader's own 通知 about it read, as does 全部已读: the reader's own record.
+    acts = outcome == OK and (method == "POST" or name == "plans:instruction") and name != "logout"
     if not acts:
         assert _state() == before  # refused requests, and everything a reader does, change nothing
