@@ -13,14 +13,30 @@ everything and only leave instructions; liaisons (单位联络员) see the node 
 directly or through a group unit (各街道), and report on them. An archived (归档) plan is seen by staff
 only, and nobody acts on it any more. A new role, such as one that sees a single region, is a change
 to this module and its tests.
+
+Regions (jurisdictions, 辖区) are one more condition here. A staff member or leader reads the plans of the
+regions they belong to (units.RegionMembership) and of those regions' children; they act as their role
+allows only where their access is 管理 (full). Where it is 只读 (read), as a parent region's 督查员, they
+read everything and leave 督办意见 (an instruction), nothing else. A superuser (系统管理员) is staff in every
+region. Liaisons are scoped by their units, which belong to one region each.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 
 from targets.models import Indicator, IndicatorEntry
-from units.models import Region, Unit
-from units.roles import Role, covered_unit_ids, user_role
+from units.models import Region, RegionMembership, Unit
+from units.roles import (
+    EVERY_REGION,
+    Role,
+    covered_unit_ids,
+    full_region_ids,
+    home_region_id,
+    readable_region_ids,
+    region_access,
+    user_role,
+)
 
 from .choices import UnitRole
 from .models import (
@@ -38,19 +54,57 @@ from .models import (
 )
 
 OVERSEERS = (Role.STAFF, Role.LEADER)
+SUPERVISOR = "supervisor"  # 督查员: a staff member or leader in a region they only read (access 只读)
+
+
+def _in(region_ids, field="region_id") -> Q | None:
+    """The region condition; None when the user reads every region (a superuser)."""
+    return None if region_ids is None else Q(**{f"{field}__in": region_ids})
+
+
+def role_in(user, plan) -> str | None:
+    """The role a user acts in on a plan: their own where their region access is full, SUPERVISOR where it is
+    read-only, None outside their regions. Liaisons keep their role (their units decide what they see)."""
+    role = user_role(user)
+    if role not in OVERSEERS:
+        return role
+    access = region_access(user)
+    if access is EVERY_REGION:
+        return role
+    level = access.get(plan.region_id)
+    if level is None:
+        return None
+    return role if level == "full" else SUPERVISOR
+
+
+def acts_as_staff_somewhere(user) -> bool:
+    full = full_region_ids(user)
+    return user_role(user) == Role.STAFF and (full is None or bool(full))
 
 
 # --- Which rows a user may see ------------------------------------------------------------------------
 
 
 def plans(user):
-    """Plans whose plan-wide pages (plan page, dashboard, bulletin, 工作清单, year close) the user reads."""
+    """Plans whose plan-wide pages (plan page, dashboard, bulletin, 工作清单, year close) the user reads:
+    those of the user's regions. Staff still read an archived plan of a region they act in."""
     role = user_role(user)
-    if role == Role.STAFF:
-        return Plan.objects.all()  # an archived plan stays readable for staff
+    if role not in OVERSEERS:
+        return Plan.objects.none()
+    readable = _in(readable_region_ids(user))
+    queryset = Plan.objects.all() if readable is None else Plan.objects.filter(readable)
     if role == Role.LEADER:
-        return Plan.objects.active()
-    return Plan.objects.none()
+        return queryset.active()
+    acting = _in(full_region_ids(user))
+    return queryset if acting is None else queryset.filter(Q(archived_at__isnull=True) | acting)
+
+
+def plans_acted_on(user):
+    """Visible plans where the user acts as staff (the 待审核 queue, imports, reminders' records)."""
+    acting = _in(full_region_ids(user))
+    if user_role(user) != Role.STAFF:
+        return Plan.objects.none()
+    return plans(user) if acting is None else plans(user).filter(acting)
 
 
 def milestones(user):
@@ -89,12 +143,16 @@ def instruction_files(user):
 
 
 def chases(user):
-    """催办 records: staff and leaders read them all (the league table counts them)."""
-    if user_role(user) in OVERSEERS:
-        return Chase.objects.filter(milestone__plan__archived_at__isnull=True) | Chase.objects.filter(
-            milestone__isnull=True
-        )
-    return Chase.objects.none()
+    """催办 records of the regions staff and leaders read (the league table counts them)."""
+    if user_role(user) not in OVERSEERS:
+        return Chase.objects.none()
+    readable = readable_region_ids(user)
+    on_tasks = Chase.objects.filter(milestone__plan__archived_at__isnull=True)
+    on_units = Chase.objects.filter(milestone__isnull=True)
+    if readable is not None:
+        on_tasks = on_tasks.filter(milestone__plan__region_id__in=readable)
+        on_units = on_units.filter(unit__region_id__in=readable)
+    return on_tasks | on_units
 
 
 def evidence(user):
@@ -121,13 +179,47 @@ def plans_with_tasks(user):
 
 
 def units(user):
-    """Units a user may pick in the task filters (unit names are not confidential: every signed-in user)."""
-    return Unit.objects.all() if user.is_authenticated else Unit.objects.none()
+    """Units a user may pick in the filters: those of the regions they read (a liaison: their units' regions),
+    their own region first, each region in its order (party, government, streets...)."""
+    role = user_role(user)
+    if role == Role.LIAISON:
+        own_regions = Unit.objects.filter(pk__in=covered_unit_ids(user)).values("region_id")
+        queryset = Unit.objects.filter(region_id__in=own_regions)
+    elif role in OVERSEERS:
+        readable = _in(readable_region_ids(user))
+        queryset = Unit.objects.all() if readable is None else Unit.objects.filter(readable)
+    else:
+        return Unit.objects.none()
+    return own_region_first(queryset.select_related("region"), user, "position", "name")
+
+
+def units_acted_on(user):
+    """Units of the regions where the user acts as staff (催办 a unit, its reminder settings)."""
+    if not acts_as_staff_somewhere(user):
+        return Unit.objects.none()
+    acting = _in(full_region_ids(user))
+    return Unit.objects.all() if acting is None else Unit.objects.filter(acting)
+
+
+def own_region_first(queryset, user, *then, region="region"):
+    """Order rows of the user's own region first, then by region and `then`."""
+    own = Case(
+        When(**{f"{region}_id": home_region_id(user)}, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return queryset.order_by(own, f"{region}__code", *then)
+
+
+def unit_label(user, unit) -> str:
+    """A unit's name as the user reads it: plain in their own region, with the region's name elsewhere."""
+    return unit.name if unit.region_id == home_region_id(user) else f"{unit.region.name}·{unit.name}"
 
 
 def regions(user):
-    """Regions a user may import a plan into."""
-    return Region.objects.all() if user_role(user) == Role.STAFF else Region.objects.none()
+    """Regions a user may import a plan into: those where they act as staff."""
+    if user_role(user) != Role.STAFF:
+        return Region.objects.none()
+    acting = _in(full_region_ids(user), "pk")
+    return Region.objects.all() if acting is None else Region.objects.filter(acting)
 
 
 def notifications(user):
@@ -136,7 +228,13 @@ def notifications(user):
 
 def outbox(user):
     """提醒记录: what was sent to whom is staff's business."""
-    return Outbox.objects.all() if user_role(user) == Role.STAFF else Outbox.objects.none()
+    if user_role(user) != Role.STAFF:
+        return Outbox.objects.none()
+    acting = full_region_ids(user)
+    if acting is None:
+        return Outbox.objects.all()
+    to_users = RegionMembership.objects.filter(region_id__in=acting).values("user_id")
+    return Outbox.objects.filter(Q(unit__region_id__in=acting) | Q(unit__isnull=True, user_id__in=to_users))
 
 
 # --- What a user may do -------------------------------------------------------------------------------
@@ -151,11 +249,22 @@ def _open(plan) -> bool:
     return not plan.is_archived
 
 
-def _is_on_open_plan(*roles):
-    return lambda user, obj: user_role(user) in roles and _open(_plan_of(obj))
+def _acts_as(*roles):
+    """The user acts in one of these roles on the object's plan (its region access decides, see role_in)."""
+    return lambda user, obj: role_in(user, _plan_of(obj)) in roles
+
+
+def _acts_on_open_plan(*roles):
+    return lambda user, obj: role_in(user, _plan_of(obj)) in roles and _open(_plan_of(obj))
+
+
+def _staff_somewhere(user, obj) -> bool:
+    return acts_as_staff_somewhere(user)
 
 
 def _plan_of(obj):
+    if isinstance(obj, Plan):
+        return obj
     for path in ("plan", "milestone.plan", "indicator.plan"):
         target = obj
         for name in path.split("."):
@@ -196,7 +305,7 @@ def _replies(user, instruction) -> bool:
 def _enters(user, indicator) -> bool:
     if not _open(indicator.plan):
         return False  # a withdrawn plan takes no new figures
-    role = user_role(user)
+    role = role_in(user, indicator.plan)
     return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
 
 
@@ -204,35 +313,35 @@ def _enters(user, indicator) -> bool:
 SITE_RULES = {
     "overview": _is(*OVERSEERS),  # dashboard and plan pages in the menu
     "my_tasks": _is(Role.LIAISON),  # a liaison's home page
-    "review": _is(Role.STAFF),  # the 待审核 queue
-    "import_plan": _is(Role.STAFF),
-    "assign": _is(Role.STAFF),  # 交办: new plans and ad-hoc 督办事项 (plans.assign)
-    "manage_reminders": _is(Role.STAFF),  # 提醒记录
-    "chase_unit": _is(Role.STAFF),  # 催办 from the league table
+    "review": _staff_somewhere,  # the 待审核 queue
+    "import_plan": _staff_somewhere,
+    "assign": _staff_somewhere,  # 交办: new plans and ad-hoc 督办事项 (plans.assign), in regions the user manages
+    "manage_reminders": _staff_somewhere,  # 提醒记录
+    "chase_unit": _staff_somewhere,  # 催办 from the league table
     "chase_list": _is(*OVERSEERS),
-    "data_health": _is(Role.STAFF),  # 数据体检
+    "data_health": _staff_somewhere,  # 数据体检
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 
 # (model, action) -> rule, asked about an object the user already sees.
 OBJECT_RULES = {
-    (Plan, "close_year"): _is(Role.STAFF),  # closing an archived plan is refused with its reason (closing.py)
-    (Plan, "archive"): _is(Role.STAFF),
-    (Plan, "restore"): _is(Role.STAFF),
-    (Plan, "delete"): _is(Role.STAFF),
-    (Plan, "assign"): lambda user, plan: user_role(user) == Role.STAFF and _open(plan),  # measures, node plans
+    (Plan, "close_year"): _acts_as(Role.STAFF),  # closing an archived plan is refused with its reason (closing.py)
+    (Plan, "archive"): _acts_as(Role.STAFF),
+    (Plan, "restore"): _acts_as(Role.STAFF),
+    (Plan, "delete"): _acts_as(Role.STAFF),
+    (Plan, "assign"): _acts_on_open_plan(Role.STAFF),  # measures and node plans of a plan in the user's region
     (Milestone, "report"): _answers_for,
     (Milestone, "request_extension"): _leads,
-    (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override
-    (Milestone, "instruct"): _is_on_open_plan(Role.LEADER),
-    (Milestone, "chase"): _is_on_open_plan(Role.STAFF),
+    (Milestone, "edit"): _acts_on_open_plan(Role.STAFF),  # status and light override
+    (Milestone, "instruct"): _acts_on_open_plan(Role.LEADER, SUPERVISOR),  # 批示, or a 督查员's 督办意见
+    (Milestone, "chase"): _acts_on_open_plan(Role.STAFF),
     (Instruction, "reply"): _replies,
-    (Instruction, "decide"): lambda user, obj: _is_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
-    (ProgressReport, "review"): _is_on_open_plan(Role.STAFF),
+    (Instruction, "decide"): lambda user, obj: _acts_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
+    (ProgressReport, "review"): _acts_on_open_plan(Role.STAFF),
     (ProgressReport, "resubmit"): _reported_by,
-    (ExtensionRequest, "review"): _is_on_open_plan(Role.STAFF),
+    (ExtensionRequest, "review"): _acts_on_open_plan(Role.STAFF),
     (Indicator, "enter"): _enters,
-    (IndicatorEntry, "review"): _is_on_open_plan(Role.STAFF),
+    (IndicatorEntry, "review"): _acts_on_open_plan(Role.STAFF),
 }
 
 

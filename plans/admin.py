@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from talentplan.lib.admin_regions import RegionScopedAdmin
 from talentplan.lib.recipients import mask_secret, mask_webhook_url
 
 from .forms import ReminderSettingsForm
@@ -33,13 +34,13 @@ from .reminders.outbox import masked_recipients
 from .withdrawal import delete_plan, deletion_refusals, plan_contents
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(RegionScopedAdmin, admin.TabularInline):
     model = Category
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "code", "document_number", "issue_date", "start_year", "end_year", "region", "archived_at"]
     list_filter = ["region", "start_year", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "code", "document_number", "issuers"]
@@ -71,20 +72,20 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "plan", "position"]
     list_filter = ["plan"]
     search_fields = ["name"]
 
 
-class ItemUnitInline(admin.TabularInline):
+class ItemUnitInline(RegionScopedAdmin, admin.TabularInline):
     model = ItemUnit
     extra = 0
     autocomplete_fields = ["unit"]
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["number", "title", "category", "plan"]
     list_filter = ["plan", "category"]
     search_fields = ["title", "worklist_label"]
@@ -92,7 +93,7 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemUnit)
-class ItemUnitAdmin(admin.ModelAdmin):
+class ItemUnitAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["item", "written_name", "unit", "role", "position"]
     list_filter = ["role", "item__plan"]
     search_fields = ["written_name", "unit__name", "item__title"]
@@ -100,7 +101,7 @@ class ItemUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["position", "short_text", "item", "plan"]
     list_filter = ["plan"]
     search_fields = ["text", "item__title"]
@@ -111,19 +112,19 @@ class MeasureAdmin(admin.ModelAdmin):
         return obj.text[:50]
 
 
-class MilestoneUnitInline(admin.TabularInline):
+class MilestoneUnitInline(RegionScopedAdmin, admin.TabularInline):
     model = MilestoneUnit
     extra = 0
     autocomplete_fields = ["unit"]
 
 
-class OccurrenceInline(admin.TabularInline):
+class OccurrenceInline(RegionScopedAdmin, admin.TabularInline):
     model = Occurrence
     extra = 0
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["position", "short_text", "due_text", "schedule_text", "schedule_kind", "status", "plan"]
     list_filter = ["plan", "schedule_kind", "status", "measure__item__category"]
     search_fields = ["text", "measure__text", "due_text", "units__name"]
@@ -136,7 +137,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MilestoneUnit)
-class MilestoneUnitAdmin(admin.ModelAdmin):
+class MilestoneUnitAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["milestone", "written_name", "unit", "role", "position"]
     list_filter = ["role", "milestone__plan", "unit__region"]
     search_fields = ["written_name", "unit__name", "milestone__text"]
@@ -144,14 +145,14 @@ class MilestoneUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["milestone", "label", "start_date", "due_date", "is_deadline"]
     list_filter = ["is_deadline", "milestone__plan"]
     search_fields = ["label", "milestone__text"]
     list_select_related = ["milestone"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(RegionScopedAdmin, admin.TabularInline):
     model = Evidence
     extra = 0
     readonly_fields = ["original_name", "size", "file_type", "uploaded_by", "uploaded_at"]
@@ -159,7 +160,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["milestone", "unit", "kind", "state", "status", "percent", "submitted_at"]
     list_filter = ["state", "kind", "status", "milestone__plan"]
     search_fields = ["narrative", "unit__name", "milestone__text"]
@@ -168,7 +169,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["original_name", "report", "file_type", "size", "uploaded_at"]
     list_filter = ["file_type"]
     search_fields = ["original_name"]
@@ -176,7 +177,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(SimpleHistoryAdmin):
+class ExtensionRequestAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["milestone", "unit", "requested_due_date", "state", "requested_at"]
     list_filter = ["state"]
     search_fields = ["reason", "unit__name", "milestone__text"]
@@ -184,7 +185,7 @@ class ExtensionRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Instruction)
-class InstructionAdmin(SimpleHistoryAdmin):
+class InstructionAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["milestone", "author", "created_at", "state", "reply_by"]
     list_filter = ["state", "author"]
     search_fields = ["text", "milestone__text"]
@@ -192,35 +193,35 @@ class InstructionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InstructionReply)
-class InstructionReplyAdmin(admin.ModelAdmin):
+class InstructionReplyAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["instruction", "unit", "author", "created_at"]
     list_filter = ["unit__region"]
     search_fields = ["text", "unit__name"]
 
 
 @admin.register(InstructionFile)
-class InstructionFileAdmin(admin.ModelAdmin):
+class InstructionFileAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["original_name", "reply", "size", "file_type"]
     list_filter = ["file_type", "reply__unit"]
     search_fields = ["original_name"]
 
 
 @admin.register(Chase)
-class ChaseAdmin(SimpleHistoryAdmin):
+class ChaseAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["created_at", "unit", "milestone", "author", "message"]
     list_filter = ["unit__region"]
     search_fields = ["unit__name", "message", "milestone__text"]
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "notify_by"]
     list_filter = ["notify_by"]
     search_fields = ["user__username"]
 
 
 @admin.register(ReminderSettings)
-class ReminderSettingsAdmin(admin.ModelAdmin):
+class ReminderSettingsAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """The same validating form as the settings page; the robot URL and 加签 secret are shown masked."""
 
     form = ReminderSettingsForm
@@ -239,7 +240,7 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["date", "kind", "recipient_key", "channel", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "kind", "date"]
     search_fields = ["recipient_key", "subject", "last_error"]
@@ -260,21 +261,21 @@ class ReminderRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "title", "created_at", "read_at"]
     list_filter = ["read_at"]
     search_fields = ["title", "user__username"]
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["occurrence", "date"]
     list_filter = ["date"]
     search_fields = ["occurrence__milestone__text"]
 
 
 @admin.register(FixtureSnapshot)
-class FixtureSnapshotAdmin(admin.ModelAdmin):
+class FixtureSnapshotAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """Read-only: what loadplans recorded at the last load, the base its --update compares against."""
 
     list_display = ["code", "kind", "loaded_at"]

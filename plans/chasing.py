@@ -4,7 +4,7 @@ sent twice (a double click) records and sends nothing more."""
 
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from . import access, events
@@ -55,6 +55,8 @@ def chase_milestone(user, milestone: Milestone, message: str = "", key: str = ""
 @transaction.atomic
 def chase_unit(user, unit, message: str = "", key: str = "") -> list[Chase]:
     access.require(user, "chase_unit", None, "只有组织部工作人员可以催办。")
+    if not access.units_acted_on(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied("只能催办本人管理地区的单位。")
     message, key = _clean(message, key)
     chase, created = _record(user, unit, None, message, key)
     return [chase] if created else []

@@ -140,7 +140,8 @@ def deadline_outcomes(milestone_ids, year: int | None, as_of: date) -> dict[int,
 def _league(milestones, ids, today) -> list[UnitRow]:
     leads = defaultdict(set)
     rows: dict[int, UnitRow] = {}
-    for assignment in MilestoneUnit.objects.filter(milestone_id__in=ids, role=UnitRole.LEAD).select_related("unit"):
+    leading = MilestoneUnit.objects.filter(milestone_id__in=ids, role=UnitRole.LEAD).select_related("unit__region")
+    for assignment in leading:
         leads[assignment.milestone_id].add(assignment.unit_id)
         rows.setdefault(assignment.unit_id, UnitRow(assignment.unit))
     by_id = {m.pk: m for m in milestones}

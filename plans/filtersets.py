@@ -66,10 +66,17 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        plans = access.plans_with_tasks(user).active()
+        plans = access.own_region_first(access.plans_with_tasks(user).active(), user, "-issue_date")
         self.filters["plan"].queryset = plans
-        self.filters["category"].queryset = Category.objects.filter(plan__in=plans).select_related("plan")
+        self.filters["category"].queryset = access.own_region_first(
+            Category.objects.filter(plan__in=plans).select_related("plan"),
+            user,
+            "plan",
+            "position",
+            region="plan__region",
+        )
         self.filters["unit"].queryset = access.units(user)
+        self.form.fields["unit"].label_from_instance = lambda unit: access.unit_label(user, unit)
         for field in self.form.fields.values():
             css = (
                 "form-select form-select-sm"

@@ -22,7 +22,7 @@ def lead_units(milestone: Milestone) -> list:
 @transaction.atomic
 def give_instruction(user, milestone: Milestone, text: str, units=None, reply_by: date | None = None) -> Instruction:
     """A leader's 批示; the units that must act default to the node plan's lead units."""
-    access.require(user, "instruct", milestone, "只有领导可以作出批示。")
+    access.require(user, "instruct", milestone, "只有领导（或上级地区的督查员）可以作出批示。")
     milestone = access.milestones(user).get(pk=milestone.pk)
     if not text.strip():
         raise ValidationError("批示内容不能为空。")

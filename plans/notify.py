@@ -59,12 +59,13 @@ def liaisons_of(units) -> list:
 
 
 def staff_of_region(region_id) -> list:
-    """Staff who look after the region: those whose units lie in it, and staff attached to no unit
-    (a county's 组织部 staff usually have no unit in the portal and look after all of it)."""
-    staff = _active_users().filter(groups__name=Role.STAFF)
-    in_region = staff.filter(memberships__unit__region_id=region_id)
-    unattached = staff.filter(memberships__isnull=True)
-    return list((in_region | unattached).distinct().order_by("pk"))
+    """Staff who act (管理) in the region: the same RegionMembership rule as plans.access and reminders.
+    A 只读 member (督查员) of the region or of its parent is not asked to review."""
+    from units.models import RegionAccess, RegionMembership
+
+    acting = RegionMembership.objects.filter(region_id=region_id, access=RegionAccess.FULL).values("user_id")
+    staff = _active_users().filter(groups__name=Role.STAFF, pk__in=acting)
+    return list(staff.distinct().order_by("pk"))
 
 
 def leaders() -> list:

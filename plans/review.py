@@ -44,19 +44,24 @@ def decide(user, item: Reviewable, approve: bool, comment: str, version: int | N
 
 
 def pending(user) -> dict:
-    """待审核: what waits for this user's decision, oldest first, on plans that are not archived."""
+    """待审核: what waits for this user's decision, oldest first, on plans that are not archived, in the regions
+    where they act (a region they only read is not their queue)."""
+    acted_on = access.plans_acted_on(user)
     return {
         "reports": access.reports(user)
         .active()
+        .filter(milestone__plan__in=acted_on)
         .filter(state=ReportState.SUBMITTED)
         .select_related("milestone__plan", "unit", "author", "occurrence")  # the queue names the deadline
         .order_by("submitted_at"),
         "extensions": access.extensions(user)
         .active()
+        .filter(milestone__plan__in=acted_on)
         .filter(state=ExtensionState.PENDING)
         .select_related("milestone__plan", "unit", "occurrence", "requested_by")
         .order_by("requested_at"),
         "entries": access.indicator_entries(user)
+        .filter(indicator__plan__in=acted_on)
         .filter(state=IndicatorEntry.PENDING, indicator__plan__archived_at__isnull=True)
         .select_related("indicator__plan", "indicator__unit", "author")
         .order_by("submitted_at"),

@@ -1,16 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from talentplan.lib.admin_regions import RegionScopedAdmin
+
 from .models import Indicator, IndicatorYear
 
 
-class IndicatorYearInline(admin.TabularInline):
+class IndicatorYearInline(RegionScopedAdmin, admin.TabularInline):
     model = IndicatorYear
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "table", "baseline_text", "target_text", "comparator", "measure_unit", "plan"]
     list_filter = ["plan", "kind", "comparator", "table"]
     search_fields = ["name", "table", "source"]
@@ -18,7 +20,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorYear)
-class IndicatorYearAdmin(SimpleHistoryAdmin):
+class IndicatorYearAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["indicator", "year", "planned_text", "actual_value"]
     list_filter = ["year", "indicator__plan"]
     search_fields = ["indicator__name"]

@@ -7,15 +7,24 @@ from plans.loader import load_plans
 from units.accounts import create_user
 
 PASSWORD = "test-pass-123"
-# Named users, one per role, plus liaisons of several units (as in Healthchecks' tests).
+# Named users, one per role, plus liaisons of several units (as in Healthchecks' tests): name -> (role, units,
+# regions where they act). "staff" and "leader" work for both regions, so tests about one workflow read every
+# plan; the region tests use the one-region users, the 江门市 督查员 and the superuser.
 USERS = {
-    "staff": ("staff", []),
-    "leader": ("leader", []),
-    "liaison_hr": ("liaison", ["区人力资源和社会保障局"]),
-    "liaison_health": ("liaison", ["区卫生健康局"]),
-    "liaison_lile": ("liaison", ["礼乐街道"]),
-    "liaison_np": ("liaison", ["市人社局"]),
+    "staff": ("staff", [], ["jianghai", "nanping"]),
+    "leader": ("leader", [], ["jianghai", "nanping"]),
+    "liaison_hr": ("liaison", ["区人力资源和社会保障局"], []),
+    "liaison_health": ("liaison", ["区卫生健康局"], []),
+    "liaison_lile": ("liaison", ["礼乐街道"], []),
+    "liaison_np": ("liaison", ["市人社局"], []),
+    "staff_jh": ("staff", [], ["jianghai"]),
+    "leader_jh": ("leader", [], ["jianghai"]),
+    "staff_np": ("staff", [], ["nanping"]),
+    "leader_np": ("leader", [], ["nanping"]),
+    "supervisor": ("leader", [], ["jiangmen"]),  # 江门市, the parent of 江海区: reads 江海区 only
+    "superuser": ("staff", [], []),
 }
+SUPERUSERS = {"superuser"}
 
 # Findings about the source documents themselves, printed at the end of the run.
 DOCUMENT_FINDINGS: list[str] = []
@@ -29,8 +38,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def create_test_users():
-    for username, (role, units) in USERS.items():
-        create_user(username, role, units, PASSWORD, full_name=username)
+    for username, (role, units, regions) in USERS.items():
+        user = create_user(username, role, units, PASSWORD, full_name=username, regions=regions)
+        if user.is_superuser != (username in SUPERUSERS):
+            user.is_superuser = username in SUPERUSERS
+            user.save(update_fields=["is_superuser"])
 
 
 @pytest.fixture

@@ -331,3 +331,130 @@ def exported_texts(response) -> set[str]:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     return {str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell}
+
+
+# --- The region axis -----------------------------------------------------------------------------------
+# Every URL × every region-bound role × objects of the user's own region or of another region. What a role
+# may do in its own region is the table above; outside it, every object is not found (404) and the site
+# pages answer as in the user's own region (they list only that region's rows: see tests/test_regions.py).
+# name -> (what the user is in 江海区, what they are in 南平市); "outside" = an overseer of another region.
+OUTSIDE = "outside"
+REGION_ROLES = {
+    "superuser": ("staff", "staff"),  # 系统管理员: staff in every region
+    "staff_jh": ("staff", OUTSIDE),
+    "leader_jh": ("leader", OUTSIDE),
+    "staff_np": (OUTSIDE, "staff"),
+    "leader_np": (OUTSIDE, "leader"),
+    "supervisor": ("leader", OUTSIDE),  # a leader of 江门市: reads its child 江海区, comments, nothing else
+    "inspector": ("inspector", OUTSIDE),  # staff of 江门市: in 江海区 only reads and comments (督查员)
+    "liaison_health": ("liaison_health", "liaison_hr"),  # 区卫健局: the 江海 objects are its unit's
+    "liaison_np": ("liaison_hr", "liaison_health"),  # 市人社局: the 南平 objects are its unit's
+}
+REGION_OF_ROLE = {"staff_jh": 0, "leader_jh": 0, "staff_np": 1, "leader_np": 1, "supervisor": 0, "inspector": 0}
+STAFF_SITE_PAGES = {
+    "plans:review_queue",
+    "plans:import",
+    "plans:import_confirm",
+    "plans:reminder_log",
+    "plans:data_health",
+}
+REGIONS = ["jianghai", "nanping"]
+
+
+def expected_in_region(name: str, role: str, region: str):
+    method, needs, expected = RULES[name]
+    as_what = REGION_ROLES[role][REGIONS.index(region)]
+    if needs == "import_job":
+        return 404  # an import in progress is its starter's own ("staff", in their session), in no region
+    if as_what == OUTSIDE:
+        if needs:
+            return 404  # another region's object is never found
+        home = REGION_ROLES[role][REGION_OF_ROLE[role]]  # a site page answers as at home
+        return expected["staff" if home == "inspector" else home]
+    if as_what == "inspector":
+        # A 督查员 who is staff: reads and comments like a leader; the staff pages of their own region (江门市)
+        # open, but a 江海 reminder record is not theirs (404).
+        return OK if name in STAFF_SITE_PAGES else expected["leader"]
+    return expected[as_what]
+
+
+@pytest.fixture
+def inspector(django_user_model):
+    from units.accounts import create_user
+
+    return create_user("inspector", "staff", password="test-pass-123", regions=["jiangmen"])
+
+
+@pytest.fixture
+def nanping_objects(user_named):
+    """A node plan 南平市人社局 leads, with a report, a file, an extension request, an indicator entry."""
+    milestone = milestone_led_by("市人社局", plan_code="nanping-cjwy-2021")
+    liaison = user_named("liaison_np")
+    report = submit(liaison, milestone, files=[(pdf_upload(), "pdf")])
+    occurrence = milestone.occurrences.filter(is_deadline=True).first()
+    extension = reporting.request_extension(
+        liaison, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整"
+    )
+    indicator = Indicator.objects.filter(plan=milestone.plan).first()
+    indicator.unit = milestone.assignments.get(unit__name="市人社局").unit
+    indicator.save()
+    entry = actuals.submit_entry(liaison, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
+    instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
+    answer = instructions.reply(liaison, instruction, "已部署。", [(pdf_upload(), "pdf")])
+    objects = _objects(milestone, report, extension, indicator, entry, queued_import_job(user_named("staff")))
+    objects |= {
+        "instruction": instruction,
+        "instruction_file": answer.files.get(),
+        "notification": Notification.objects.filter(user=liaison).first(),  # the 批示 addressed to 市人社局
+        "unit": indicator.unit,
+    }
+    return objects
+
+
+def _objects(milestone, report, extension, indicator, entry, import_job):
+    return {
+        "import_job": import_job,
+        "milestone": milestone,
+        "report": report,
+        "evidence": report.evidence.get(),
+        "extension": extension,
+        "plan": milestone.plan,
+        "indicator": indicator,
+        "entry": entry,
+        "outbox": Outbox.objects.create(
+            recipient_key=f"unit:{indicator.unit_id}",
+            unit=indicator.unit,
+            channel="email",
+            date="2024-01-02",
+            kind="unit_digest",
+            subject="提醒",
+            body_text="…",
+            status="failed",
+            permanent_error=True,
+            last_error="没有收件邮箱",
+        ),
+    }
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("role", sorted(REGION_ROLES))
+def test_role_by_url_by_region(name, role, region, client, user_named, request):
+    method, needs, _expected = RULES[name]
+    objects = request.getfixturevalue("health_objects" if region == "jianghai" else "nanping_objects")
+    user = request.getfixturevalue("inspector") if role == "inspector" else user_named(role)
+    obj = objects[needs] if needs else None
+    assert objects["plan"].region.code == region
+    url = reverse(name, args=[obj.code if needs == "plan" else obj.pk] if needs else [])
+    client.force_login(user)
+    before = _state()
+    response = client.post(url, {}) if method == "POST" else client.get(url)
+    outcome = expected_in_region(name, role, region)
+    if outcome == OK:
+        assert response.status_code in (200, 302, 400), response.status_code
+    else:
+        assert response.status_code == outcome
+    # Opening a 批示 marks the reader's own 通知 about it read, as does 全部已读: the reader's own record.
+    acts = outcome == OK and (method == "POST" or name == "plans:instruction") and name != "logout"
+    if not acts:
+        assert _state() == before  # refused requests, and everything a reader does, change nothing

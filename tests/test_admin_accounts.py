@@ -82,11 +82,17 @@ def change_form_data(response) -> dict:
     return data
 
 
-NO_MEMBERSHIPS = {  # the empty unit inline, as the add page sends it
-    "memberships-TOTAL_FORMS": "0",
-    "memberships-INITIAL_FORMS": "0",
-    "memberships-MIN_NUM_FORMS": "0",
-    "memberships-MAX_NUM_FORMS": "1000",
+NO_MEMBERSHIPS = {  # the empty unit and region inlines, as the add page sends them
+    **{
+        f"{prefix}-{name}": value
+        for prefix in ("memberships", "region_memberships")
+        for name, value in (
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", "0"),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "1000"),
+        )
+    }
 }
 
 
@@ -181,8 +187,9 @@ def test_a_superuser_can_still_grant_superuser_status(root, staff2):
 def test_the_staff_user_list_holds_liaisons_and_leaders_only(user_named, root, staff2):
     response = logged_in(user_named("staff")).get("/admin/auth/user/")
     listed = {user.username for user in response.context["cl"].result_list}
-    # From the named test users: everyone whose role is not staff (root and staff2 are staff too).
-    assert listed == {name for name, (role, _) in USERS.items() if role != Role.STAFF}
+    # From the named test users: everyone whose role is not staff (root and staff2 are staff too), in the regions
+    # where "staff" acts (江海区, 南平市): not the 江门市 督查员, whose region is not theirs.
+    assert listed == {name for name, (role, *_) in USERS.items() if role != Role.STAFF} - {"supervisor"}
     everyone = {user.username for user in logged_in(root).get("/admin/auth/user/").context["cl"].result_list}
     assert everyone == set(USERS) | {"root", "staff2"}
 

@@ -165,3 +165,32 @@ def test_dashboard_is_legible_at_desktop_and_phone_widths(browser, portal):
         page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=False)
         page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}-full.png"), full_page=True)
         page.close()
+
+
+def test_each_leader_sees_their_own_region_on_the_dashboard(browser, portal):
+    """The 江海 leader's dashboard in Chromium: 江海's plans and lead units only; the superuser's: both regions.
+    What belongs to which region is read from the database (the fixtures), not from the access layer."""
+    from plans.models import MilestoneUnit, Plan
+
+    titles = {code: title for code, title in Plan.objects.values_list("region__code", "title")}
+    jianghai_titles = set(Plan.objects.filter(region__code="jianghai").values_list("title", flat=True))
+    nanping_titles = set(Plan.objects.filter(region__code="nanping").values_list("title", flat=True))
+    assert titles and jianghai_titles and nanping_titles
+    lead_units = MilestoneUnit.objects.filter(role="lead").values_list("unit__region__code", "unit__name").distinct()
+    jianghai_units = {name for code, name in lead_units if code == "jianghai"}
+    for username, shown, hidden in [
+        ("leader_jh", jianghai_titles, nanping_titles),
+        ("superuser", jianghai_titles | nanping_titles, set()),
+    ]:
+        session = Session(browser, portal, username)
+        assert session.go("/dashboard/") == 200
+        plan_titles = set(session.page.locator("h2 a").all_inner_texts())
+        league = [text.strip() for text in session.page.locator("tr.league-row td:first-child").all_inner_texts()]
+        session.shot("dashboard-region")
+        assert plan_titles == shown and not plan_titles & hidden
+        if username == "leader_jh":
+            assert league and set(league) <= jianghai_units  # every lead unit is 江海's, named as 江海 names it
+        else:  # both regions' lead units; 南平's named with their region, as nobody's own region
+            assert any(label.startswith("南平市·") for label in league)
+            assert any(label.startswith("江门市江海区·") for label in league)
+        session.page.close()

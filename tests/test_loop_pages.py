@@ -36,8 +36,10 @@ def test_nav_counts_take_a_fixed_number_of_queries(rf, user_named, extra):
     counts, queries = _resolved_counts(request)
     # One submitted report waits; no extension was requested.
     assert counts == {"nav_unread": 1, "nav_pending": 1}  # staff's one line: the submitted report
-    # One COUNT each: unread 通知, and the queue's reports, extensions and indicator entries.
-    assert queries == user_role_query + 4
+    # One COUNT each: unread 通知, and the queue's reports, extensions and indicator entries; the queue keeps to
+    # the regions where staff act, read once per request (units.roles.region_access: memberships, region tree).
+    region_queries = 2
+    assert queries == user_role_query + region_queries + 4
     request.user = user_named("liaison_hr")
     counts, queries = _resolved_counts(request)
     assert counts == {"nav_unread": extra}

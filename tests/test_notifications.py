@@ -66,12 +66,13 @@ def mails_to(address) -> list[str]:
 def test_submitted_reaches_staff_of_the_plans_region_once(people, now):
     milestone = milestone_led_by(HR)
     report = now(submit, people("liaison_hr"), milestone)
-    # 江海区's plan: the unattached staff member hears, 南平's staff member (unit in 南平市) does not.
-    assert received("submitted") == {"staff": ["app", "email"]}
+    # 江海区's plan: staff with 管理 in 江海区 hear ("staff" and "staff_jh" in conftest.USERS); 南平's staff member,
+    # the 江门市 督查员 (只读 through the parent region) and the superuser (no membership) do not.
+    assert received("submitted") == {"staff": ["app", "email"], "staff_jh": ["app", "email"]}
     assert mails_to("staff@example.test") == [f"{HR}报送了“{events.one_line(milestone.text)}”的进展，待审核"]
-    line = Notification.objects.get(kind="submitted")
+    line = Notification.objects.get(kind="submitted", user__username="staff")
     assert line.link == f"/tasks/{milestone.pk}/#report-{report.pk}" and "\n" not in line.title
-    assert Outbox.objects.get(kind="submitted").status == "sent"
+    assert set(Outbox.objects.filter(kind="submitted").values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_resubmission_is_a_new_event(people, now):
@@ -82,7 +83,8 @@ def test_a_resubmission_is_a_new_event(people, now):
     data = reporting.ReportInput(status="in_progress", percent=50, narrative="已补充。")
     now(reporting.resubmit_report, people("liaison_hr"), report, data, report.version)
     assert Counter(Notification.objects.filter(kind="submitted").values_list("user__username", flat=True)) == {
-        "staff": 2
+        "staff": 2,
+        "staff_jh": 2,
     }
     assert len(mails_to("staff@example.test")) == 2
 
@@ -120,7 +122,8 @@ def test_extension_decided_reaches_the_requesting_units_liaisons(people, now):
     occurrence = milestone.occurrences.filter(is_deadline=True).first()
     new_date = occurrence.due_date.replace(year=occurrence.due_date.year + 1)
     extension = now(reporting.request_extension, people("liaison_hr"), milestone, occurrence, new_date, "人员调整")
-    assert received("submitted") == {"staff": ["app", "email"]}  # the request waits in staff's queue
+    # the request waits in the queue of 江海区's staff ("staff" and "staff_jh" act there)
+    assert received("submitted") == {"staff": ["app", "email"], "staff_jh": ["app", "email"]}
     now(reporting.review_extension, people("staff"), extension, True, "")
     assert received("extension_decided") == {"liaison_hr": ["app", "email"]}
     expected_date = f"{new_date.year}年{new_date.month}月{new_date.day}日"
@@ -150,7 +153,11 @@ def test_reply_reaches_staff_and_the_leader_then_done_and_returned_reach_the_uni
     milestone = milestone_led_by(HR)
     instruction = now(instructions.give_instruction, people("leader"), milestone, "请加快推进。")
     now(instructions.reply, people("liaison_hr"), instruction, "已部署。", [(pdf_upload(), "pdf")])
-    assert received("instruction_reply") == {"leader": ["app", "email"], "staff": ["app", "email"]}
+    assert received("instruction_reply") == {
+        "leader": ["app", "email"],
+        "staff": ["app", "email"],
+        "staff_jh": ["app", "email"],
+    }
     instruction.refresh_from_db()
     now(instructions.decide, people("staff"), instruction, False, "请补充时间表", instruction.version)
     assert received("instruction_decided") == {"liaison_hr": ["app", "email"]}

@@ -59,3 +59,47 @@ def test_fixed_number_of_queries(client_as, user_named, page, user, url, django_
     assert many == few, f"{page}: {few} queries with little data, {many} with more"
     with django_assert_max_num_queries(MAX_QUERIES[page]):
         client.get(url)
+
+
+def _add_activity_in_both_regions(user_named, rounds):
+    """Reports (returned, with a file) and instructions on node plans of 江海区 and 南平市."""
+    pairs = [
+        ("liaison_hr", "区人力资源和社会保障局", "jianghai-rcqq-2022"),
+        ("liaison_np", "市人社局", "nanping-cjwy-2021"),
+    ]
+    for liaison, unit, plan_code in pairs:
+        milestones = (
+            type(milestone_led_by(unit, plan_code))
+            .objects.filter(plan__code=plan_code, assignments__unit__name=unit, assignments__role="lead")
+            .filter(occurrences__is_deadline=True)
+            .distinct()[:3]
+        )
+        for milestone in milestones:
+            occurrence = milestone.occurrences.filter(is_deadline=True).first()
+            for _ in range(rounds):
+                report = submit(user_named(liaison), milestone, occurrence=occurrence, files=[(pdf_upload(), "pdf")])
+                reporting.review_report(user_named("superuser"), report, False, "请补充", report.version)
+            instructions.give_instruction(user_named("leader"), milestone, "请加快进度")
+        submit(user_named(liaison), milestones[0])  # one awaiting review in each region
+
+
+# The region condition is one more clause in the same queries: a fixed count, whatever the rows in either region.
+# Since the daily loop (i12) every page adds the nav counts (待审核: reports, extensions, entries; unread 通知) and
+# staff's reminder-run banner; the dashboard adds the open 批示 and the league table's 催办次数 too.
+REGION_MAX_QUERIES = {"/tasks/": 18, "/api/tasks/": 12, "/dashboard/": 24 + 8, "/reviews/": 12 + 4}
+
+
+@pytest.mark.parametrize("url", sorted(REGION_MAX_QUERIES))
+@pytest.mark.parametrize("user", ["staff_jh", "leader_np", "supervisor", "superuser"])
+def test_fixed_number_of_queries_with_regions(client_as, user_named, user, url, django_assert_max_num_queries):
+    client = client_as(user)
+    expected = 404 if url == "/reviews/" and user in ("leader_np", "supervisor") else 200
+    _add_activity_in_both_regions(user_named, rounds=1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == expected
+    _add_activity_in_both_regions(user_named, rounds=3)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == expected
+    assert len(many) == len(few), f"{url} as {user}: {len(few)} queries with little data, {len(many)} with more"
+    with django_assert_max_num_queries(REGION_MAX_QUERIES[url]):
+        client.get(url)

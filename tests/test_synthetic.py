@@ -45,6 +45,15 @@ def test_tiny_scale_is_consistent():
     assert ProgressReport.objects.filter(milestone__plan__code__startswith="syn-").count() == 600
     assert summary["rows"]["Milestone"] == 200
 
+    # Synthetic staff and leaders work for every synthetic region: they read every synthetic node plan.
+    from django.contrib.auth import get_user_model
+
+    from plans import access
+
+    for username in ("syn-staff-1", "syn-leader-1"):
+        user = get_user_model().objects.get(username=username)
+        assert access.milestones(user).filter(plan__code__startswith="syn-").count() == 200
+
     # Every node plan has exactly one lead unit.
     leads = milestones.annotate(n=Count("assignments", filter=Q(assignments__role=UnitRole.LEAD)))
     assert set(leads.values_list("n", flat=True)) == {1}

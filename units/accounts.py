@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Membership, Unit, UnitAlias, normalize_name
+from .models import Membership, Region, RegionAccess, RegionMembership, Unit, UnitAlias, normalize_name
 from .roles import Role, ensure_role_groups
 
 STAFF_APPS = ["units", "plans", "targets"]
@@ -35,6 +35,42 @@ def find_units(names: list[str]) -> list[Unit]:
     if errors:
         raise ValidationError(errors)
     return found
+
+
+def find_regions(names: list[str]) -> list[Region]:
+    """Regions by code or name (江海区 matches 江门市江海区 when only one region ends so); errors in Chinese."""
+    regions = list(Region.objects.all())
+    found, errors = [], []
+    for name in names:
+        key = name.strip()
+        matches = [r for r in regions if key in (r.code, r.name)]
+        matches = matches or [r for r in regions if key and r.name.endswith(key)]
+        if len(matches) == 1:
+            found.append(matches[0])
+        elif matches:
+            errors.append(f"地区“{name}”对应多个地区：{'、'.join(r.name for r in matches)}")
+        else:
+            known = "、".join(f"{r.code}（{r.name}）" for r in regions) or "（尚无地区，请先运行 loadplans）"
+            errors.append(f"未知地区“{name}”，已有地区：{known}")
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
+def set_regions(user, full=(), read=()) -> None:
+    """The user's region memberships become exactly these (Region objects); history records each change."""
+    wanted = {region.pk: RegionAccess.FULL for region in full}
+    for region in read:
+        wanted.setdefault(region.pk, RegionAccess.READ)
+    for membership in RegionMembership.objects.filter(user=user):
+        access = wanted.pop(membership.region_id, None)
+        if access is None:
+            membership.delete()
+        elif membership.access != access:
+            membership.access = access
+            membership.save()
+    for region_id, access in wanted.items():
+        RegionMembership.objects.create(user=user, region_id=region_id, access=access)
 
 
 def grant_staff_permissions() -> None:
@@ -86,12 +122,25 @@ def validate_new_password(password: str, username: str, full_name: str = "") -> 
 
 
 @transaction.atomic
-def create_user(username: str, role: str, unit_names=(), password: str | None = None, full_name: str = ""):
+def create_user(
+    username: str,
+    role: str,
+    unit_names=(),
+    password: str | None = None,
+    full_name: str = "",
+    regions=(),
+    read_regions=(),
+):
+    """Create or update a user. Staff and leaders work for `regions` (管理) and read `read_regions` (只读,
+    督查员); a liaison's region is their units'. Everything is checked before anything is written."""
     if role not in Role.values:
         raise ValidationError(f"角色“{role}”无效，应为 {'、'.join(Role.values)}")
     if role == Role.LIAISON and not unit_names:
         raise ValidationError("联络员必须至少指定一个单位（--unit）。")
+    if role == Role.LIAISON and (regions or read_regions):
+        raise ValidationError("联络员的地区由其单位决定，不能另行指定地区（--region）。")
     units = find_units(list(unit_names))
+    full, read = find_regions(list(regions)), find_regions(list(read_regions))
     if password:
         validate_new_password(password, username, full_name)  # before anything is written
     User = get_user_model()
@@ -111,4 +160,5 @@ def create_user(username: str, role: str, unit_names=(), password: str | None = 
     Membership.objects.filter(user=user).exclude(unit__in=units).delete()
     for unit in units:
         Membership.objects.get_or_create(user=user, unit=unit)
+    set_regions(user, full, read)
     return user

@@ -2,27 +2,58 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from simple_history.admin import SimpleHistoryAdmin
+
+from talentplan.lib.admin_regions import RegionScopedAdmin
 
 from .accounts import administrable_users, assignable_groups, may_administer
-from .models import Membership, Region, Unit, UnitAlias
+from .models import Membership, Region, RegionMembership, Unit, UnitAlias
 from .roles import Role
 from .throttle import unlock
 
 
-class UnitAliasInline(admin.TabularInline):
+class UnitAliasInline(RegionScopedAdmin, admin.TabularInline):
     model = UnitAlias
     extra = 0
     fields = ["alias"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Regions (and their parents) are set by superusers; other staff see their own regions only."""
+
+    list_display = ["name", "code", "parent"]
+    list_filter = ["parent"]
     search_fields = ["name", "code"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(RegionMembership)
+class RegionMembershipAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["user", "region", "access"]
+    list_filter = ["region", "access"]
+    search_fields = ["user__username", "user__first_name", "region__name"]
+    list_select_related = ["user", "region"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user__in=administrable_users(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = administrable_users(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "region", "is_group", "email"]
     list_filter = ["region", "kind", "is_group"]
     search_fields = ["name", "short_name", "aliases__alias", "email"]
@@ -31,7 +62,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitAlias)
-class UnitAliasAdmin(admin.ModelAdmin):
+class UnitAliasAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["alias", "unit", "region"]
     list_filter = ["region"]
     search_fields = ["alias", "unit__name"]
@@ -40,7 +71,7 @@ class UnitAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "unit"]
     list_filter = ["unit__region", "unit"]
     search_fields = ["user__username", "user__first_name", "unit__name"]
@@ -56,7 +87,15 @@ class MembershipAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MembershipInline(admin.TabularInline):
+class RegionMembershipInline(RegionScopedAdmin, admin.TabularInline):
+    """Which regions a staff member or leader works for; a superuser assigns any, other staff their own."""
+
+    model = RegionMembership
+    extra = 1
+    verbose_name = verbose_name_plural = "所属地区（工作人员、领导）"
+
+
+class MembershipInline(RegionScopedAdmin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["unit"]
@@ -68,11 +107,11 @@ admin.site.unregister(Group)
 
 
 @admin.register(get_user_model())
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(RegionScopedAdmin, UserAdmin):
     """Users in 数据管理. A superuser administers everyone. Other staff administer liaisons and leaders only:
     they neither see staff and superusers nor can make anyone staff or superuser (units/accounts.py)."""
 
-    inlines = [MembershipInline]
+    inlines = [RegionMembershipInline, MembershipInline]
     list_display = ["username", "first_name", "email", "role_names", "is_active", "last_login"]
     actions = ["unlock_login"]
     limited_fieldsets = (

@@ -1,4 +1,5 @@
-"""Demo accounts for a local run: one per role and liaisons of several units, printed by `make run`."""
+"""Demo accounts for a local run: staff, a leader and liaisons in each region, a 督查员 of the parent city and
+one superuser (系统管理员), printed by `make run`."""
 
 from dataclasses import dataclass
 
@@ -14,25 +15,40 @@ class DemoAccount:
     role: str
     full_name: str
     units: tuple[str, ...] = ()
+    region: str = ""  # the region shown (a liaison's is their unit's)
+    regions: tuple[str, ...] = ()  # region codes where a staff member or leader acts (管理)
+    superuser: bool = False
 
     @property
     def description(self) -> str:
         units = f"：{'、'.join(self.units)}" if self.units else ""
-        return f"{self.full_name}（{self.role_label}{units}）"
+        return f"{self.full_name}（{self.role_label}{units}）· {self.region}"
 
     @property
     def role_label(self) -> str:
+        if self.superuser:
+            return "系统管理员"
+        if self.username == SUPERVISOR:
+            return "督查员，只读并可留督办意见"
         return {"staff": "组织部工作人员", "leader": "领导", "liaison": "单位联络员"}[self.role]
 
 
+SUPERVISOR = "jm-supervisor"
+
+
+JIANGHAI, NANPING = "江门市江海区", "南平市"
 DEMO_ACCOUNTS = [
-    DemoAccount("staff", "staff", "组织部 王明"),
-    DemoAccount("leader", "leader", "区委 李书记"),
-    DemoAccount("hr", "liaison", "区人社局 陈联络员", ("区人力资源和社会保障局",)),
-    DemoAccount("health", "liaison", "区卫健局 周联络员", ("区卫生健康局",)),
-    DemoAccount("science", "liaison", "区科技局 赵联络员", ("区科学技术局",)),
-    DemoAccount("lile", "liaison", "礼乐街道 黄联络员", ("礼乐街道",)),
-    DemoAccount("np-hr", "liaison", "南平市人社局 林联络员", ("市人社局",)),
+    DemoAccount("admin", "staff", "系统管理员", region="全部地区", superuser=True),
+    DemoAccount("staff", "staff", "区委组织部 王明", region=JIANGHAI, regions=("jianghai",)),
+    DemoAccount("leader", "leader", "区委 李书记", region=JIANGHAI, regions=("jianghai",)),
+    DemoAccount("hr", "liaison", "区人社局 陈联络员", ("区人力资源和社会保障局",), region=JIANGHAI),
+    DemoAccount("health", "liaison", "区卫健局 周联络员", ("区卫生健康局",), region=JIANGHAI),
+    DemoAccount("science", "liaison", "区科技局 赵联络员", ("区科学技术局",), region=JIANGHAI),
+    DemoAccount("lile", "liaison", "礼乐街道 黄联络员", ("礼乐街道",), region=JIANGHAI),
+    DemoAccount("np-staff", "staff", "市委组织部 吴敏", region=NANPING, regions=("nanping",)),
+    DemoAccount("np-shuji", "leader", "市委 郑书记", region=NANPING, regions=("nanping",)),
+    DemoAccount("np-hr", "liaison", "南平市人社局 林联络员", ("市人社局",), region=NANPING),
+    DemoAccount(SUPERVISOR, "leader", "江门市委组织部 何督查", region="江门市（可查看江海区）", regions=("jiangmen",)),
 ]
 
 
@@ -42,12 +58,14 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         unit.email = f"unit{unit.pk}@demo.talentplan.local"
         unit.save(update_fields=["email"])
     for account in DEMO_ACCOUNTS:
-        user = create_user(account.username, account.role, account.units, DEMO_PASSWORD, account.full_name)
-        # Not @…talentplan…: Django's similarity validator would find DEMO_PASSWORD too close to such an address
-        # and refuse it when the accounts are re-created. .invalid is reserved, so nothing is ever delivered.
+        user = create_user(
+            account.username, account.role, account.units, DEMO_PASSWORD, account.full_name, regions=account.regions
+        )
+        # Not @…talentplan… (nor np-leader@…): Django's similarity validator would find DEMO_PASSWORD too close to
+        # such an address and refuse it when the accounts are re-created. .invalid is reserved: nothing is delivered.
         user.email = f"{account.username}@demo.invalid"
         user.save(update_fields=["email"])
-        if account.role == "staff":
-            user.is_superuser = True
+        if user.is_superuser != account.superuser:  # `staff` was the superuser before regions came
+            user.is_superuser = account.superuser
             user.save(update_fields=["is_superuser"])
     return DEMO_ACCOUNTS

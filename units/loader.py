@@ -29,6 +29,9 @@ def validate_units(data: dict, where: str) -> list[str]:
     region = data.get("region") or {}
     if not region.get("code") or not region.get("name"):
         return [f"{where}：缺少 region 的 code 或 name"]
+    parent = region.get("parent")
+    if parent is not None and (not isinstance(parent, dict) or not parent.get("code") or not parent.get("name")):
+        return [f"{where}：region 的 parent 须写明 code 和 name"]
     errors, seen_keys = [], {}
     entries = data.get("units") or []
     names = {(entry or {}).get("name") for entry in entries}
@@ -90,15 +93,38 @@ class UnitsSync:
             if merge_value(self.log, f"地区 {self.code}", "名称", region.name, old, region_name, lambda v: f"“{v}”"):
                 region.name = region_name
                 save_by_loader(region, ["name"])
+        self._parent(region)
         self.region = region
         entries = self.data.get("units") or []
         self.units = {entry["name"]: self._unit(entry) for entry in entries}
+        self._positions(entries)
         for entry in entries:
             self._aliases(entry)
         for entry in entries:
             self._members(entry)
         self._save_snapshot(entries)
         return region
+
+    def _parent(self, region: Region) -> None:
+        """A file may name the region's parent (江门市 for 江海区): created when absent, linked when unset."""
+        parent = self.data["region"].get("parent")
+        if not parent or region.parent_id:
+            return
+        found = Region.objects.filter(code=parent["code"]).first()
+        if found is None:
+            found = create_by_loader(Region, code=parent["code"], name=parent["name"])
+            self.log.wrote("新增", f"地区“{parent['name']}”")
+        region.parent = found
+        save_by_loader(region, ["parent"])
+
+    def _positions(self, entries: list[dict]) -> None:
+        """The file's order is the region's order (party, government, streets...). Only an unset position
+        (0) is filled, so an order changed in 数据管理 stays."""
+        for index, entry in enumerate(entries, start=1):
+            unit = self.units[entry["name"]]
+            if unit.position == 0:
+                unit.position = index
+                save_by_loader(unit, ["position"])
 
     def _unit(self, entry: dict) -> Unit:
         name, values = entry["name"], _fixture_values(entry)

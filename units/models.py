@@ -3,6 +3,7 @@
 import re
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .choices import UnitKind
 
@@ -15,8 +16,19 @@ def normalize_name(name: str) -> str:
 
 
 class Region(models.Model):
+    """A jurisdiction (辖区): it owns its plans and units. A city may be the parent of its districts."""
+
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级地区",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="上级地区的人员可查看本地区（只读，另行授权除外）",
+    )
 
     class Meta:
         verbose_name = "地区"
@@ -40,11 +52,14 @@ class Unit(models.Model):
     )
     email = models.EmailField("联系邮箱", blank=True)
     note = models.CharField("备注", max_length=300, blank=True)
+    position = models.PositiveIntegerField(
+        "排序", default=0, help_text="本地区内的顺序：党委部门、政府部门、街道……（按单位文件顺序）"
+    )
 
     class Meta:
         verbose_name = "单位"
         verbose_name_plural = "单位"
-        ordering = ["region", "name"]
+        ordering = ["region", "position", "name"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_per_region")]
 
     def __str__(self):
@@ -88,3 +103,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit}"
+
+
+class RegionAccess(models.TextChoices):
+    FULL = "full", "管理（按角色办理）"
+    READ = "read", "只读（可留督办意见）"
+
+
+class RegionMembership(models.Model):
+    """A staff member or leader who works for a region. With 管理 they act there as their role allows; with
+    只读 (a 督查员) they read everything and leave 督办意见, nothing else. A parent region's members read its
+    children's data read-only unless they also hold a 管理 membership there."""
+
+    user = models.ForeignKey(
+        "auth.User", verbose_name="用户", on_delete=models.CASCADE, related_name="region_memberships"
+    )
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.CASCADE, related_name="memberships")
+    access = models.CharField("权限", max_length=10, choices=RegionAccess.choices, default=RegionAccess.FULL)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "所属地区"
+        verbose_name_plural = "所属地区"
+        ordering = ["region", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "region"], name="region_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.region}（{self.get_access_display()}）"

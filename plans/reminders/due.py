@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from units.models import Unit
+from units.models import RegionAccess, RegionMembership, Unit
 from units.roles import Role
 
 from ..choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, UnitRole
@@ -165,10 +165,27 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
     overdue = [i for i in items if i.kind == "deadline" and i.days_left < 0]
     users = get_user_model().objects.filter(is_active=True)
     if overdue:
+        in_region = _own_region(overdue)
         for user in users.filter(groups__name=Role.STAFF).distinct().order_by("pk"):
-            digests.append(Digest("staff_summary", overdue, user=user))
+            own = [item for item in overdue if in_region(user, item)]
+            if own:
+                digests.append(Digest("staff_summary", own, user=user))
     digests += _escalations(overdue, users)
     return digests
+
+
+def _own_region(items: list[DueItem]):
+    """Is the item's plan in a region where the user acts (管理)? A superuser's region is every region.
+    Staff summaries and escalations go to the plan's own region only (two queries, whatever the rows)."""
+    from ..models import Plan
+
+    plan_regions = dict(Plan.objects.filter(pk__in={i.plan_id for i in items}).values_list("pk", "region_id"))
+    acting = defaultdict(set)
+    for user_id, region_id in RegionMembership.objects.filter(access=RegionAccess.FULL).values_list(
+        "user_id", "region_id"
+    ):
+        acting[user_id].add(region_id)
+    return lambda user, item: user.is_superuser or plan_regions[item.plan_id] in acting[user.pk]
 
 
 INSTRUCTION_OFFSETS = (7, 1)  # days before a 批示's reply date; then weekly once it has passed
@@ -232,9 +249,10 @@ def _escalations(overdue: list[DueItem], users) -> list[Digest]:
 
     overseers = dict(Plan.objects.filter(pk__in={i.plan_id for i in due}).values_list("pk", "overseer_id"))
     leaders = list(users.filter(groups__name=Role.LEADER).distinct().order_by("pk"))
+    in_region = _own_region(due)
     by_user = defaultdict(list)
     for item in due:
         for leader in leaders:
-            if overseers.get(item.plan_id) in (None, leader.pk):
+            if overseers.get(item.plan_id) in (None, leader.pk) and in_region(leader, item):
                 by_user[leader].append(item)
     return [Digest("escalation", items, user=user) for user, items in by_user.items()]

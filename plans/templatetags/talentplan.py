@@ -60,3 +60,9 @@ def due_soon_label():
 @register.simple_tag
 def due_soon_days():
     return tracking.DUE_SOON_DAYS
+
+
+@register.simple_tag(takes_context=True)
+def unit_label(context, unit):
+    """A unit's name as the reader reads it: plain in their own region, with the region's name elsewhere."""
+    return access.unit_label(context["request"].user, unit)

@@ -125,7 +125,7 @@ def milestone_chase(request, pk):
 @require_POST
 def unit_chase(request, pk):
     access.require_page(request.user, "chase_unit")
-    unit = get_object_or_404(access.units(request.user), pk=pk)
+    unit = get_object_or_404(access.units_acted_on(request.user), pk=pk)
     form = ChaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))

@@ -98,7 +98,7 @@ def outbox_confirm(request, pk):
 def reminder_settings(request, unit_pk):
     """One unit's recipients and robot, with the same checks as the admin."""
     access.require_page(request.user, "manage_reminders")
-    unit = get_object_or_404(access.units(request.user), pk=unit_pk)
+    unit = get_object_or_404(access.units_acted_on(request.user), pk=unit_pk)
     config = ReminderSettings.objects.filter(unit=unit).first() or ReminderSettings(unit=unit)
     form = ReminderSettingsForm(
         request.POST if request.method == "POST" else None, instance=config, initial={"unit": unit.pk}

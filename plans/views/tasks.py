@@ -161,6 +161,8 @@ def _detail_context(request, milestone):
         )
     if access.can(user, "instruct", milestone):
         context["instruction_form"] = InstructionForm(milestone=milestone)
+        supervises = access.role_in(user, milestone.plan) == access.SUPERVISOR  # a 督查员 of a parent region
+        context["instruction_verb"] = "留督办意见" if supervises else "作出批示"
     if access.can(user, "chase", milestone):
         context["chase_form"] = ChaseForm(initial={"key": chasing.new_request_key()})
     return context

@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 
 from units.accounts import grant_staff_permissions
 from units.choices import UnitKind
-from units.models import Membership, Region, Unit
+from units.models import Membership, Region, RegionAccess, RegionMembership, Unit
 from units.roles import Role, ensure_role_groups
 
 from .ids import IdAllocator, bulk
@@ -91,6 +91,14 @@ def _build_users(people: People, size, ids: IdAllocator) -> None:
             user_id = add(f"syn-liaison-{unit.pk}", f"{unit.short_name}联络员", Role.LIAISON)
             people.liaison_of[unit.pk] = user_id
             memberships.append(Membership(pk=ids.next(Membership), user_id=user_id, unit_id=unit.pk))
+    # Synthetic staff and leaders work for every synthetic region (管理), as staff and leaders saw every plan
+    # before regions came: the benchmark's pages show the same rows with the region condition added.
+    region_memberships = [
+        RegionMembership(pk=ids.next(RegionMembership), user_id=user_id, region=region, access=RegionAccess.FULL)
+        for user_id in people.staff_ids + people.leader_ids
+        for region in people.regions
+    ]
     bulk(User, users)
     bulk(User.groups.through, in_groups)
     bulk(Membership, memberships)
+    bulk(RegionMembership, region_memberships)

@@ -10,4 +10,4 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
-            self.stdout.write(f"  {account.username:<10} {account.description}")
+            self.stdout.write(f"  {account.username:<14} {account.description}")
