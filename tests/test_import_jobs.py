@@ -90,7 +90,7 @@ def test_another_users_import_is_not_found(client_as, exported, django_user_mode
 
     client = client_as("staff")
     token = client.post("/plans/import/", form_data(exported)).context["token"]
-    create_user("staff2", "staff", [], "another-pass-123", full_name="另一位工作人员")
+    create_user("staff2", "staff", [], "another-pass-123", full_name="另一位工作人员", regions=["jianghai"])
     client.force_login(django_user_model.objects.get(username="staff2"))
     response = client.post("/plans/import/confirm/", {"token": token})
     assert response.status_code == 302 and response["Location"] == "/plans/import/"

@@ -81,7 +81,9 @@ def test_partial_refusal_over_smtp_is_recorded_and_shown(settings, smtp_server, 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
     smtp_server.refuse("nobody@example.gov.cn")
-    row = email_row(recipients=["a@example.gov.cn", "nobody@example.gov.cn"])
+    # A row of a 江海 unit: 提醒记录 shows staff the rows of the regions where they act ("staff" acts in 江海区).
+    hr = Unit.objects.get(name="区人力资源和社会保障局")
+    row = email_row(recipients=["a@example.gov.cn", "nobody@example.gov.cn"], unit=hr, recipient_key=f"unit:{hr.pk}")
     outbox_service.deliver_pending()
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT
@@ -116,13 +118,14 @@ def test_email_lists_at_most_n_items_then_states_the_rest(settings):
 
 
 def test_retry_and_dismiss_any_unsent_row(client_as):
-    unknown = robot_row("http://127.0.0.1:9/x", status=OutboxStatus.UNKNOWN)
+    hr = Unit.objects.get(name="区人力资源和社会保障局")  # rows of a 江海 unit: "staff" acts in 江海区
+    unknown = robot_row("http://127.0.0.1:9/x", status=OutboxStatus.UNKNOWN, unit=hr)
     client = client_as("staff")
     page = client.get("/reminders/").content.decode()
     assert "可能已发送" in page and "确认已送达" in page
     client.post(f"/reminders/{unknown.pk}/confirm/")
     assert Outbox.objects.get(pk=unknown.pk).status == OutboxStatus.SENT
-    pending = email_row(recipient_key="unit:5", status=OutboxStatus.FAILED, permanent_error=True)
+    pending = email_row(recipient_key=f"unit:{hr.pk}", unit=hr, status=OutboxStatus.FAILED, permanent_error=True)
     client.post(f"/reminders/{pending.pk}/dismiss/")
     assert Outbox.objects.get(pk=pending.pk).status == OutboxStatus.DISMISSED
     assert client_as("liaison_hr").post(f"/reminders/{pending.pk}/retry/").status_code == 404
