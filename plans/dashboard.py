@@ -1,16 +1,19 @@
 """The leaders' dashboard: how are we doing, what is late, who is behind — in a fixed number of queries."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max
+from django.db.models import Count, DateField, Exists, Max, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from units.models import Unit
+
 from .choices import MilestoneStatus, ReportState, UnitRole
-from .models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import is_due_soon, is_overdue, with_tracking
+from .models import Category, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from .tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
 
 
 def task_link(**params) -> str:
@@ -83,62 +86,115 @@ class Dashboard:
     league: list = field(default_factory=list)
 
 
+def _open_deadline(**lookups):
+    """Whether the node plan (OuterRef) has an open deadline matching lookups: the SQL form of
+    tracking's next open deadline, as a semi-join so grouped counts need no per-row subquery."""
+    return Exists(
+        Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk"), **lookups).values("pk")
+    )
+
+
+def _flag_overdue_and_due_soon(milestones, today: date):
+    """next_due < today  ⇔  some open deadline is before today;
+    next_due within DUE_SOON_DAYS  ⇔  none is before today and one falls in [today, today + window]."""
+    return milestones.alias(
+        has_overdue=_open_deadline(effective_due__lt=today),
+        has_due_soon=_open_deadline(
+            effective_due__gte=today, effective_due__lte=today + timedelta(days=DUE_SOON_DAYS)
+        ),
+    )
+
+
+def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
+    """One grouped query: (key, status) → counts, folded into a Tally per key."""
+    rows = (
+        milestones.order_by()
+        .values(key, "status")
+        .annotate(
+            n=Count("pk"),
+            percent_sum=Sum("percent"),
+            overdue=Count("pk", filter=Q(has_overdue=True)),
+            due_soon=Count("pk", filter=Q(has_overdue=False, has_due_soon=True)),
+        )
+    )
+    tallies = {}
+    for row in rows:
+        if row[key] is None:
+            continue
+        tally = tallies.setdefault(row[key], Tally({link_key: row[key], "year": year}))
+        tally.total += row["n"]
+        tally.by_status[row["status"]] += row["n"]
+        tally.percent_sum += row["percent_sum"] or 0
+        tally.overdue += row["overdue"]
+        tally.due_soon += row["due_soon"]
+    return tallies
+
+
 def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_plans=None) -> Dashboard:
-    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them."""
+    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them.
+    A fixed number of grouped queries, whatever the number of plans, categories or node plans."""
     visible_plans = Plan.objects.active() if visible_plans is None else visible_plans
     plans = list(visible_plans.order_by("-issue_date", "code"))
     # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
     milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.filter(plan__in=visible_plans)
     if year:
         milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
-    milestones = list(
-        with_tracking(milestones, today).select_related("plan", "measure__item__category").order_by("plan", "position")
-    )
-    ids = [m.pk for m in milestones]
+    flagged = _flag_overdue_and_due_soon(milestones, today)
     board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
 
-    plan_tallies, category_tallies = {}, {}
-    for milestone in milestones:
-        key = milestone.plan_id
-        if key not in plan_tallies:
-            plan_tallies[key] = (milestone.plan, Tally({"plan": key, "year": year}))
-        plan_tallies[key][1].add(milestone, today)
-        category = milestone.measure.item.category
-        if category:
-            if category.pk not in category_tallies:
-                category_tallies[category.pk] = (category, Tally({"category": category.pk, "year": year}))
-            category_tallies[category.pk][1].add(milestone, today)
-    board.per_plan = list(plan_tallies.values())
-    board.per_category = list(category_tallies.values())
-    board.league = _league(milestones, ids, today)
+    plan_tallies = _tallies(flagged, "plan_id", today, "plan", year)
+    category_tallies = _tallies(flagged, "measure__item__category_id", today, "category", year)
+    plan_objects = Plan.objects.filter(pk__in=plan_tallies)  # Plan's own ordering, as the old per-row loop
+    board.per_plan = [(p, plan_tallies[p.pk]) for p in plan_objects]
+    categories = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
+    board.per_category = [(c, category_tallies[c.pk]) for c in categories]
+    board.league = _league(milestones, today)
     return board
 
 
-def _league(milestones, ids, today) -> list[UnitRow]:
-    leads = defaultdict(set)
-    rows: dict[int, UnitRow] = {}
-    for assignment in MilestoneUnit.objects.filter(milestone_id__in=ids, role=UnitRole.LEAD).select_related("unit"):
-        leads[assignment.milestone_id].add(assignment.unit_id)
-        rows.setdefault(assignment.unit_id, UnitRow(assignment.unit))
-    by_id = {m.pk: m for m in milestones}
-    for milestone_id, unit_ids in leads.items():
-        milestone = by_id[milestone_id]
-        for unit_id in unit_ids:
-            rows[unit_id].led += 1
-            rows[unit_id].overdue += is_overdue(milestone.next_due, today)
-    passed = Occurrence.objects.filter(milestone_id__in=ids, is_deadline=True, due_date__lt=today).only(
-        "milestone_id", "due_date", "extended_due_date", "completed_on"
+def _league(milestones, today) -> list[UnitRow]:
+    """Lead units: four grouped queries over the node plans they lead."""
+    leads = MilestoneUnit.objects.filter(milestone__in=milestones.values("pk"), role=UnitRole.LEAD)
+    overdue = Exists(
+        Occurrence.objects.open_deadlines().filter(milestone=OuterRef("milestone_id"), effective_due__lt=today)
     )
-    for occurrence in passed:
-        if not is_overdue(occurrence.effective_due_date, today):
-            continue  # extended beyond today
-        for unit_id in leads.get(occurrence.milestone_id, ()):
-            rows[unit_id].deadlines_passed += 1
-            rows[unit_id].met_on_time += occurrence.completed_on_time
-    reports = ProgressReport.objects.filter(milestone_id__in=ids)
-    for unit_id, waiting in reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk")):
+    rows: dict[int, UnitRow] = {}
+    counted = leads.alias(overdue=overdue).order_by().values("unit_id")
+    counted = counted.annotate(led=Count("pk"), overdue_count=Count("pk", filter=Q(overdue=True)))
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=leads.values("unit_id"))}
+    for row in counted:
+        rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])
+    # Deadlines whose effective date (extension included) has passed, and how many were met on time.
+    passed = (
+        Occurrence.objects.filter(milestone__in=milestones.values("pk"), is_deadline=True, due_date__lt=today)
+        .annotate(effective=Coalesce("extended_due_date", "due_date", output_field=DateField()))
+        .filter(effective__lt=today)
+    )
+    per_unit = (
+        leads.filter(milestone__occurrences__in=passed.values("pk"))
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            passed=Count("milestone__occurrences"),
+            met=Count(
+                "milestone__occurrences",
+                filter=Q(
+                    milestone__occurrences__completed_on__isnull=False,
+                    milestone__occurrences__completed_on__lte=Coalesce(
+                        "milestone__occurrences__extended_due_date", "milestone__occurrences__due_date"
+                    ),
+                ),
+            ),
+        )
+    )
+    for row in per_unit:
+        rows[row["unit_id"]].deadlines_passed = row["passed"]
+        rows[row["unit_id"]].met_on_time = row["met"]
+    reports = ProgressReport.objects.filter(milestone__in=milestones.values("pk")).order_by()
+    waiting = reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk"))
+    for unit_id, count in waiting:
         if unit_id in rows:
-            rows[unit_id].awaiting_review = waiting
+            rows[unit_id].awaiting_review = count
     for unit_id, last in reports.values_list("unit_id").annotate(Max("submitted_at")):
         if unit_id in rows:
             rows[unit_id].last_report_at = last

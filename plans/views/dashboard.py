@@ -10,18 +10,23 @@ from .. import access
 from ..dashboard import build_dashboard
 
 
+DASHBOARD_INDICATOR_CARDS = 60  # charts drawn on one page; the rest are counted and linked, not drawn
+
+
 def indicator_cards(user, plan, today):
+    """The first DASHBOARD_INDICATOR_CARDS indicators as chart cards, and how many more there are."""
     indicators = (
         access.indicators(user).select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
     )
     indicators = indicators.filter(plan=plan) if plan else indicators.filter(plan__archived_at__isnull=True)
+    total = indicators.count()
     cards = []
-    for indicator in indicators:
+    for indicator in indicators[:DASHBOARD_INDICATOR_CARDS]:
         trajectory = trajectory_of(indicator, today)
         cards.append(
             {"indicator": indicator, "t": trajectory, "svg": trajectory_svg(trajectory.points, indicator.name)}
         )
-    return cards
+    return cards, total - len(cards)
 
 
 def dashboard(request):
@@ -32,7 +37,8 @@ def dashboard(request):
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
-    context = {"board": board, "years": years, "cards": indicator_cards(request.user, plan, today)}
+    cards, more_cards = indicator_cards(request.user, plan, today)
+    context = {"board": board, "years": years, "cards": cards, "more_cards": more_cards}
     return render(request, "plans/dashboard.html", context)
 
 
