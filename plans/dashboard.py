@@ -89,9 +89,7 @@ class Dashboard:
 def _open_deadline(**lookups):
     """Whether the node plan (OuterRef) has an open deadline matching lookups: the SQL form of
     tracking's next open deadline, as a semi-join so grouped counts need no per-row subquery."""
-    return Exists(
-        Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk"), **lookups).values("pk")
-    )
+    return Exists(Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk"), **lookups).values("pk"))
 
 
 def _flag_overdue_and_due_soon(milestones, today: date):
@@ -99,9 +97,7 @@ def _flag_overdue_and_due_soon(milestones, today: date):
     next_due within DUE_SOON_DAYS  ⇔  none is before today and one falls in [today, today + window]."""
     return milestones.alias(
         has_overdue=_open_deadline(effective_due__lt=today),
-        has_due_soon=_open_deadline(
-            effective_due__gte=today, effective_due__lte=today + timedelta(days=DUE_SOON_DAYS)
-        ),
+        has_due_soon=_open_deadline(effective_due__gte=today, effective_due__lte=today + timedelta(days=DUE_SOON_DAYS)),
     )
 
 

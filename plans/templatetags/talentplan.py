@@ -48,3 +48,11 @@ def due_soon_label():
 @register.simple_tag
 def due_soon_days():
     return tracking.DUE_SOON_DAYS
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, param="page"):
+    """The current URL's query with one page parameter replaced, so pagers keep the filters."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()

@@ -9,7 +9,6 @@ from targets.trajectory import trajectory_of
 from .. import access
 from ..dashboard import build_dashboard
 
-
 DASHBOARD_INDICATOR_CARDS = 60  # charts drawn on one page; the rest are counted and linked, not drawn
 
 

@@ -1,5 +1,6 @@
 """Read-only pages over node plans. Every row comes through plans.access, so out of scope is 404."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from talentplan.lib.forms import ReviewForm
 
 from .. import access
 from ..activity import milestone_activity
-from ..choices import ExtensionState, Rag, ReportState
+from ..choices import ExtensionState, ReportState
 from ..filtersets import MilestoneFilterSet
 from ..forms import (
     ExtensionRequestForm,
@@ -50,7 +51,8 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
     table_class = MilestoneTable
     filterset_class = MilestoneFilterSet
     template_name = "plans/milestone_list.html"
-    paginate_by = 25
+    paginate_by = None  # the table paginates (and counts) once; ListView's own paging would count again
+    table_pagination = {"per_page": 25}
     export_formats = ("xlsx",)
     export_name = "节点计划清单"
 
@@ -61,22 +63,33 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
         return {"exclude": ("measure",)} if self.request.GET.get("compact") else {}
 
 
+MY_TASKS_PER_PAGE = 30
+REPORTS_PER_PAGE = 20
+
+
 def my_tasks(request):
-    tasks = list(my_open_tasks(request.user))
+    page = Paginator(my_open_tasks(request.user), MY_TASKS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    return render(request, "plans/my_tasks.html", {"tasks": tasks, "today": today, "Rag": Rag})
+    return render(request, "plans/my_tasks.html", {"page": page, "tasks": page.object_list, "today": today})
 
 
 def _detail_context(request, milestone):
     user, today = request.user, timezone.localdate()
-    reports = list(milestone_reports(milestone))
-    approved = {r.occurrence_id for r in reports if r.state == ReportState.APPROVED and r.occurrence_id}
+    # Long histories are paged; the deadline states need every approved occurrence, fetched as ids only.
+    report_page = Paginator(milestone_reports(milestone), REPORTS_PER_PAGE).get_page(request.GET.get("reports_page"))
+    reports = list(report_page.object_list)
+    approved = set(
+        milestone.reports.filter(state=ReportState.APPROVED, occurrence__isnull=False).values_list(
+            "occurrence_id", flat=True
+        )
+    )
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
     context = {
         "milestone": milestone,
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
+        "report_page": report_page,
         "instructions": access.instructions(user).filter(milestone=milestone).select_related("author"),
         "extensions": access.extensions(user)
         .filter(milestone=milestone)
