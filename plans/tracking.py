@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from .choices import MilestoneStatus, Rag, ReportKind, ReportState
-from .models import Occurrence, ProgressReport
+from .models import Milestone, Occurrence, ProgressReport
 
 YELLOW_WITHIN_DAYS = 7  # the yellow window
 DUE_SOON_DAYS = 30  # "due soon" on the dashboard, the plan page and the bulletin
@@ -63,13 +63,30 @@ def due_within_q(field: str, today: date, days: int) -> Q:
     return Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=days)})
 
 
+def next_open_deadline(milestone_ref="pk"):
+    """The rule: a node plan's next open deadline is its open deadline with the earliest effective date."""
+    return Occurrence.objects.open_deadlines().filter(milestone=OuterRef(milestone_ref)).order_by("effective_due", "pk")
+
+
+def refresh_next_due(milestone_ids=None) -> int:
+    """THE writer of Milestone.next_due_date / next_deadline_id: one UPDATE from the rule above. Called on
+    every occurrence save or delete (plans.signals), so inside the transaction that changed it; bulk
+    writers (gen_synthetic) and `manage.py rebuild_next_due` call it for everything."""
+    milestones = Milestone.objects.all() if milestone_ids is None else Milestone.objects.filter(pk__in=milestone_ids)
+    next_open = next_open_deadline()
+    return milestones.update(
+        next_due_date=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
+        next_deadline_id=Subquery(next_open.values("pk")[:1]),
+    )
+
+
 def with_tracking(queryset, today: date):
-    next_open = Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk")).order_by("effective_due")
     latest_report = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at")
     latest_consolidated = latest_report.filter(kind=ReportKind.CONSOLIDATED)
     queryset = queryset.annotate(
-        next_due=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
-        next_occurrence_id=Subquery(next_open.values("pk")[:1]),
+        # The denormalised, indexed columns written by refresh_next_due.
+        next_due=F("next_due_date"),
+        next_occurrence_id=F("next_deadline_id"),
         last_report_at=Subquery(latest_report.values("submitted_at")[:1]),
         last_report_state=Subquery(latest_consolidated.values("state")[:1], output_field=CharField()),
     )
