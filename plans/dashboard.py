@@ -2,10 +2,10 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, DateField, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, DateField, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -13,7 +13,7 @@ from units.models import Unit
 
 from .choices import MilestoneStatus, ReportState, UnitRole
 from .models import Category, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import DUE_SOON_DAYS, is_due_soon, is_overdue
+from .tracking import DUE_SOON_DAYS, due_within_q, is_due_soon, is_overdue, overdue_q
 
 
 def task_link(**params) -> str:
@@ -86,21 +86,6 @@ class Dashboard:
     league: list = field(default_factory=list)
 
 
-def _open_deadline(**lookups):
-    """Whether the node plan (OuterRef) has an open deadline matching lookups: the SQL form of
-    tracking's next open deadline, as a semi-join so grouped counts need no per-row subquery."""
-    return Exists(Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk"), **lookups).values("pk"))
-
-
-def _flag_overdue_and_due_soon(milestones, today: date):
-    """next_due < today  ⇔  some open deadline is before today;
-    next_due within DUE_SOON_DAYS  ⇔  none is before today and one falls in [today, today + window]."""
-    return milestones.alias(
-        has_overdue=_open_deadline(effective_due__lt=today),
-        has_due_soon=_open_deadline(effective_due__gte=today, effective_due__lte=today + timedelta(days=DUE_SOON_DAYS)),
-    )
-
-
 def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
     """One grouped query: (key, status) → counts, folded into a Tally per key."""
     rows = (
@@ -109,8 +94,9 @@ def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
         .annotate(
             n=Count("pk"),
             percent_sum=Sum("percent"),
-            overdue=Count("pk", filter=Q(has_overdue=True)),
-            due_soon=Count("pk", filter=Q(has_overdue=False, has_due_soon=True)),
+            # On the denormalised next due date (tracking.refresh_next_due), as the task list filters.
+            overdue=Count("pk", filter=overdue_q("next_due_date", today)),
+            due_soon=Count("pk", filter=due_within_q("next_due_date", today, DUE_SOON_DAYS)),
         )
     )
     tallies = {}
@@ -135,11 +121,10 @@ def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_pl
     milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.filter(plan__in=visible_plans)
     if year:
         milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
-    flagged = _flag_overdue_and_due_soon(milestones, today)
     board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
 
-    plan_tallies = _tallies(flagged, "plan_id", today, "plan", year)
-    category_tallies = _tallies(flagged, "measure__item__category_id", today, "category", year)
+    plan_tallies = _tallies(milestones, "plan_id", today, "plan", year)
+    category_tallies = _tallies(milestones, "measure__item__category_id", today, "category", year)
     plan_objects = Plan.objects.filter(pk__in=plan_tallies)  # Plan's own ordering, as the old per-row loop
     board.per_plan = [(p, plan_tallies[p.pk]) for p in plan_objects]
     categories = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
@@ -151,12 +136,11 @@ def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_pl
 def _league(milestones, today) -> list[UnitRow]:
     """Lead units: four grouped queries over the node plans they lead."""
     leads = MilestoneUnit.objects.filter(milestone__in=milestones.values("pk"), role=UnitRole.LEAD)
-    overdue = Exists(
-        Occurrence.objects.open_deadlines().filter(milestone=OuterRef("milestone_id"), effective_due__lt=today)
-    )
     rows: dict[int, UnitRow] = {}
-    counted = leads.alias(overdue=overdue).order_by().values("unit_id")
-    counted = counted.annotate(led=Count("pk"), overdue_count=Count("pk", filter=Q(overdue=True)))
+    counted = leads.order_by().values("unit_id")
+    counted = counted.annotate(
+        led=Count("pk"), overdue_count=Count("pk", filter=overdue_q("milestone__next_due_date", today))
+    )
     units = {u.pk: u for u in Unit.objects.filter(pk__in=leads.values("unit_id"))}
     for row in counted:
         rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])

@@ -16,7 +16,7 @@ The light:
 
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, DateField, F, OuterRef, Q, Subquery, Value, When
 
 from .choices import MilestoneStatus, Rag, ReportKind, ReportState
 from .models import Milestone, Occurrence, ProgressReport
@@ -90,17 +90,21 @@ def with_tracking(queryset, today: date):
         last_report_at=Subquery(latest_report.values("submitted_at")[:1]),
         last_report_state=Subquery(latest_consolidated.values("state")[:1], output_field=CharField()),
     )
+    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of every
+    # approved report (planned for all rows, before the page's LIMIT); this one runs per shown row on an index.
     approved_for_next = ProgressReport.objects.filter(
         occurrence_id=OuterRef("next_occurrence_id"), state=ReportState.APPROVED
-    )
+    ).values("pk")[:1]
     return queryset.annotate(
-        next_approved=Exists(approved_for_next),
+        next_approved_report=Subquery(approved_for_next),
         rag=Case(
             When(~Q(rag_override=""), then=F("rag_override")),
             When(status=MilestoneStatus.PAUSED, then=Value(Rag.GREY)),
             When(overdue_q("next_due", today), then=Value(Rag.RED)),
             When(status=MilestoneStatus.LAGGING, then=Value(Rag.RED)),
-            When(due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved=False, then=Value(Rag.YELLOW)),
+            When(
+                due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved_report=None, then=Value(Rag.YELLOW)
+            ),
             default=Value(Rag.GREEN),
             output_field=CharField(),
         ),
