@@ -30,6 +30,10 @@ def find_url(names: list[str], kwargs=None) -> str | None:
 
 TASK_QUERYSET = ("plans.queries:task_queryset", "plans.access:task_queryset", "plans.views.tasks:task_queryset")
 WORKLIST_ROWS = ("plans.worklist:worklist_rows", "plans.excel.worklist:worklist_rows")
-WORKLIST_HEADER = ("plans.worklist:WORKLIST_HEADER", "plans.excel.worklist:WORKLIST_HEADER")
+WORKLIST_HEADER = (
+    "plans.worklist:WORKLIST_HEADER",
+    "plans.excel.worklist:WORKLIST_HEADER",
+    "plans.excel.columns:HEADER",
+)
 INDICATOR_ROWS = ("plans.worklist:indicator_rows", "plans.excel.worklist:indicator_rows")
 INDICATOR_HEADER = ("plans.worklist:indicator_header", "plans.excel.worklist:indicator_header")

@@ -6,20 +6,9 @@ from pathlib import Path
 
 from talentplan.lib.fixtures import FixtureError, display_path, read_yaml
 
+from .excel.columns import FIXTURE_KEYS, FIXTURE_REQUIRED, LABELS
 from .textutil import split_units
 
-WORKLIST_COLUMNS = ["category", "item", "measure", "milestone", "due", "schedule", "units", "lead", "note"]
-COLUMN_LABELS = {
-    "category": "工作任务",
-    "item": "项目内容",
-    "measure": "工作举措",
-    "milestone": "节点计划",
-    "due": "完成时间",
-    "schedule": "推定完成时间",
-    "units": "责任单位",
-    "lead": "牵头单位",
-    "note": "备注",
-}
 PLAN_KEYS = {
     "code",
     "title",
@@ -93,16 +82,16 @@ def read_worklist(path: Path) -> list[WorklistRow]:
         raise FixtureError([f"{display_path(path)}：不是 UTF-8 编码"]) from exc
     reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
-    if header != WORKLIST_COLUMNS:
-        raise FixtureError([f"{display_path(path)} 第1行：表头应为 {'、'.join(WORKLIST_COLUMNS)}，实际为 {header}"])
+    if header != FIXTURE_KEYS:
+        raise FixtureError([f"{display_path(path)} 第1行：表头应为 {'、'.join(FIXTURE_KEYS)}，实际为 {header}"])
     for line, cells in enumerate(reader, start=2):
-        if len(cells) != len(WORKLIST_COLUMNS):
-            errors.append(f"{display_path(path)} 第{line}行：应有 {len(WORKLIST_COLUMNS)} 列，实际 {len(cells)} 列")
+        if len(cells) != len(FIXTURE_KEYS):
+            errors.append(f"{display_path(path)} 第{line}行：应有 {len(FIXTURE_KEYS)} 列，实际 {len(cells)} 列")
             continue
-        values = dict(zip(WORKLIST_COLUMNS, (cell.strip() for cell in cells), strict=False))
-        for required in ("category", "item", "measure", "milestone", "units", "lead"):
+        values = dict(zip(FIXTURE_KEYS, (cell.strip() for cell in cells), strict=False))
+        for required in FIXTURE_REQUIRED:
             if not values[required]:
-                errors.append(f"{display_path(path)} 第{line}行：缺少{COLUMN_LABELS[required]}")
+                errors.append(f"{display_path(path)} 第{line}行：缺少{LABELS[required]}")
         values["units"] = split_units(values["units"])
         values["lead"] = split_units(values["lead"])
         rows.append(WorklistRow(line=line, **values))

@@ -2,13 +2,20 @@
 
 from django import forms
 
-from talentplan.lib.forms import MultipleFileField, VersionedForm, _bootstrap
+from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, VersionedForm
 
 from .choices import MilestoneStatus, Rag
-from .models import Occurrence
+from .models import Milestone, Occurrence
+
+# Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
+# and an export do not; a character column's own max_length is read from the model.
+NARRATIVE_MAX = 5000
+REASON_MAX = 1000
+COMMENT_MAX = 1000
+RAG_REASON_MAX = Milestone._meta.get_field("rag_override_reason").max_length
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(BootstrapFormMixin, forms.Form):
     occurrence = forms.ModelChoiceField(
         label="报送期次", queryset=Occurrence.objects.none(), required=False, empty_label="（不针对具体期次）"
     )
@@ -25,6 +32,7 @@ class ProgressReportForm(forms.Form):
     )
     narrative = forms.CharField(
         label="进展情况",
+        max_length=NARRATIVE_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "请填写进展情况。"},
     )
@@ -35,7 +43,6 @@ class ProgressReportForm(forms.Form):
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.all()
-        _bootstrap(self)
 
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
@@ -48,7 +55,7 @@ class ResubmitReportForm(ProgressReportForm, VersionedForm):
     pass
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
     occurrence = forms.ModelChoiceField(
         label="申请延期的期次", queryset=Occurrence.objects.none(), empty_label="请选择期次"
     )
@@ -57,48 +64,33 @@ class ExtensionRequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "请输入有效日期。"},
     )
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="延期理由", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.filter(is_deadline=True, completed_on__isnull=True)
-        _bootstrap(self)
 
 
-class ExtensionReviewForm(forms.Form):
+class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "不批准")])
-    comment = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
+    comment = forms.CharField(
+        label="审批意见", required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
-class InstructionForm(forms.Form):
-    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
+class InstructionForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label="批示内容", max_length=NARRATIVE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StatusForm(VersionedForm):
+class StatusForm(BootstrapFormMixin, VersionedForm):
     status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
     percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
-    reason = forms.CharField(label="修改说明", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
+    reason = forms.CharField(label="修改说明", required=False, max_length=REASON_MAX)
 
 
-class RagOverrideForm(VersionedForm):
+class RagOverrideForm(BootstrapFormMixin, VersionedForm):
     rag = forms.ChoiceField(label="指定灯色", choices=[("", "按规则自动计算"), *Rag.choices], required=False)
-    reason = forms.CharField(label="理由", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
+    reason = forms.CharField(label="理由", required=False, max_length=RAG_REASON_MAX)  # Milestone.rag_override_reason
 
     def clean(self):
         cleaned = super().clean()

@@ -9,12 +9,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from talentplan.lib.uploads import check_report_total
 from talentplan.lib.versioning import lock_current
 from units.roles import covered_unit_ids
 
-from . import access
+from . import access, review
 from .choices import ExtensionState, MilestoneStatus, ReportKind, ReportState, UnitRole
 from .models import Evidence, ExtensionRequest, Instruction, Milestone, Occurrence, ProgressReport
 
@@ -41,6 +43,8 @@ def reporting_unit(user, milestone: Milestone):
 
 
 def _save_evidence(report: ProgressReport, files, user) -> None:
+    kept = report.evidence.aggregate(total=Sum("size"))["total"] or 0
+    check_report_total([upload for upload, _ in files], "该报告", already=kept)
     for upload, file_type in files:
         Evidence.objects.create(
             report=report,
@@ -92,31 +96,22 @@ def resubmit_report(user, report: ProgressReport, data: ReportInput, version: in
     return report
 
 
-@transaction.atomic
 def review_report(user, report: ProgressReport, approve: bool, comment: str, version: int) -> ProgressReport:
     """Staff approve (the node plan's status changes now, and only now) or return with a comment."""
-    access.require(user, "review", report, "只有组织部工作人员可以审核进展报告。")
-    if not approve and not comment.strip():
-        raise ValidationError("退回时请填写退回意见。")
-    report = lock_current(ProgressReport, report.pk, version)  # a stale page is told so before anything else
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError("该报告不在待审核状态。")
-    report.state = ReportState.APPROVED if approve else ReportState.RETURNED
-    report.reviewer, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
-    report._change_reason = "审核通过" if approve else "退回"
-    report.save()
-    if approve:
-        milestone = Milestone.objects.select_for_update().get(pk=report.milestone_id)
-        milestone.status, milestone.percent = report.status, report.percent
-        milestone.version += 1
-        milestone._change_reason = f"审核通过 {report.unit} 的进展报告"
-        milestone.save()
-        if report.status == MilestoneStatus.COMPLETED and report.occurrence_id:
-            occurrence = report.occurrence
-            occurrence.completed_on = timezone.localdate()
-            occurrence._change_reason = "审核通过“已完成”报告"
-            occurrence.save()
-    return report
+    return review.decide(user, report, approve, comment, version, on_approved=_apply_approved_report)
+
+
+def _apply_approved_report(report: ProgressReport) -> None:
+    milestone = Milestone.objects.select_for_update().get(pk=report.milestone_id)
+    milestone.status, milestone.percent = report.status, report.percent
+    milestone.version += 1
+    milestone._change_reason = f"审核通过 {report.unit} 的进展报告"
+    milestone.save()
+    if report.status == MilestoneStatus.COMPLETED and report.occurrence_id:
+        occurrence = report.occurrence
+        occurrence.completed_on = timezone.localdate()
+        occurrence._change_reason = "审核通过“已完成”报告"
+        occurrence.save()
 
 
 @transaction.atomic
@@ -164,21 +159,15 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
     )
 
 
-@transaction.atomic
 def review_extension(user, extension: ExtensionRequest, approve: bool, comment: str) -> ExtensionRequest:
-    access.require(user, "review", extension, "只有组织部工作人员可以审批延期申请。")
-    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-    if extension.state != ExtensionState.PENDING:
-        raise ValidationError("该延期申请已审批，不能重复处理。")
-    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
-    extension.reviewer, extension.reviewed_at, extension.review_comment = user, timezone.now(), comment.strip()
-    extension.save()
-    if approve:
-        occurrence = extension.occurrence
-        occurrence.extended_due_date = extension.requested_due_date
-        occurrence._change_reason = f"批准延期申请：{extension.reason}"
-        occurrence.save()
-    return extension
+    return review.decide(user, extension, approve, comment, on_approved=_apply_approved_extension)
+
+
+def _apply_approved_extension(extension: ExtensionRequest) -> None:
+    occurrence = extension.occurrence
+    occurrence.extended_due_date = extension.requested_due_date
+    occurrence._change_reason = f"批准延期申请：{extension.reason}"
+    occurrence.save()
 
 
 def leave_instruction(user, milestone: Milestone, text: str) -> Instruction:

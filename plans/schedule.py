@@ -31,8 +31,9 @@ class ScheduleError(ValueError):
 
 
 @dataclass(frozen=True)
-class Occurrence:
-    """One concrete deadline: work is expected between start and due (both inclusive)."""
+class ScheduledDate:
+    """One concrete deadline (or report period) a schedule yields: work is expected between start and due
+    (both inclusive). The loader stores each as an `Occurrence` row (plans.models)."""
 
     start: date
     due: date
@@ -53,7 +54,7 @@ class Schedule:
     def has_deadline(self) -> bool:
         return self.kind in (ScheduleKind.ONCE, ScheduleKind.YEARLY, ScheduleKind.BIENNIAL)
 
-    def occurrences(self, start_year: int, end_year: int) -> list[Occurrence]:
+    def occurrences(self, start_year: int, end_year: int) -> list[ScheduledDate]:
         """The deadlines within the plan's years. Ongoing and on-demand work has none."""
         if self.kind == ScheduleKind.ONCE:
             return [self._occurrence_in(self.year, window_start=date(min(start_year, self.year), 1, 1))]
@@ -61,7 +62,7 @@ class Schedule:
             return [self._occurrence_in(year) for year in range(start_year, end_year + 1, self.interval)]
         return []
 
-    def report_periods(self, start_year: int, end_year: int, months: int = 3) -> list[Occurrence]:
+    def report_periods(self, start_year: int, end_year: int, months: int = 3) -> list[ScheduledDate]:
         """Periodic progress reports for ongoing work (quarterly by default); not deadlines."""
         if self.kind != ScheduleKind.ONGOING:
             return []
@@ -75,18 +76,18 @@ class Schedule:
                     if months == 3
                     else f"{year}年{first_month}—{last_month}月"
                 )
-                periods.append(Occurrence(date(year, first_month, 1), due, label, is_deadline=False))
+                periods.append(ScheduledDate(date(year, first_month, 1), due, label, is_deadline=False))
         return periods
 
-    def _occurrence_in(self, year: int, window_start: date | None = None) -> Occurrence:
+    def _occurrence_in(self, year: int, window_start: date | None = None) -> ScheduledDate:
         if self.half == "下半年":
-            return Occurrence(date(year, 7, 1), date(year, 12, 31), f"{year}年下半年")
+            return ScheduledDate(date(year, 7, 1), date(year, 12, 31), f"{year}年下半年")
         if self.half == "上半年":
-            return Occurrence(date(year, 1, 1), date(year, 6, 30), f"{year}年上半年")
+            return ScheduledDate(date(year, 1, 1), date(year, 6, 30), f"{year}年上半年")
         month = self.month or 12
         due = date(year, month, calendar.monthrange(year, month)[1])
         label = f"{year}年{month}月" if self.month else f"{year}年底"
-        return Occurrence(window_start or date(year, 1, 1), due, label)
+        return ScheduledDate(window_start or date(year, 1, 1), due, label)
 
 
 def parse_schedule(text: str, source: str = "") -> Schedule:

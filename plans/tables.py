@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from .choices import Rag, UnitRole
 from .models import Milestone
 
+PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 RAG_BADGE = {Rag.GREEN: "success", Rag.YELLOW: "warning", Rag.RED: "danger", Rag.GREY: "secondary"}
 
@@ -18,7 +19,7 @@ class MilestoneTable(tables.Table):
     plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code"))
     category = tables.Column("工作任务", accessor="measure__item__category__name", default="—")
     measure = tables.Column("工作举措", accessor="measure__text", attrs={"td": {"class": "small"}})
-    text = tables.Column("节点计划", linkify=("plans:milestone", {"pk": tables.A("pk")}))
+    text = tables.Column("节点计划", linkify=True)  # Milestone.get_absolute_url
     due = tables.Column("完成时间", accessor="due_text", order_by=("next_due",), empty_values=(), attrs=NOWRAP)
     lead_units = tables.Column("牵头单位", empty_values=(), orderable=False)
     status = tables.Column("状态", attrs=NOWRAP)
@@ -44,6 +45,11 @@ class MilestoneTable(tables.Table):
         order_by = ("plan", "position")
         empty_text = "没有符合条件的节点计划。"
         attrs = {"class": "table table-sm table-hover align-top bg-white"}
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # django-tables2 passes ?per_page=… as given: a negative one raises EmptyPage, a huge one loads all rows.
+        per_page = min(max(per_page or PER_PAGE_DEFAULT, 1), PER_PAGE_MAX)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"

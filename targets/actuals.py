@@ -5,10 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 
-from plans import access
-from talentplan.lib.versioning import lock_current
+from plans import access, review
 
 from .comparators import TargetError, parse_number
 from .models import Indicator, IndicatorEntry, IndicatorYear
@@ -46,22 +44,14 @@ def submit_entry(user, indicator, year, value_kind, value, source_note, evidence
     )
 
 
-@transaction.atomic
 def review_entry(user, entry: IndicatorEntry, approve: bool, comment: str, version: int) -> IndicatorEntry:
-    access.require(user, "review", entry, "只有组织部工作人员可以审核指标实际值。")
-    if not approve and not comment.strip():
-        raise ValidationError("退回时请填写退回意见。")
-    entry = lock_current(IndicatorEntry, entry.pk, version)
-    if entry.state != IndicatorEntry.State.SUBMITTED:
-        raise ValidationError("该填报不在待审核状态。")
-    entry.state = IndicatorEntry.State.APPROVED if approve else IndicatorEntry.State.RETURNED
-    entry.reviewer, entry.reviewed_at, entry.review_comment = user, timezone.now(), comment.strip()
-    entry.save()
-    if approve:
-        # The year's row may be missing when the plan's years were changed after loading.
-        year, _ = IndicatorYear.objects.get_or_create(indicator=entry.indicator, year=entry.year)
-        year.actual_value = entry.increment
-        year.actual_note = entry.source_note
-        year._change_reason = f"审核通过 {entry.author} 的填报"
-        year.save()
-    return entry
+    return review.decide(user, entry, approve, comment, version, on_approved=_apply_approved_entry)
+
+
+def _apply_approved_entry(entry: IndicatorEntry) -> None:
+    # The year's row may be missing when the plan's years were changed after loading.
+    year, _ = IndicatorYear.objects.get_or_create(indicator=entry.indicator, year=entry.year)
+    year.actual_value = entry.increment
+    year.actual_note = entry.source_note
+    year._change_reason = f"审核通过 {entry.author} 的填报"
+    year.save()

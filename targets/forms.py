@@ -1,12 +1,12 @@
 from django import forms
 
-from talentplan.lib.forms import ReviewForm
+from talentplan.lib.forms import BootstrapFormMixin, ReviewForm
 from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, validate_evidence
 
 from .models import IndicatorEntry
 
 
-class IndicatorEntryForm(forms.Form):
+class IndicatorEntryForm(BootstrapFormMixin, forms.Form):
     year = forms.TypedChoiceField(label="年度", coerce=int)
     value_kind = forms.ChoiceField(label="填报口径", choices=IndicatorEntry.ValueKind.choices)
     value = forms.DecimalField(
@@ -24,10 +24,6 @@ class IndicatorEntryForm(forms.Form):
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, f"{y}年") for y in indicator.plan.years]
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

@@ -1,9 +1,11 @@
 """Indicators (指标): a baseline, yearly targets (blank stays blank), an end target with its comparator."""
 
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.models import Plan
+from plans.models.review import Reviewable
 from units.models import Unit
 
 from .choices import Comparator, IndicatorKind
@@ -46,6 +48,9 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("targets:indicator", args=[self.pk])
+
     @property
     def target(self):
         return parse_target(self.target_text, source=f"{self.plan_id}:{self.name}")
@@ -80,7 +85,7 @@ class IndicatorYear(models.Model):
         return f"{self.indicator.name} {self.year}年"
 
 
-class IndicatorEntry(models.Model):
+class IndicatorEntry(Reviewable):
     """An actual figure for one indicator and year, entered by staff or the assigned unit, then reviewed."""
 
     class ValueKind(models.TextChoices):
@@ -91,6 +96,10 @@ class IndicatorEntry(models.Model):
         SUBMITTED = "submitted", "待审核"
         APPROVED = "approved", "已通过"
         RETURNED = "returned", "已退回"
+
+    PENDING, APPROVED, RETURNED = State.SUBMITTED, State.APPROVED, State.RETURNED
+    review_refusal = "只有组织部工作人员可以审核指标实际值。"
+    not_pending_message = "该填报不在待审核状态。"
 
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="entries")
     year = models.PositiveSmallIntegerField("年份")
@@ -103,12 +112,6 @@ class IndicatorEntry(models.Model):
     state = models.CharField("审核状态", max_length=10, choices=State.choices, default=State.SUBMITTED)
     author = models.ForeignKey("auth.User", verbose_name="填报人", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("填报时间", auto_now_add=True)
-    reviewer = models.ForeignKey(
-        "auth.User", verbose_name="审核人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.CharField("审核意见", max_length=300, blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -66,7 +66,7 @@ def entry_create(request, pk):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, "实际值已提交，等待组织部审核。")
-    return redirect("targets:indicator", pk=indicator.pk)
+    return redirect(indicator)
 
 
 @require_POST
@@ -84,7 +84,7 @@ def entry_review(request, pk):
             messages.success(request, "已审核。")
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-    return redirect("targets:indicator", pk=entry.indicator_id)
+    return redirect(entry.indicator)
 
 
 def entry_evidence(request, pk):

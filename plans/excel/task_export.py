@@ -2,15 +2,11 @@
 
 django-tables2's export built a normal workbook in memory and rendered every cell through the table
 (1.3 GB and 138 s at 100k rows). This writes the same columns, in the list's filter and sort order,
-with every text neutralised as in every other export (cells.safe_text)."""
-
-import tempfile
+written through the shared writer (talentplan.lib.xlsx.stream_xlsx), which neutralises formulas."""
 
 from django.utils import timezone
-from openpyxl import Workbook
 
 from ..choices import Rag, UnitRole
-from .cells import safe_text
 
 TASK_EXPORT_HEADER = [
     "行动计划",
@@ -52,16 +48,3 @@ def ordered_rows(queryset):
         by_id = {m.pk: m for m in queryset.order_by().filter(pk__in=chunk)}
         for pk in chunk:
             yield task_row(by_id[pk])
-
-
-def write_task_export(queryset, title="节点计划清单"):
-    """A temporary file holding the workbook, positioned at its start."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(TASK_EXPORT_HEADER)
-    for row in ordered_rows(queryset):
-        sheet.append([safe_text(value) for value in row])
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
-    return handle

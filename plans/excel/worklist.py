@@ -13,25 +13,8 @@ from targets.trajectory import figure_text, trajectory_of
 from ..choices import Rag, ReportKind, ReportState, UnitRole
 from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
 from ..tracking import with_tracking
+from . import columns
 from .cells import merge_runs, write_sheet
-
-WORKLIST_HEADER = [
-    "序号",
-    "工作任务",
-    "项目内容",
-    "工作举措",
-    "节点计划",
-    "完成时间",
-    "推定完成时间",
-    "牵头单位",
-    "责任单位",
-    "状态",
-    "灯色",
-    "最新审核通过进展",
-    "最近更新",
-    "备注",
-]
-MERGED_COLUMNS = ["工作任务", "项目内容"]
 
 
 def worklist_milestones(plan: Plan, today=None):
@@ -57,24 +40,23 @@ def worklist_rows(plan: Plan, today=None) -> list[list[str]]:
         item = milestone.measure.item
         assignments = list(milestone.assignments.all())
         updated = max(filter(None, [milestone.last_report_at, milestone.approved_at]), default=None)
-        rows.append(
-            [
-                str(milestone.position),
-                item.category.name if item.category else "",
-                item.worklist_label or item.title,
-                milestone.measure.text,
-                milestone.text,
-                milestone.due_text,
-                milestone.schedule_text,
-                "、".join(a.export_name for a in assignments if a.role == UnitRole.LEAD),
-                "、".join(a.export_name for a in assignments),
-                milestone.get_status_display(),
-                Rag(milestone.rag).label,
-                milestone.approved_narrative or "",
-                timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else "",
-                milestone.note,
-            ]
-        )
+        values = {
+            "序号": str(milestone.position),
+            "工作任务": item.category.name if item.category else "",
+            "项目内容": item.worklist_label or item.title,
+            "工作举措": milestone.measure.text,
+            "节点计划": milestone.text,
+            "完成时间": milestone.due_text,
+            "推定完成时间": milestone.schedule_text,
+            "牵头单位": "、".join(a.export_name for a in assignments if a.role == UnitRole.LEAD),
+            "责任单位": "、".join(a.export_name for a in assignments),
+            "状态": milestone.get_status_display(),
+            "灯色": Rag(milestone.rag).label,
+            "最新审核通过进展": milestone.approved_narrative or "",
+            "最近更新": timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else "",
+            "备注": milestone.note,
+        }
+        rows.append([values[label] for label in columns.HEADER])  # a column missing here is a KeyError
     return rows
 
 
@@ -137,17 +119,8 @@ def build_worklist_workbook(plan: Plan, today=None) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "工作清单"
-    widths = {
-        "工作举措": 40,
-        "节点计划": 60,
-        "责任单位": 36,
-        "牵头单位": 20,
-        "项目内容": 24,
-        "最新审核通过进展": 40,
-        "备注": 30,
-    }
-    write_sheet(sheet, WORKLIST_HEADER, worklist_rows(plan, today), widths)
-    merge_runs(sheet, [WORKLIST_HEADER.index(name) + 1 for name in MERGED_COLUMNS])
+    write_sheet(sheet, columns.HEADER, worklist_rows(plan, today), columns.WIDTHS)
+    merge_runs(sheet, [columns.HEADER.index(name) + 1 for name in columns.MERGED])
     write_sheet(
         workbook.create_sheet("指标"), indicator_header(plan), indicator_rows(plan, today), {"指标": 30, "出处": 30}
     )

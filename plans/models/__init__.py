@@ -1,6 +1,7 @@
 from .loading import FixtureSnapshot
 from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
 from .reminders import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from .review import Reviewable
 from .structure import (
     Category,
     Item,
@@ -35,4 +36,5 @@ __all__ = [
     "Plan",
     "PlanYearClosure",
     "ProgressReport",
+    "Reviewable",
 ]

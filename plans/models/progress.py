@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from units.models import Unit
 
 from ..choices import ExtensionState, MilestoneStatus, ReportKind, ReportState
+from .review import Reviewable
 from .structure import Milestone, Occurrence
 
 
@@ -23,8 +24,12 @@ class OfActivePlanQuerySet(models.QuerySet):
         return self.filter(**{f"{self.milestone_path}__plan__archived_at__isnull": True})
 
 
-class ProgressReport(models.Model):
+class ProgressReport(Reviewable):
     """进展报送: a lead unit's consolidated report (reviewed by staff) or a co-responsible unit's input."""
+
+    PENDING, APPROVED, RETURNED = ReportState.SUBMITTED, ReportState.APPROVED, ReportState.RETURNED
+    review_refusal = "只有组织部工作人员可以审核进展报告。"
+    not_pending_message = "该报告不在待审核状态。"
 
     milestone = models.ForeignKey(Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="reports")
     occurrence = models.ForeignKey(
@@ -40,17 +45,6 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="reports"
     )
     submitted_at = models.DateTimeField("报送时间")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reviewed_reports",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
 
     objects = OfActivePlanQuerySet.as_manager()
@@ -89,8 +83,14 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(Reviewable):
     """延期申请: approved, the new date applies and the original completion time stays visible."""
+
+    PENDING, APPROVED, RETURNED = ExtensionState.PENDING, ExtensionState.APPROVED, ExtensionState.REJECTED
+    review_refusal = "只有组织部工作人员可以审批延期申请。"
+    not_pending_message = "该延期申请已审批，不能重复处理。"
+    comment_required_on_return = False  # refusing an extension needs no comment
+    change_reasons = ("批准延期", "不批准延期")
 
     milestone = models.ForeignKey(
         Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="extension_requests"
@@ -106,16 +106,6 @@ class ExtensionRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="extension_requests"
     )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审批时间", null=True, blank=True)
-    review_comment = models.TextField("审批意见", blank=True)
     history = HistoricalRecords()
 
     objects = OfActivePlanQuerySet.as_manager()

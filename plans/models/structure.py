@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from units.models import Region, Unit
@@ -66,6 +67,9 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan", args=[self.code])
 
     @property
     def is_archived(self) -> bool:
@@ -193,6 +197,9 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:milestone", args=[self.pk])  # "task" in URLs, 节点计划 on the page
 
     @property
     def schedule_phrase(self) -> str:

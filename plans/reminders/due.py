@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch
-from django.urls import reverse
 
 from units.models import Unit
 from units.roles import Role
@@ -26,7 +25,9 @@ SILENT_STATUSES = [MilestoneStatus.COMPLETED, MilestoneStatus.PAUSED]
 
 
 @dataclass
-class Item:
+class DueItem:
+    """One deadline or report request a unit hears about (not to be confused with the plan's 项目内容, Item)."""
+
     occurrence_id: int
     milestone_id: int
     plan_id: int
@@ -58,7 +59,7 @@ class Item:
 @dataclass
 class Digest:
     kind: str
-    items: list[Item]
+    items: list[DueItem]
     unit: Unit | None = None
     user: object = None
 
@@ -67,8 +68,9 @@ class Digest:
         return f"unit:{self.unit.pk}" if self.unit else f"user:{self.user.pk}"
 
 
-def _link(milestone_id: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("plans:milestone", args=[milestone_id])
+def _link(milestone) -> str:
+    """The node plan's page as a full address, for e-mails and robots."""
+    return settings.SITE_URL.rstrip("/") + milestone.get_absolute_url()
 
 
 def _triggered(days_left: int) -> bool:
@@ -77,7 +79,7 @@ def _triggered(days_left: int) -> bool:
     return (-days_left) % settings.REMINDER_OVERDUE_EVERY_DAYS == 0
 
 
-def open_items(today: date, plan_codes=None) -> list[Item]:
+def open_items(today: date, plan_codes=None) -> list[DueItem]:
     """Every deadline overdue or due within the longest offset, and today's ongoing-report requests."""
     horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
@@ -111,7 +113,7 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
         days_left = (occurrence.effective_due - today).days
         is_request = not occurrence.is_deadline
         items.append(
-            Item(
+            DueItem(
                 occurrence_id=occurrence.pk,
                 milestone_id=milestone.pk,
                 plan_id=milestone.plan_id,
@@ -122,7 +124,7 @@ def open_items(today: date, plan_codes=None) -> list[Item]:
                 days_left=days_left,
                 kind="report_request" if is_request else "deadline",
                 triggered=True if is_request else _triggered(days_left),
-                link=_link(milestone.pk),
+                link=_link(milestone),
                 lead_unit_ids=_receiving_units(milestone, UnitRole.LEAD),
                 co_unit_ids=_receiving_units(milestone, UnitRole.RESPONSIBLE) if milestone.plan.notify_co_units else [],
             )
@@ -165,7 +167,7 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
     return digests
 
 
-def _escalations(overdue: list[Item], users) -> list[Digest]:
+def _escalations(overdue: list[DueItem], users) -> list[Digest]:
     limit = settings.REMINDER_ESCALATE_AFTER_DAYS
     already = set(
         Escalation.objects.filter(occurrence_id__in=[i.occurrence_id for i in overdue]).values_list(

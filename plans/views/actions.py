@@ -53,7 +53,7 @@ def _handle(request, milestone, form, form_name, action, success, report_pk=None
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, success(result) if callable(success) else success)
-    return redirect("plans:milestone", pk=milestone.pk)
+    return redirect(milestone)
 
 
 def _report_input(data):

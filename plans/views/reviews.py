@@ -1,32 +1,19 @@
-"""待审核: staff's queue of everything waiting for a decision."""
+"""待审核: staff's queue of everything waiting for a decision (reports, extension requests, indicator entries)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .. import access
-from ..choices import ExtensionState, ReportState
+from .. import access, review
 
 REVIEWS_PER_PAGE = 50  # oldest first, so the page staff see is the one waiting longest
+PAGE_PARAMS = {"reports": "page", "extensions": "extensions_page", "entries": "entries_page"}
 
 
 def review_queue(request):
     access.require_page(request.user, "review")
-    reports = (
-        access.reports(request.user)
-        .active()
-        .filter(state=ReportState.SUBMITTED)
-        .select_related("milestone__plan", "unit", "author")
-        .order_by("submitted_at")
-    )
-    extensions = (
-        access.extensions(request.user)
-        .active()
-        .filter(state=ExtensionState.PENDING)
-        .select_related("milestone__plan", "unit", "occurrence", "requested_by")
-        .order_by("requested_at")
-    )
+    pending = review.pending(request.user)
     context = {
-        "reports": Paginator(reports, REVIEWS_PER_PAGE).get_page(request.GET.get("page")),
-        "extensions": Paginator(extensions, REVIEWS_PER_PAGE).get_page(request.GET.get("extensions_page")),
+        name: Paginator(queryset, REVIEWS_PER_PAGE).get_page(request.GET.get(PAGE_PARAMS.get(name, f"{name}_page")))
+        for name, queryset in pending.items()
     }
     return render(request, "plans/review_queue.html", context)

@@ -1,21 +1,22 @@
 """Read-only pages over node plans. Every row comes through plans.access, so out of scope is 404."""
 
+import tempfile
+
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from talentplan.lib.forms import ReviewForm
+from talentplan.lib.xlsx import stream_xlsx
 
 from .. import access
 from ..activity import milestone_activity
 from ..choices import ExtensionState, ReportState
-from ..excel.task_export import write_task_export
+from ..excel.task_export import TASK_EXPORT_HEADER, ordered_rows
 from ..filtersets import MilestoneFilterSet
 from ..forms import (
     ExtensionRequestForm,
@@ -31,7 +32,8 @@ from ..reporting import reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_WIDTHS = {"工作举措": 40, "节点计划": 60, "牵头单位": 24, "行动计划": 30}
 
 
 def home(request):
@@ -51,13 +53,12 @@ def home(request):
     return render(request, "plans/home.html", {"plans": plans, "archived_plans": archived})
 
 
-class TaskListView(ExportMixin, SingleTableMixin, FilterView):
+class TaskListView(SingleTableMixin, FilterView):
     table_class = MilestoneTable
     filterset_class = MilestoneFilterSet
     template_name = "plans/milestone_list.html"
     paginate_by = None  # the table paginates (and counts) once; ListView's own paging would count again
     table_pagination = {"per_page": 25}
-    export_formats = ("xlsx",)
     export_name = "节点计划清单"
 
     def get_queryset(self):
@@ -66,13 +67,24 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"exclude": ("measure",)} if self.request.GET.get("compact") else {}
 
-    def create_export(self, export_format):
-        """Streamed write-only workbook in the table's filter and sort order (plans.excel.task_export)."""
-        table = self.get_table(**self.get_table_kwargs())
-        with write_task_export(table.data.data) as handle:
-            response = HttpResponse(handle.read(), content_type=XLSX_TYPE)  # compressed: ~10 MB at 100k rows
-        response["Content-Disposition"] = content_disposition_header(True, f"{self.export_name}.xlsx")
-        return response
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("_export") == "xlsx":
+            return self.export_xlsx()
+        return super().render_to_response(context, **kwargs)
+
+    def export_xlsx(self):
+        """What is filtered, in the order shown, every row (not one page), streamed through the shared
+        writer so no cell is ever a formula. Rows are read in chunks of primary keys (task_export), not
+        rendered cell by cell through the table."""
+        table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        handle = tempfile.TemporaryFile()
+        stream_xlsx(handle, [("节点计划清单", TASK_EXPORT_HEADER, ordered_rows(table.data.data))], widths=EXPORT_WIDTHS)
+        handle.seek(0)
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return FileResponse(
+            handle, as_attachment=True, filename=f"{self.export_name}（{stamp}）.xlsx", content_type=XLSX
+        )
 
 
 MY_TASKS_PER_PAGE = 30

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from ...models import Outbox
-from .base import TransportError
+from .base import Transport, TransportError
 
 
-class EmailTransport:
+class EmailTransport(Transport):
     def notify(self, outbox: Outbox) -> None:
         if not outbox.recipients:
             raise TransportError("没有收件邮箱：请在“提醒设置”或单位信息中填写联系邮箱", permanent=True)

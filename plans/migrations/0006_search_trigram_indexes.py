@@ -36,6 +36,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0003_plan_archived")]
+    dependencies = [("plans", "0005_history_change_reason_text")]
 
     operations = [migrations.RunPython(create, drop)]
