@@ -6,15 +6,15 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
-from plans.reminders.due import Digest, Item
+from plans.reminders.due import Digest, DueItem
 from plans.reminders.render import render_digest
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 1)
 
 
-def _item(n: int, days_left: int) -> Item:
-    return Item(
+def _item(n: int, days_left: int) -> DueItem:
+    return DueItem(
         occurrence_id=n,
         milestone_id=n,
         plan_id=1,

@@ -78,8 +78,12 @@ class TaskListView(SingleTableMixin, FilterView):
         rendered cell by cell through the table."""
         table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)
+        shown = {str(column.header) for column in table.columns}
+        keep = [i for i, title in enumerate(TASK_EXPORT_HEADER) if title in shown]  # e.g. compact drops 工作举措
+        rows = ([row[i] for i in keep] for row in ordered_rows(table.data.data))
+        header = [TASK_EXPORT_HEADER[i] for i in keep]
         handle = tempfile.TemporaryFile()
-        stream_xlsx(handle, [("节点计划清单", TASK_EXPORT_HEADER, ordered_rows(table.data.data))], widths=EXPORT_WIDTHS)
+        stream_xlsx(handle, [("节点计划清单", header, rows)], widths=EXPORT_WIDTHS)
         handle.seek(0)
         stamp = timezone.localdate().strftime("%Y%m%d")
         return FileResponse(
