@@ -84,7 +84,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         """Every word must appear in the node plan, its measure or its item. Each table is searched on its
-        own, so each LIKE can use its trigram index (migration 0006) rather than one OR across a join."""
+        own, so each LIKE can use its trigram index (migration 0007) rather than one OR across a join."""
         for word in value.split()[:SEARCH_WORDS_MAX]:
             matches = (
                 Milestone.objects.filter(

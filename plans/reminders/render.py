@@ -1,7 +1,10 @@
-"""A digest becomes a message: subject, text and HTML bodies from templates/emails/reminder-*."""
+"""A digest becomes a message: subject, text and HTML bodies from templates/emails/reminder-*.
+
+Rendered from the items' plain dicts (what the outbox row keeps), so a retry can render the row again
+with the current unit name. An e-mail lists at most REMINDER_EMAIL_MAX_ITEMS items, then states how many
+more there are and links to the full list, which keeps a huge digest far below the mail size cap."""
 
 from datetime import date
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -21,39 +24,36 @@ TITLES = {
 }
 
 
-def rest_link(digest: Digest) -> str:
-    """The task list filtered to what the digest is about, most urgent first: where the unlisted rest is."""
-    if digest.unit is not None:
-        params = {"unit": digest.unit.pk, "sort": "next_due"}
-        if digest.kind == ReminderKind.UNIT_DIGEST:
-            params["unit_role"] = "lead"
-    else:
-        params = {"overdue": "true", "sort": "next_due"}
-    return settings.SITE_URL.rstrip("/") + reverse("plans:task_list") + "?" + urlencode(params)
+def one_line(text: str) -> str:
+    """A unit name once carried a line break, which no mail header may contain."""
+    return " ".join(str(text or "").split())
 
 
 def render_digest(digest: Digest, today: date) -> dict:
-    """At most REMINDER_DIGEST_MAX_ITEMS items, most urgent first (most overdue, then soonest due), and the
-    count of the rest with a link to them: a province-wide summary stays a readable, small e-mail."""
-    title, intro = TITLES[digest.kind]
-    name = digest.unit.name if digest.unit else ""
+    return render_message(digest.kind, digest.unit, digest.user, [i.as_dict() for i in digest.items], today)
+
+
+def render_message(kind: str, unit, user, items: list[dict], today: date) -> dict:
+    title, intro = TITLES[kind]
+    name = one_line(unit.name) if unit else ""
     days = settings.REMINDER_ESCALATE_AFTER_DAYS
-    person = digest.user.get_full_name() or digest.user.username if digest.user else name
-    ordered = sorted(digest.items, key=lambda i: (i.days_left, i.plan, i.milestone_id))
-    listed = ordered[: settings.REMINDER_DIGEST_MAX_ITEMS]
-    items = [{**i.as_dict(), "overdue_days": -i.days_left} for i in listed]
+    person = one_line(user.get_full_name() or user.username) if user else name
+    cap = settings.REMINDER_EMAIL_MAX_ITEMS
+    shown = [{**i, "overdue_days": -i["days_left"]} for i in items[:cap]]
+    path = reverse("plans:my_tasks") if unit else reverse("plans:task_list")
     context = {
-        "rest": len(ordered) - len(listed),
-        "rest_link": rest_link(digest),
         "title": title.format(name=name, days=days),
         "intro": intro.format(days=days),
-        "items": items,
+        "items": shown,
+        "total": len(items),
+        "hidden": len(items) - len(shown),
+        "all_link": settings.SITE_URL.rstrip("/") + path,
         "today": today,
         "greeting": f"{person}：",
     }
     return {
-        "subject": render_to_string("emails/reminder-subject.txt", context).strip(),
+        "subject": one_line(render_to_string("emails/reminder-subject.txt", context))[:200],
         "body_text": render_to_string("emails/reminder-body.txt", context),
         "body_html": render_to_string("emails/reminder-body.html", context),
-        "items": [i.as_dict() for i in listed],
+        "items": items,
     }

@@ -36,6 +36,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0005_history_change_reason_text")]
+    dependencies = [("plans", "0006_reminder_channels_and_runs")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -22,7 +22,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0006_search_trigram_indexes'),
+        ('plans', '0007_search_trigram_indexes'),
     ]
 
     operations = [
