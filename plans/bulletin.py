@@ -12,10 +12,10 @@ from docx.shared import Pt
 from targets.models import Indicator
 from targets.trajectory import figure_text, trajectory_of
 
-from .choices import MilestoneStatus, Rag, ReportKind, ReportState, UnitRole
-from .dashboard import build_dashboard
-from .models import Milestone, MilestoneUnit, Plan, ProgressReport
-from .tracking import DUE_SOON_LABEL, is_overdue, with_tracking
+from .choices import Outcome, ReportKind, ReportState, UnitRole
+from .cutoff import CutoffTally, end_of, year_at_cutoff
+from .models import MilestoneUnit, Plan, ProgressReport
+from .tracking import DUE_SOON_LABEL
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 HIGHLIGHTS = 8
@@ -49,24 +49,33 @@ def _table(doc, header: list[str], rows: list[list[str]]):
 
 
 def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document:
+    """The year as it stood on the cut-off date (31 December, or today within the year): what was approved
+    after it does not count, and an item done by then is never listed as overdue (plans.cutoff)."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
-    board = build_dashboard(plan, year, as_of)
-    tally = board.per_plan[0][1] if board.per_plan else None
+    nodes = year_at_cutoff(plan, year, as_of)
+    tally, per_category = CutoffTally(), {}
+    for node in nodes:
+        tally.add(node, as_of)
+        category = node.milestone.measure.item.category
+        if category:
+            per_category.setdefault(category.pk, (category, CutoffTally()))[1].add(node, as_of)
     doc = Document()
     _para(doc, f"{plan.title}", 16, True, HEADING_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, f"{year}年度推进情况通报", 16, True, HEADING_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, f"（截至{as_of.year}年{as_of.month}月{as_of.day}日）", 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
     _para(doc, "一、总体情况", 14, True, HEADING_FONT, indent=False)
-    if tally:
-        doing = tally.by_status[MilestoneStatus.IN_PROGRESS]
+    if tally.total:
+        outcomes = tally.outcomes
         _para(
             doc,
             (
                 f"{year}年度涉及节点计划{tally.total}个，已完成{tally.completed}个，完成率{tally.completion_rate}%；"
-                f"推进中{doing}个，平均完成进度{tally.average_percent}%。"
+                f"推进中{tally.in_progress}个，平均完成进度{tally.average_percent}%。"
                 f"截至通报日，逾期未完成{tally.overdue}个，{DUE_SOON_LABEL}{tally.due_soon}个。"
+                f"到期节点中，{Outcome.MET.label}{outcomes[Outcome.MET]}个，{Outcome.LATE.label}{outcomes[Outcome.LATE]}个，"
+                f"到期{Outcome.MISSED.label}{outcomes[Outcome.MISSED]}个。"
             ),
         )
     else:
@@ -76,12 +85,12 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     _table(
         doc,
         ["工作任务", "节点计划", "已完成", "逾期", "平均进度"],
-        [[c.name, t.total, t.completed, t.overdue, f"{t.average_percent}%"] for c, t in board.per_category]
+        [[c.name, t.total, t.completed, t.overdue, f"{t.average_percent}%"] for c, t in per_category.values()]
         or [["—", 0, 0, 0, "—"]],
     )
 
     _para(doc, "三、逾期事项（按牵头单位）", 14, True, HEADING_FONT, indent=False)
-    _overdue_by_unit(doc, plan, year, as_of)
+    _overdue_by_unit(doc, [node for node in nodes if node.overdue])
 
     _para(doc, "四、指标完成情况", 14, True, HEADING_FONT, indent=False)
     _indicators(doc, plan, year, as_of)
@@ -89,7 +98,11 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     _para(doc, "五、工作亮点", 14, True, HEADING_FONT, indent=False)
     reports = (
         ProgressReport.objects.filter(
-            milestone__plan=plan, kind=ReportKind.CONSOLIDATED, state=ReportState.APPROVED, reviewed_at__year=year
+            milestone__plan=plan,
+            kind=ReportKind.CONSOLIDATED,
+            state=ReportState.APPROVED,
+            reviewed_at__year=year,
+            reviewed_at__lte=end_of(as_of),
         )
         .select_related("unit", "milestone")
         .order_by("-percent", "-reviewed_at")[:HIGHLIGHTS]
@@ -103,33 +116,25 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     return doc
 
 
-def _overdue_by_unit(doc, plan, year, as_of):
-    milestones = [
-        m
-        for m in with_tracking(
-            Milestone.objects.filter(plan=plan, occurrences__due_date__year=year).distinct(), as_of
-        ).select_related("measure")
-        if is_overdue(m.next_due, as_of)
-    ]
-    leads = defaultdict(list)
-    assignments = MilestoneUnit.objects.filter(milestone__in=[m.pk for m in milestones], role=UnitRole.LEAD)
-    unit_names = {}
-    for a in assignments.select_related("unit"):
+def _overdue_by_unit(doc, overdue_nodes):
+    ids = [node.milestone.pk for node in overdue_nodes]
+    leads, unit_names = defaultdict(list), {}
+    for a in MilestoneUnit.objects.filter(milestone__in=ids, role=UnitRole.LEAD).select_related("unit"):
         leads[a.milestone_id].append(a.unit_id)
         unit_names[a.unit_id] = a.unit.name
     by_unit = defaultdict(list)
-    for milestone in milestones:
-        for unit_id in leads[milestone.pk]:
-            by_unit[unit_names[unit_id]].append(milestone)
+    for node in overdue_nodes:
+        for unit_id in leads[node.milestone.pk]:
+            by_unit[unit_names[unit_id]].append(node)
     if not by_unit:
         _para(doc, "无逾期事项。")
     for unit_name in sorted(by_unit, key=lambda n: -len(by_unit[n])):
         _para(doc, f"{unit_name}（{len(by_unit[unit_name])}项）", 12, True, indent=False)
-        for milestone in by_unit[unit_name]:
+        for node in by_unit[unit_name]:
             _para(
                 doc,
-                f"· {milestone.text[:80]}（应于{milestone.next_due:%Y年%m月%d日}前完成，"
-                f"现状：{milestone.get_status_display()}）",
+                f"· {node.milestone.text[:80]}"
+                f"（应于{node.first_missed:%Y年%m月%d日}前完成，现状：{node.status_text()}）",
             )
 
 
@@ -145,7 +150,7 @@ def _indicators(doc, plan, year, as_of):
                 "—" if point is None or point.planned is None else figure_text(point.planned),
                 "—" if point is None or point.actual is None else figure_text(point.actual),
                 t.completion_label,
-                Rag(t.rag).label,
+                t.verdict_text,
             ]
         )
-    _table(doc, ["指标", "目标", f"{year}年计划", f"{year}年实际", "完成率", "灯色"], rows or [["—"] * 6])
+    _table(doc, ["指标", "目标", f"{year}年计划", f"{year}年实际", "完成率", "判定"], rows or [["—"] * 6])

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from units.models import Unit
 
-from .choices import MilestoneStatus, ReportState, UnitRole
-from .models import Category, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import DUE_SOON_DAYS, due_within_q, is_due_soon, is_overdue, overdue_q
+from .choices import MilestoneStatus, Outcome, ReportState, UnitRole
+from .models import Category, Chase, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from .tracking import DUE_SOON_DAYS, done_q, due_within_q, occurrences_with_outcome, overdue_q, with_tracking
 
 
 def task_link(**params) -> str:
@@ -31,19 +31,8 @@ class Tally:
     overdue: int = 0
     due_soon: int = 0
     percent_sum: int = 0
-
-    def add(self, milestone, today: date) -> None:
-        self.total += 1
-        self.by_status[milestone.status] += 1
-        self.percent_sum += milestone.percent
-        if is_overdue(milestone.next_due, today):
-            self.overdue += 1
-        elif is_due_soon(milestone.next_due, today):
-            self.due_soon += 1
-
-    @property
-    def completed(self) -> int:
-        return self.by_status[MilestoneStatus.COMPLETED]
+    outcomes: Counter = field(default_factory=Counter)  # node plans with a deadline 按期完成 / 逾期完成 / 未完成
+    completed: int = 0  # 已完成 for the chosen year (tracking.is_done_for_year), or over all years
 
     @property
     def completion_rate(self) -> int:
@@ -55,6 +44,10 @@ class Tally:
 
     def link(self, **extra) -> str:
         return task_link(**self.link_params, **extra)
+
+    def outcome_rows(self):
+        """(label, count, link): the task list filtered by outcome shows exactly the node plans counted."""
+        return [(o.label, self.outcomes[o.value], self.link(outcome=o.value)) for o in Outcome]
 
     def status_rows(self):
         return [(status, self.by_status[status.value], self.link(status=status.value)) for status in MilestoneStatus]
@@ -69,6 +62,7 @@ class UnitRow:
     met_on_time: int = 0
     awaiting_review: int = 0
     last_report_at: object = None
+    chases: int = 0  # 催办次数: about its node plans here, or about its work in general
 
     @property
     def on_time_rate(self):
@@ -87,7 +81,12 @@ class Dashboard:
 
 
 def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
-    """One grouped query: (key, status) → counts, folded into a Tally per key."""
+    """One grouped query: (key, status) → counts, folded into a Tally per key. Deadline outcomes
+    (按期完成 / 逾期完成 / 未完成) are counted for a chosen year only, as before."""
+    done = with_tracking(milestones, today).filter(done_q(year or None))
+    outcome_rows = {}
+    if year:
+        outcome_rows = {o: occurrences_with_outcome(o.value, today).filter(due_date__year=year) for o in Outcome}
     rows = (
         milestones.order_by()
         .values(key, "status")
@@ -97,6 +96,13 @@ def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
             # On the denormalised next due date (tracking.refresh_next_due), as the task list filters.
             overdue=Count("pk", filter=overdue_q("next_due_date", today)),
             due_soon=Count("pk", filter=due_within_q("next_due_date", today, DUE_SOON_DAYS)),
+            # 已完成 and 期限完成情况 by the same SQL as the task list's `done` / `outcome` filters, so a
+            # count and the list its link opens agree.
+            completed=Count("pk", filter=Q(pk__in=done.values("pk"))),
+            **{
+                f"outcome_{o.value}": Count("pk", filter=Q(pk__in=occurrences.values("milestone_id")))
+                for o, occurrences in outcome_rows.items()
+            },
         )
     )
     tallies = {}
@@ -109,6 +115,9 @@ def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
         tally.percent_sum += row["percent_sum"] or 0
         tally.overdue += row["overdue"]
         tally.due_soon += row["due_soon"]
+        tally.completed += row["completed"]
+        for o in outcome_rows:
+            tally.outcomes[o.value] += row[f"outcome_{o.value}"]
     return tallies
 
 
@@ -178,6 +187,10 @@ def _league(milestones, today) -> list[UnitRow]:
     for unit_id, last in reports.values_list("unit_id").annotate(Max("submitted_at")):
         if unit_id in rows:
             rows[unit_id].last_report_at = last
+    about_these = Q(milestone__in=milestones.values("pk")) | Q(milestone__isnull=True)
+    chases = Chase.objects.filter(unit_id__in=list(rows)).filter(about_these)
+    for unit_id, count in chases.values_list("unit_id").annotate(Count("pk")).order_by():
+        rows[unit_id].chases = count
     return sorted(
         rows.values(), key=lambda r: (-r.overdue, r.on_time_rate if r.on_time_rate is not None else 101, r.unit.name)
     )

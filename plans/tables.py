@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from .choices import Rag, UnitRole
 from .models import Milestone
+from .tracking import period_status
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -68,6 +69,12 @@ class MilestoneTable(tables.Table):
 
     def value_lead_units(self, record):
         return self._leads(record)
+
+    def render_status(self, record):
+        return period_status(record)
+
+    def value_status(self, record):
+        return period_status(record)
 
     def render_rag(self, value):
         return rag_badge(value)

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import F
 
 from plans import reporting
 from plans.closing import close_year
@@ -16,10 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def rule(milestone) -> tuple:
-    """Worked out in Python from the occurrences themselves: open = not met, not closed, a deadline."""
-    open_deadlines = [
-        o for o in milestone.occurrences.all() if o.is_deadline and o.completed_on is None and o.outcome == ""
-    ]
+    """Worked out in Python from the occurrences themselves: open = a deadline not met, and either not closed
+    or closed 未完成 with no later deadline of the same node plan (a one-off stays owed until it is done)."""
+    deadlines = [o for o in milestone.occurrences.all() if o.is_deadline]
+
+    def still_owed(o):
+        return o.outcome == "missed" and not any(d.due_date > o.due_date for d in deadlines)
+
+    open_deadlines = [o for o in deadlines if o.completed_on is None and (o.outcome == "" or still_owed(o))]
     if not open_deadlines:
         return None, None
     first = min(open_deadlines, key=lambda o: (o.extended_due_date or o.due_date, o.pk))
@@ -66,6 +71,10 @@ def test_closing_a_year_and_recomputing_occurrences(user_named):
     with time_machine.travel(date(2023, 1, 5), tick=False):
         close_year(user_named("staff"), plan, 2022)
     assert_column_matches(plan.milestones.prefetch_related("occurrences"))
+    # A one-off closed 未完成 keeps its passed deadline as the next one (it is still 逾期未完成).
+    assert plan.milestones.filter(
+        next_due_date__year=2022, occurrences__pk=F("next_deadline_id"), occurrences__outcome="missed"
+    ).exists()
     milestone = plan.milestones.exclude(next_deadline_id=None).first()
     milestone.occurrences.get(pk=milestone.next_deadline_id).delete()  # as the loader does when a phrase changes
     assert_column_matches([milestone])

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from talentplan.lib.recipients import mask_webhook_url, split_addresses
@@ -88,10 +89,15 @@ def record_digests(today: date, plan_codes=None) -> RunReport:
 def _side_effects(outbox, digest, users, today, first_channel: bool) -> None:
     if not first_channel:
         return  # one in-app notification per digest, whatever the number of channels
-    link = digest.items[0].link if len(digest.items) == 1 else ""
+    link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
     # Bulk, one statement each; the unique constraints make a repeat (a parallel run) a no-op.
     Notification.objects.bulk_create(
-        [Notification(user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link) for u in users],
+        [
+            Notification(
+                user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link, kind=digest.kind
+            )
+            for u in users
+        ],
         ignore_conflicts=True,
     )
     if digest.kind == ReminderKind.ESCALATION:
@@ -100,6 +106,13 @@ def _side_effects(outbox, digest, users, today, first_channel: bool) -> None:
             ignore_conflicts=True,
             batch_size=1000,
         )
+
+
+def _list_link(kind) -> str:
+    """Where a digest of several items points: the unit's 我的任务, or the overdue list for staff and leaders."""
+    if kind in (ReminderKind.UNIT_DIGEST, ReminderKind.CO_UNIT_DIGEST, ReminderKind.INSTRUCTION_DUE):
+        return reverse("plans:my_tasks")
+    return reverse("plans:task_list") + "?overdue=true"
 
 
 def _due_rows(now):

@@ -2,6 +2,7 @@ from django import template
 
 from plans import access, tracking
 from plans.tables import rag_badge as _rag_badge
+from targets.trajectory import VERDICT_RULE
 from targets.trajectory import figure_text as _figure_text
 
 register = template.Library()
@@ -15,6 +16,12 @@ def get_item(mapping, key):
 @register.filter
 def rag_badge(value):
     return _rag_badge(value)
+
+
+@register.filter
+def period_status(milestone):
+    """ "2023年度已完成" beside the 2024 deadline, 逾期完成 when late: see plans.tracking.period_status."""
+    return tracking.period_status(milestone)
 
 
 @register.filter
@@ -38,6 +45,11 @@ def light_rule():
 @register.simple_tag
 def indicator_light_rule():
     return tracking.INDICATOR_LIGHT_RULE
+
+
+@register.simple_tag
+def indicator_verdict_rule():
+    return VERDICT_RULE
 
 
 @register.simple_tag

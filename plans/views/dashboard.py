@@ -9,7 +9,9 @@ from targets.charts import trajectory_svg
 from targets.trajectory import trajectory_of
 
 from .. import access
+from ..chasing import new_request_key
 from ..dashboard import build_dashboard
+from ..instructions import open_instructions
 
 DASHBOARD_INDICATOR_CARDS = 60  # charts drawn on one page; the rest are counted and linked, not drawn
 
@@ -41,7 +43,15 @@ def dashboard(request):
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
     cards, more_cards = indicator_cards(request.user, plan, today)
-    context = {"board": board, "years": years, "cards": cards, "more_cards": more_cards}
+    context = {
+        "board": board,
+        "years": years,
+        "cards": cards,
+        "more_cards": more_cards,
+        "open_instructions": open_instructions(request.user),
+        "may_chase": access.can(request.user, "chase_unit"),
+        "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
+    }
     return render(request, "plans/dashboard.html", context)
 
 

@@ -36,6 +36,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0006_reminder_channels_and_runs")]
+    dependencies = [("plans", "0010_plan_measure_versions_measure_history")]
 
     operations = [migrations.RunPython(create, drop)]
