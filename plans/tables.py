@@ -14,6 +14,11 @@ def rag_badge(value) -> str:
     return format_html('<span class="badge rounded-pill text-bg-{}">{}</span>', RAG_BADGE[value], Rag(value).label)
 
 
+def lead_unit_names(milestone) -> str:
+    """The 牵头单位 of a node plan as the document names them (assignments prefetched by task_queryset)."""
+    return "、".join(a.export_name for a in milestone.assignments.all() if a.role == UnitRole.LEAD)
+
+
 class MilestoneTable(tables.Table):
     plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code"))
     category = tables.Column("工作任务", accessor="measure__item__category__name", default="—")
@@ -54,14 +59,11 @@ class MilestoneTable(tables.Table):
     def render_due(self, record):
         return record.due_text or f"{record.schedule_text}（推定）"
 
-    def _leads(self, record):
-        return "、".join(a.export_name for a in record.assignments.all() if a.role == UnitRole.LEAD)
-
     def render_lead_units(self, record):
-        return self._leads(record)
+        return lead_unit_names(record)
 
     def value_lead_units(self, record):
-        return self._leads(record)
+        return lead_unit_names(record)
 
     def render_rag(self, value):
         return rag_badge(value)

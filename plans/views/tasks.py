@@ -57,6 +57,13 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return task_queryset(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        # How many filters are in force: shown on the phone's folded 筛选 button.
+        context["filter_count"] = sum(1 for name in self.filterset.filters if self.request.GET.get(name))
+        return context
+
     def get_table_kwargs(self):
         return {"exclude": ("measure",)} if self.request.GET.get("compact") else {}
 

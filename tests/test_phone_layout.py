@@ -1,0 +1,64 @@
+"""The phone-first pages, measured in real headless Chromium at 390×844 (and the dashboard at 1366).
+
+Screenshots land in test-artifacts/e2e/. Needs Debian's chromium (`make browsers`).
+"""
+
+from plans.models import Milestone
+from tests.conftest import PASSWORD
+from tests.test_e2e_browser import ARTIFACTS, browser, portal, pytestmark  # noqa: F401 (fixtures, marks)
+
+PHONE = {"width": 390, "height": 844}
+
+
+def signed_in(browser, base, username, viewport):
+    page = browser.new_page(viewport=viewport, locale="zh-CN")
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    return page
+
+
+def measure(page):
+    return page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight, window.innerWidth]"
+    )
+
+
+def test_task_list_with_20_rows_fits_a_phone(browser, portal):
+    assert Milestone.objects.count() >= 20  # the three plans hold far more; 20 fill one page
+    page = signed_in(browser, portal, "staff", PHONE)
+    page.goto(f"{portal}/tasks/?per_page=20")
+    cards = page.locator(".task-card")
+    assert cards.count() == 20
+    width, height, inner = measure(page)
+    page.screenshot(path=str(ARTIFACTS / "phone-task-list.png"), full_page=True)
+    # No sideways scroll (the viewport is 390 wide), and 20 node plans in under three screens: 3 × 844 = 2532.
+    assert inner == 390 and width <= 390
+    assert height < 3 * 844, height
+    # Every card carries its light, deadline, lead unit and status; the filters are folded away.
+    first = cards.first.inner_text()
+    assert "牵头：" in first and ("年" in first or "无截止期限" in first)
+    assert page.locator("#task-filters").is_hidden()
+    page.click("button[data-bs-target='#task-filters']")
+    page.locator("#task-filters").wait_for(state="visible")
+    assert page.locator("#id_q").is_visible()
+    page.close()
+
+
+def test_task_list_keeps_its_table_on_a_desktop(browser, portal):
+    page = signed_in(browser, portal, "staff", {"width": 1366, "height": 900})
+    page.goto(f"{portal}/tasks/?per_page=20")
+    assert page.locator("table tbody tr").count() == 20
+    assert page.locator(".task-card").first.is_hidden()
+    assert page.locator("#id_q").is_visible()  # filters open on a wide screen
+    page.close()
+
+
+def test_my_tasks_fit_a_phone(browser, portal):
+    page = signed_in(browser, portal, "liaison_hr", PHONE)
+    assert page.url.endswith("/my/")
+    width, _height, _inner = measure(page)
+    page.screenshot(path=str(ARTIFACTS / "phone-my-tasks.png"), full_page=True)
+    assert width <= 390
+    page.close()
