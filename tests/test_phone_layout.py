@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the browser fixtures are imported from test_e2e_browser and used as parameters)
 """The phone-first pages, measured in real headless Chromium at 390×844 (and the dashboard at 1366).
 
 Screenshots land in test-artifacts/e2e/. Needs Debian's chromium (`make browsers`).
@@ -5,7 +6,7 @@ Screenshots land in test-artifacts/e2e/. Needs Debian's chromium (`make browsers
 
 from plans.models import Milestone
 from tests.conftest import PASSWORD
-from tests.test_e2e_browser import ARTIFACTS, browser, portal, pytestmark  # noqa: F401 (fixtures, marks)
+from tests.test_e2e_browser import ARTIFACTS, browser, portal, pytestmark  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 
