@@ -63,3 +63,33 @@ def test_my_tasks_fit_a_phone(browser, portal):
     page.screenshot(path=str(ARTIFACTS / "phone-my-tasks.png"), full_page=True)
     assert width <= 390
     page.close()
+
+
+def test_dashboard_on_a_phone_puts_plans_off_track_and_league_first(browser, portal):
+    from plans.demo import seed_demo_progress
+    from tests.conftest import create_test_users
+    from units.demo import ensure_demo_accounts
+
+    ensure_demo_accounts()
+    seed_demo_progress()
+    create_test_users()  # the demo accounts share the names "staff" and "leader"; restore the test password
+    page = signed_in(browser, portal, "leader", PHONE)
+    page.goto(f"{portal}/dashboard/")
+
+    def top(text):
+        return page.locator(".card-header", has_text=text).first.bounding_box()["y"]
+
+    plan_card = page.locator(".card h2 a").first.bounding_box()["y"]
+    order = [
+        plan_card,
+        top("需要关注"),
+        top("牵头单位排名"),
+        top("按工作任务"),
+        page.locator("#indicators").bounding_box()["y"],
+    ]
+    assert order == sorted(order), order
+    width, height, _inner = measure(page)
+    assert width <= 390
+    print(f"dashboard at 390×844: {height} px tall")  # the issue measured 22,211 px before the fold
+    page.screenshot(path=str(ARTIFACTS / "phone-dashboard-full.png"), full_page=True)
+    page.close()

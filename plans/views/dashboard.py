@@ -1,13 +1,16 @@
 """Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from targets.charts import trajectory_svg
+from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
 
 from .. import access
-from ..dashboard import build_dashboard
+from ..dashboard import build_dashboard, task_link
 
 
 def indicator_cards(user, plan, today):
@@ -19,9 +22,35 @@ def indicator_cards(user, plan, today):
     for indicator in indicators:
         trajectory = trajectory_of(indicator, today)
         cards.append(
-            {"indicator": indicator, "t": trajectory, "svg": trajectory_svg(trajectory.points, indicator.name)}
+            {
+                "indicator": indicator,
+                "t": trajectory,
+                "standing": standing_of(trajectory),
+                "svg": trajectory_svg(trajectory.points, indicator.name),
+            }
         )
     return cards
+
+
+def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
+    """Counts per standing, each linking to the dashboard showing those charts; the off-track (or the chosen)
+    standings are drawn, the rest folded."""
+    shown = {chosen} if chosen in Standing.values else set(OFF_TRACK)
+    counts = [
+        {
+            "standing": standing,
+            "count": sum(1 for card in cards if card["standing"] == standing),
+            "link": "?" + urlencode({**link_params, "standing": standing.value}) + "#indicators",
+        }
+        for standing in Standing
+    ]
+    return {
+        "counts": [c for c in counts if c["count"] or c["standing"] != Standing.UNJUDGED],
+        "shown": [card for card in cards if card["standing"] in shown],
+        "folded": [card for card in cards if card["standing"] not in shown],
+        "chosen": Standing(chosen) if chosen in Standing.values else None,
+        "total": len(cards),
+    }
 
 
 def dashboard(request):
@@ -32,7 +61,14 @@ def dashboard(request):
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
-    context = {"board": board, "years": years, "cards": indicator_cards(request.user, plan, today)}
+    link_params = {k: v for k, v in (("plan", plan and plan.pk), ("year", year)) if v}
+    cards = indicator_cards(request.user, plan, today)
+    context = {
+        "board": board,
+        "years": years,
+        "indicators": indicator_summary(cards, request.GET.get("standing"), link_params),
+        "overdue_link": task_link(**link_params, overdue="true"),
+    }
     return render(request, "plans/dashboard.html", context)
 
 
