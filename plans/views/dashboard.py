@@ -32,10 +32,14 @@ def indicator_cards(user, plan, today):
     return cards
 
 
+DRAWN_BY_DEFAULT = 12  # charts drawn before a click: the worst first, so the page stays a few screens long
+
+
 def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
-    """Counts per standing, each linking to the dashboard showing those charts; the off-track (or the chosen)
-    standings are drawn, the rest folded."""
-    shown = {chosen} if chosen in Standing.values else set(OFF_TRACK)
+    """Counts per standing, each linking to the dashboard drawing exactly those charts. Without a choice,
+    the off-track ones are drawn (未达标 before 落后, at most DRAWN_BY_DEFAULT; the others in a fold) and the
+    on-track ones folded."""
+    chosen = Standing(chosen) if chosen in Standing.values else None
     counts = [
         {
             "standing": standing,
@@ -44,11 +48,18 @@ def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
         }
         for standing in Standing
     ]
+    if chosen:
+        drawn, more = [card for card in cards if card["standing"] == chosen], []
+    else:
+        off_track = [card for standing in OFF_TRACK for card in cards if card["standing"] == standing]
+        drawn, more = off_track[:DRAWN_BY_DEFAULT], off_track[DRAWN_BY_DEFAULT:]
+    shown = {id(card) for card in drawn + more}
     return {
         "counts": [c for c in counts if c["count"] or c["standing"] != Standing.UNJUDGED],
-        "shown": [card for card in cards if card["standing"] in shown],
-        "folded": [card for card in cards if card["standing"] not in shown],
-        "chosen": Standing(chosen) if chosen in Standing.values else None,
+        "shown": drawn,
+        "more": more,
+        "folded": [card for card in cards if id(card) not in shown],
+        "chosen": chosen,
         "total": len(cards),
     }
 
