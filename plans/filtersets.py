@@ -60,13 +60,22 @@ class MilestoneFilterSet(django_filters.FilterSet):
         self.form.fields["due_within"].error_messages["invalid"] = "请输入天数。"
 
     def filter_text(self, queryset, name, value):
+        """Every word must match the text, or a unit's full name, short name, the document's spelling or any
+        alias of it (q=人社局 finds 区人社局 = 区人力资源和社会保障局)."""
         for word in value.split():
+            by_unit = MilestoneUnit.objects.filter(
+                Q(written_name__icontains=word)
+                | Q(unit__name__icontains=word)
+                | Q(unit__short_name__icontains=word)
+                | Q(unit__aliases__alias__icontains=word)
+            ).values("milestone_id")
             queryset = queryset.filter(
                 Q(text__icontains=word)
                 | Q(measure__text__icontains=word)
                 | Q(measure__item__title__icontains=word)
                 | Q(due_text__icontains=word)
                 | Q(schedule_text__icontains=word)
+                | Q(pk__in=by_unit)
             )
         return queryset
 

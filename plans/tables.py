@@ -1,10 +1,19 @@
 import django_tables2 as tables
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.html import format_html
 
 from .choices import Rag, UnitRole
 from .models import Milestone
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+# Sorting by light puts the worst first: red, then yellow, green, and grey (paused) last.
+RAG_RANK = Case(
+    When(rag=Rag.RED, then=Value(0)),
+    When(rag=Rag.YELLOW, then=Value(1)),
+    When(rag=Rag.GREEN, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 RAG_BADGE = {Rag.GREEN: "success", Rag.YELLOW: "warning", Rag.RED: "danger", Rag.GREY: "secondary"}
 
 
@@ -49,6 +58,18 @@ class MilestoneTable(tables.Table):
         order_by = ("plan", "position")
         empty_text = "没有符合条件的节点计划。"
         attrs = {"class": "table table-sm table-hover align-top bg-white"}
+
+    def order_rag(self, queryset, is_descending):
+        rank = RAG_RANK.desc() if is_descending else RAG_RANK.asc()
+        return queryset.order_by(rank, F("next_due").asc(nulls_last=True), "plan__code", "position"), True
+
+    def order_due(self, queryset, is_descending):
+        """The nearest (or, descending, the furthest) deadline first; no deadline last either way."""
+        due = F("next_due").desc(nulls_last=True) if is_descending else F("next_due").asc(nulls_last=True)
+        return queryset.order_by(due, "plan__code", "position"), True
+
+    def order_next_due(self, queryset, is_descending):
+        return self.order_due(queryset, is_descending)
 
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"

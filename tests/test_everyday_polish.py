@@ -1,0 +1,83 @@
+"""Everyday polish on the task list: search by unit names and aliases, sorting that puts red and overdue
+first and no deadline last, the Chinese date format, Chinese download names."""
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from plans.models import Milestone
+from plans.queries import task_queryset
+from talentplan.lib.dates import cn_date, cn_datetime
+from tests.fixture_reading import tsv_rows, unit_names, unit_spellings
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed_ids(client, query: str) -> list[int]:
+    html = client.get(f"/tasks/?per_page=500&{query}").content.decode()
+    table = html.split('<div class="task-cards')[0]  # the desktop table; the phone cards repeat the links
+    return list(dict.fromkeys(int(pk) for pk in re.findall(r'href="/tasks/(\d+)/"', table)))
+
+
+def test_search_finds_a_unit_by_its_short_name(client_as):
+    # fixtures/units/jianghai.yaml: 区人力资源和社会保障局 has the short name 区人社局; nanping.yaml names 市人社局
+    # with the alias 人社局. Every worklist row naming one of those units is found by q=人社局.
+    wanted = set()
+    for code, region in (
+        ("jianghai-rcqq-2022", "jianghai"),
+        ("jianghai-bsh-2022", "jianghai"),
+        ("nanping-cjwy-2021", "nanping"),
+    ):
+        spellings, _groups = unit_spellings(region)
+        for position, row in enumerate(tsv_rows(code), start=1):
+            names = {spellings.get(n.replace(" ", ""), n) for n in unit_names(row["units"])}
+            if names & {"区人力资源和社会保障局", "市人社局"}:
+                wanted.add((code, position))
+    assert len(wanted) > 10
+    listed = _listed_ids(client_as("staff"), "q=人社局")
+    found = set(Milestone.objects.filter(pk__in=listed).values_list("plan__code", "position"))
+    assert wanted <= found
+    # And nothing unrelated: each hit names such a unit or says 人社局 in its own text.
+    for milestone in Milestone.objects.filter(pk__in=listed).prefetch_related("assignments__unit"):
+        units = {a.unit.name for a in milestone.assignments.all()}
+        assert units & {"区人力资源和社会保障局", "市人社局"} or "人社局" in milestone.text + milestone.measure.text
+
+
+def test_search_by_the_full_name_still_works_and_a_nonsense_word_finds_nothing(client_as):
+    client = client_as("staff")
+    assert _listed_ids(client, "q=区人力资源和社会保障局") and not _listed_ids(client, "q=不存在的单位名称")
+
+
+@time_machine.travel(date(2023, 6, 1), tick=False)
+def test_sorting_by_light_puts_red_first_and_by_deadline_puts_no_deadline_last(client_as):
+    client = client_as("staff")
+    rag_order = {"red": 0, "yellow": 1, "green": 2, "grey": 3}
+    tracked = {m.pk: m for m in task_queryset(_staff())}  # each row's light and next deadline, for checking
+    by_light = [tracked[pk].rag for pk in _listed_ids(client, "sort=rag")]
+    assert by_light[0] == "red" and by_light == sorted(by_light, key=rag_order.get)
+    by_light_desc = [tracked[pk].rag for pk in _listed_ids(client, "sort=-rag")]
+    assert by_light_desc == sorted(by_light_desc, key=rag_order.get, reverse=True)
+    for sort in ("due", "-due", "next_due", "-next_due"):
+        dues = [tracked[pk].next_due for pk in _listed_ids(client, f"sort={sort}")]
+        dated = [d for d in dues if d is not None]
+        assert dues[: len(dated)] == dated, f"{sort}: no deadline must come last"
+        assert dated == sorted(dated, reverse=sort.startswith("-"))
+        if not sort.startswith("-"):
+            assert dated[0] < date(2023, 6, 1)  # ascending, the overdue ones come first
+
+
+def _staff():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="staff")
+
+
+def test_the_one_chinese_date_format():
+    assert cn_date(date(2022, 4, 30)) == "2022年4月30日"
+    assert cn_date(None) == ""
+    # 06:05 UTC is 14:05 in Asia/Shanghai (UTC+8); 20:00 UTC on 30 April is already 1 May there.
+    assert cn_datetime(datetime(2022, 4, 30, 6, 5, tzinfo=ZoneInfo("UTC"))) == "2022年4月30日 14:05"
+    assert cn_date(datetime(2022, 4, 30, 20, 0, tzinfo=ZoneInfo("UTC"))) == "2022年5月1日"
