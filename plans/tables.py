@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.html import format_html
 
+from talentplan.lib.dates import cn_date, cn_datetime
+
 from .choices import Rag, UnitRole
 from .models import Milestone
 
@@ -37,8 +39,8 @@ class MilestoneTable(tables.Table):
     lead_units = tables.Column("牵头单位", empty_values=(), orderable=False)
     status = tables.Column("状态", attrs=NOWRAP)
     rag = tables.Column("灯色", order_by=("rag",), attrs=NOWRAP)
-    last_report_at = tables.DateTimeColumn(verbose_name="最近报送", format="Y-m-d", default="—", attrs=NOWRAP)
-    next_due = tables.DateColumn(verbose_name="下一截止日", format="Y-m-d", default="—", attrs=NOWRAP)
+    last_report_at = tables.Column(verbose_name="最近报送", default="—", attrs=NOWRAP)
+    next_due = tables.Column(verbose_name="下一截止日", default="—", attrs=NOWRAP)
 
     class Meta:
         model = Milestone
@@ -86,6 +88,12 @@ class MilestoneTable(tables.Table):
     def value_lead_units(self, record):
         return lead_unit_names(record)
 
+    def render_last_report_at(self, value):
+        return cn_date(value)
+
+    def render_next_due(self, value):
+        return cn_date(value)
+
     def render_rag(self, value):
         return rag_badge(value)
 
@@ -97,6 +105,12 @@ class MilestoneTable(tables.Table):
 
     def value_measure(self, record):
         return record.measure.text
+
+    def value_last_report_at(self, value):
+        return cn_datetime(value)  # Asia/Shanghai, not the stored UTC
+
+    def value_next_due(self, value):
+        return cn_date(value)
 
     def value_due(self, record):
         return self.render_due(record)

@@ -81,3 +81,35 @@ def test_the_one_chinese_date_format():
     # 06:05 UTC is 14:05 in Asia/Shanghai (UTC+8); 20:00 UTC on 30 April is already 1 May there.
     assert cn_datetime(datetime(2022, 4, 30, 6, 5, tzinfo=ZoneInfo("UTC"))) == "2022年4月30日 14:05"
     assert cn_date(datetime(2022, 4, 30, 20, 0, tzinfo=ZoneInfo("UTC"))) == "2022年5月1日"
+
+
+@time_machine.travel(datetime(2023, 6, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_the_task_export_downloads_under_its_chinese_name_with_local_times(client_as):
+    from io import BytesIO
+    from urllib.parse import quote
+
+    from openpyxl import load_workbook
+
+    from plans.models import ProgressReport
+    from tests.helpers import milestone_led_by, submit
+
+    milestone = milestone_led_by("区人力资源和社会保障局")
+    # Submitted at 2023-05-31 18:30 UTC = 2023-06-01 02:30 in Shanghai: the export shows the local date and time.
+    with time_machine.travel(datetime(2023, 5, 31, 18, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        submit(_staff_named("liaison_hr"), milestone)
+    assert ProgressReport.objects.filter(milestone=milestone).exists()
+    response = client_as("staff").get(f"/tasks/?_export=xlsx&q={milestone.text[:12]}")
+    assert response.status_code == 200
+    # RFC 6266 / 5987: the UTF-8 name percent-encoded after filename*=, so browsers keep 节点计划清单_20230601.xlsx.
+    expected = "attachment; filename*=utf-8''" + quote("节点计划清单_20230601.xlsx")
+    assert response["Content-Disposition"].lower() == expected.lower()  # the charset name is case-insensitive
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("节点计划")] == milestone.text)
+    assert row[header.index("最近报送")] == "2023年6月1日 02:30"
+
+
+def _staff_named(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
