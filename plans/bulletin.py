@@ -9,6 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from talentplan.lib.dates import cn_date, cn_datetime
 from targets.models import Indicator
 from targets.trajectory import figure_text, trajectory_of
 
@@ -99,7 +100,7 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     if not reports:
         _para(doc, "本年度尚无审核通过的进展报告。")
     _para(doc, "", indent=False)
-    _para(doc, f"生成时间：{timezone.localtime():%Y年%m月%d日 %H:%M}（人才工作行动计划督办平台）", 10.5, indent=False)
+    _para(doc, f"生成时间：{cn_datetime(timezone.now())}（人才工作行动计划督办平台）", 10.5, indent=False)
     return doc
 
 
@@ -128,7 +129,7 @@ def _overdue_by_unit(doc, plan, year, as_of):
         for milestone in by_unit[unit_name]:
             _para(
                 doc,
-                f"· {milestone.text[:80]}（应于{milestone.next_due:%Y年%m月%d日}前完成，"
+                f"· {milestone.text[:80]}（应于{cn_date(milestone.next_due)}前完成，"
                 f"现状：{milestone.get_status_display()}）",
             )
 

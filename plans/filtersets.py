@@ -103,3 +103,17 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         """Node plans with a deadline or report period in that year."""
         return queryset.filter(pk__in=Occurrence.objects.filter(due_date__year=int(value)).values("milestone_id"))
+
+
+class MyTaskFilterSet(MilestoneFilterSet):
+    """我的任务: the same filters, minus the ones that make no sense for one unit's open tasks."""
+
+    KEPT = ("q", "plan", "status", "rag", "overdue", "due_within")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [n for n in self.filters if n not in self.KEPT]:
+            del self.filters[name]
+            self.form.fields.pop(name, None)
+        status = self.form.fields["status"]
+        status.choices = [c for c in status.choices if c[0] != MilestoneStatus.COMPLETED]  # /my/ lists open ones

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 
+from talentplan.lib.dates import cn_date
+
 from .choices import MilestoneStatus, Rag, ReportKind, ReportState
 from .models import Occurrence, ProgressReport
 
@@ -103,7 +105,7 @@ def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int])
     if occurrence.outcome:
         return ("销号：按期完成", "success") if occurrence.outcome == "met" else ("销号：未按期完成", "danger")
     if occurrence.completed_on:
-        return f"已完成（{occurrence.completed_on:%Y-%m-%d}）", "success"
+        return f"已完成（{cn_date(occurrence.completed_on)}）", "success"
     if not occurrence.is_deadline:
         if occurrence.pk in approved_occurrence_ids:
             return "已报送", "success"

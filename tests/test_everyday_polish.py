@@ -113,3 +113,30 @@ def _staff_named(username):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+def _my_ids(client, query=""):
+    html = client.get(f"/my/?{query}").content.decode()
+    return re.findall(r'href="/tasks/(\d+)/"', html), html
+
+
+@time_machine.travel(date(2023, 6, 1), tick=False)
+def test_my_tasks_filter_by_overdue_light_and_text(client_as):
+    client = client_as("liaison_hr")
+    everything, _ = _my_ids(client)
+    overdue, html = _my_ids(client, "overdue=true")
+    on_time, _ = _my_ids(client, "overdue=false")
+    # Overdue and not overdue split the list exactly, each overdue card says so, and order is kept.
+    assert overdue and on_time and sorted(overdue + on_time) == sorted(everything)
+    assert html.count("（已逾期）") == len(overdue) and everything[: len(overdue)] == overdue
+    red, _ = _my_ids(client, "rag=red")
+    assert set(overdue) <= set(red)  # an overdue node plan is red (plans.tracking's rule)
+    milestone = Milestone.objects.get(pk=everything[-1])
+    word = milestone.text[:8]
+    found, _ = _my_ids(client, f"q={word}")
+    assert str(milestone.pk) in found and len(found) <= len(everything)
+
+
+def test_my_tasks_bad_filter_is_a_chinese_error_not_a_500(client_as):
+    response = client_as("liaison_hr").get("/my/?due_within=-3")
+    assert response.status_code == 200 and "天数不能为负数" in response.content.decode()

@@ -5,6 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from talentplan.lib.dates import cn_date
+
 from ..models import ReminderKind
 from .due import Digest
 
@@ -24,7 +26,8 @@ def render_digest(digest: Digest, today: date) -> dict:
     name = digest.unit.name if digest.unit else ""
     days = settings.REMINDER_ESCALATE_AFTER_DAYS
     person = digest.user.get_full_name() or digest.user.username if digest.user else name
-    items = [{**i.as_dict(), "overdue_days": -i.days_left} for i in digest.items]
+    # The message shows the Chinese date (2022年4月30日); the stored items keep ISO dates for machines.
+    items = [{**i.as_dict(), "due": cn_date(i.due), "overdue_days": -i.days_left} for i in digest.items]
     context = {
         "title": title.format(name=name, days=days),
         "intro": intro.format(days=days),

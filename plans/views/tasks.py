@@ -14,7 +14,7 @@ from talentplan.lib.forms import ReviewForm
 from .. import access
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
-from ..filtersets import MilestoneFilterSet
+from ..filtersets import MilestoneFilterSet, MyTaskFilterSet
 from ..forms import (
     ExtensionRequestForm,
     ExtensionReviewForm,
@@ -84,9 +84,17 @@ class TaskListView(ExportMixin, SingleTableMixin, FilterView):
 
 
 def my_tasks(request):
-    tasks = list(my_open_tasks(request.user))
+    filterset = MyTaskFilterSet(request.GET or None, queryset=my_open_tasks(request.user), request=request)
+    tasks = list(filterset.qs) if filterset.is_bound and filterset.is_valid() else list(my_open_tasks(request.user))
     today = timezone.localdate()
-    return render(request, "plans/my_tasks.html", {"tasks": tasks, "today": today, "Rag": Rag})
+    context = {
+        "tasks": tasks,
+        "today": today,
+        "Rag": Rag,
+        "filter": filterset,
+        "filter_count": sum(1 for name in filterset.filters if request.GET.get(name)),
+    }
+    return render(request, "plans/my_tasks.html", context)
 
 
 def _detail_context(request, milestone):
