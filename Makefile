@@ -71,10 +71,12 @@ test-postgres: $(VENV)/.installed-dev
 	fi
 
 # Debian packages the full test suite uses: Chromium (driven by Playwright; its own browser download is
-# never used), CJK fonts, LibreOffice (opens the Word bulletin) and poppler (renders its PDF to PNG).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
+# never used), CJK fonts, LibreOffice (opens the Word bulletin; Calc opens the xlsx exports to prove no formula
+# is evaluated) and poppler (renders its PDF to PNG).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 browsers:
-	@if command -v chromium >/dev/null && command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null; then \
+	@if command -v chromium >/dev/null && command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null \
+		&& dpkg -s libreoffice-calc-nogui >/dev/null 2>&1; then \
 		echo "Chromium、LibreOffice、pdftoppm 均已安装"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	else echo "需要 root 权限安装：sudo apt-get install $(SYSTEM_PACKAGES)"; fi

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from talentplan.lib.params import YEAR_RANGE
 from units.models import Unit
 
 from . import access
@@ -10,9 +11,13 @@ from .choices import MilestoneStatus, Rag, UnitRole
 from .models import Category, MilestoneUnit, Occurrence, Plan
 from .tracking import due_within, overdue
 
+SEARCH_MAX = 100  # characters; each word becomes a LIKE pattern, and SQLite refuses very long ones
+SEARCH_WORDS_MAX = 10
+DUE_WITHIN_MAX = 3660  # ten years of days: longer than any plan
+
 
 class MilestoneFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="filter_text")
+    q = django_filters.CharFilter(label="搜索", method="filter_text", max_length=SEARCH_MAX)
     plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.active(), empty_label="全部计划")
     category = django_filters.ModelChoiceFilter(
         label="工作任务",
@@ -36,8 +41,13 @@ class MilestoneFilterSet(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.Select(choices=[("", "全部"), ("true", "仅逾期"), ("false", "未逾期")]),
     )
-    due_within = django_filters.NumberFilter(label="N 天内到期", method="filter_due_within", min_value=0)
-    year = django_filters.NumberFilter(label="年度", method="filter_year")
+    # Bounded so a crafted ?due_within=99999999999999999999 or ?year=-1 is a form error, not a date overflow.
+    due_within = django_filters.NumberFilter(
+        label="N 天内到期", method="filter_due_within", min_value=0, max_value=DUE_WITHIN_MAX, decimal_places=0
+    )
+    year = django_filters.NumberFilter(
+        label="年度", method="filter_year", min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1], decimal_places=0
+    )
 
     class Meta:
         fields = ["q", "plan", "category", "unit", "unit_role", "status", "rag", "overdue", "due_within", "year"]
@@ -56,13 +66,26 @@ class MilestoneFilterSet(django_filters.FilterSet):
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
-        self.form.fields["due_within"].error_messages["min_value"] = "天数不能为负数。"
-        self.form.fields["due_within"].error_messages["invalid"] = "请输入天数。"
+        self.form.fields["due_within"].error_messages.update(
+            min_value="天数不能为负数。",
+            max_value=f"天数不能超过 {DUE_WITHIN_MAX}。",
+            invalid="请输入天数（整数）。",
+            max_decimal_places="天数请填写整数。",
+            max_digits=f"天数不能超过 {DUE_WITHIN_MAX}。",
+        )
+        self.form.fields["q"].error_messages["max_length"] = f"搜索内容不能超过 {SEARCH_MAX} 个字。"
+        self.form.fields["year"].error_messages.update(
+            min_value=f"年度应在 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间。",
+            max_value=f"年度应在 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间。",
+            invalid="年度请填写四位数字，如 2024。",
+            max_decimal_places="年度请填写四位数字，如 2024。",
+            max_digits=f"年度应在 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间。",
+        )
 
     def filter_text(self, queryset, name, value):
         """Every word must match the text, or a unit's full name, short name, the document's spelling or any
         alias of it (q=人社局 finds 区人社局 = 区人力资源和社会保障局)."""
-        for word in value.split():
+        for word in value.split()[:SEARCH_WORDS_MAX]:
             by_unit = MilestoneUnit.objects.filter(
                 Q(written_name__icontains=word)
                 | Q(unit__name__icontains=word)

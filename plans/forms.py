@@ -5,7 +5,14 @@ from django import forms
 from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, VersionedForm
 
 from .choices import MilestoneStatus, Rag
-from .models import Occurrence
+from .models import Milestone, Occurrence
+
+# Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
+# and an export do not; a character column's own max_length is read from the model.
+NARRATIVE_MAX = 5000
+REASON_MAX = 1000
+COMMENT_MAX = 1000
+RAG_REASON_MAX = Milestone._meta.get_field("rag_override_reason").max_length
 
 
 class ProgressReportForm(BootstrapFormMixin, forms.Form):
@@ -25,6 +32,7 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
     )
     narrative = forms.CharField(
         label="进展情况",
+        max_length=NARRATIVE_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "请填写进展情况。"},
     )
@@ -56,7 +64,7 @@ class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "请输入有效日期。"},
     )
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="延期理由", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,22 +73,24 @@ class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
 
 class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "不批准")])
-    comment = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="审批意见", required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InstructionForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="批示内容", max_length=NARRATIVE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class StatusForm(BootstrapFormMixin, VersionedForm):
     status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
     percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
-    reason = forms.CharField(label="修改说明", required=False)
+    reason = forms.CharField(label="修改说明", required=False, max_length=REASON_MAX)
 
 
 class RagOverrideForm(BootstrapFormMixin, VersionedForm):
     rag = forms.ChoiceField(label="指定灯色", choices=[("", "按规则自动计算"), *Rag.choices], required=False)
-    reason = forms.CharField(label="理由", required=False)
+    reason = forms.CharField(label="理由", required=False, max_length=RAG_REASON_MAX)  # Milestone.rag_override_reason
 
     def clean(self):
         cleaned = super().clean()

@@ -9,9 +9,11 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from talentplan.lib.dates import cn_date
+from talentplan.lib.uploads import check_report_total
 from talentplan.lib.versioning import lock_current
 from units.roles import covered_unit_ids
 
@@ -42,6 +44,8 @@ def reporting_unit(user, milestone: Milestone):
 
 
 def _save_evidence(report: ProgressReport, files, user) -> None:
+    kept = report.evidence.aggregate(total=Sum("size"))["total"] or 0
+    check_report_total([upload for upload, _ in files], "该报告", already=kept)
     for upload, file_type in files:
         Evidence.objects.create(
             report=report,

@@ -7,6 +7,7 @@ from talentplan.lib.dates import cn_date, cn_datetime
 from .choices import Rag, UnitRole
 from .models import Milestone
 
+PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 # Sorting by light puts the worst first: red, then yellow, green, and grey (paused) last.
 RAG_RANK = Case(
@@ -72,6 +73,11 @@ class MilestoneTable(tables.Table):
 
     def order_next_due(self, queryset, is_descending):
         return self.order_due(queryset, is_descending)
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # django-tables2 passes ?per_page=… as given: a negative one raises EmptyPage, a huge one loads all rows.
+        per_page = min(max(per_page or PER_PAGE_DEFAULT, 1), PER_PAGE_MAX)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"

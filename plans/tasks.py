@@ -1,10 +1,12 @@
-"""Celery tasks: thin wrappers around plans.reminders.outbox, the same code send_reminders runs."""
+"""Celery tasks: thin wrappers around plans.reminders.outbox (the code send_reminders runs) and
+plans.excel.import_jobs (the code a confirmed import runs)."""
 
 from dataclasses import asdict
 from datetime import date
 
 from celery import shared_task
 
+from .excel import import_jobs
 from .reminders import outbox
 
 
@@ -17,3 +19,15 @@ def send_daily_reminders(on_date: str | None = None) -> dict:
 def deliver_outbox() -> dict:
     """Retries failed sends whose backoff has passed, and finishes rows a crashed worker left claimed."""
     return asdict(outbox.deliver_pending())
+
+
+@shared_task(name="plans.tasks.run_import")
+def run_import_task(token: str) -> dict:
+    """Writes a confirmed import preview: the same code a synchronous import runs."""
+    state = import_jobs.run_import(token)
+    return {"state": state.get("state"), "plan": state.get("plan_code")}
+
+
+@shared_task(name="plans.tasks.expire_import_previews")
+def expire_import_previews() -> int:
+    return import_jobs.expire_previews()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("plans/import/", plan.import_plan, name="import"),
     path("plans/import/confirm/", plan.import_confirm, name="import_confirm"),
+    path("plans/import/<str:token>/", plan.import_status, name="import_status"),
     path("plans/<slug:code>/", dashboard.plan_detail, name="plan"),
     path("plans/<slug:code>/worklist.xlsx", plan.worklist_download, name="worklist_download"),
     path("plans/<slug:code>/bulletin.docx", plan.bulletin_download, name="bulletin_download"),

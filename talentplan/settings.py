@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "targets",
 ]
 
+# A change reason quotes what a person typed (an extension reason, a status note): a text column, so a long
+# reason is never refused by the history table after the form accepted it.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -181,7 +185,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "expire-import-previews": {
+        "task": "plans.tasks.expire_import_previews",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 3000},
+    },
 }
+# A confirmed import is written by a Celery task (plans.tasks.run_import); previews nobody confirms are
+# deleted after IMPORT_PREVIEW_TTL_SECONDS (hourly, and whenever one is opened).
+IMPORT_IN_BACKGROUND = env_bool("IMPORT_IN_BACKGROUND", True)
+IMPORT_PREVIEW_TTL_SECONDS = env_int("IMPORT_PREVIEW_TTL_SECONDS", 2 * 3600)
 
 # ---- Accounts and production security (README "安全 / Security") ----------------------------------------
 # Login throttle (django-axes, units/throttle.py). Failures count over the last LOGIN_LOCKOUT_MINUTES; reaching

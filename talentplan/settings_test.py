@@ -14,3 +14,5 @@ create_runtime_dirs([MEDIA_ROOT])
 # The test client speaks plain HTTP; production's HTTPS settings are checked in a subprocess instead
 # (tests/test_deploy_settings.py).
 SECURE_SSL_REDIRECT = False
+# Imports are written in the request in most tests; tests/test_import_jobs.py turns the background task on.
+IMPORT_IN_BACKGROUND = False

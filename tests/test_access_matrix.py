@@ -3,12 +3,17 @@ export; leaders change nothing. The matrix is built from the URL configuration, 
 rule here fails test_every_url_has_a_rule."""
 
 import io
+import uuid
+from datetime import date
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plans import reporting
+from plans.excel import import_jobs
+from plans.excel.importing import PlanHeader
 from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, Outbox, PlanYearClosure, ProgressReport
 from targets import actuals
 from targets.models import Indicator, IndicatorEntry
@@ -133,6 +138,7 @@ RULES = {
     "plans:plan_delete": ("GET", "plan", STAFF_ACTION_ON_PLAN),
     "plans:import": ("GET", None, STAFF_ONLY),
     "plans:import_confirm": ("POST", None, STAFF_ONLY),
+    "plans:import_status": ("GET", "import_job", STAFF_ONLY),
     "targets:indicator": ("GET", "indicator", HEALTH_VISIBLE),
     "targets:entry_create": (
         "POST",
@@ -183,6 +189,7 @@ def health_objects(user_named):
     indicator.save()
     entry = actuals.submit_entry(health, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
     return {
+        "import_job": queued_import_job(user_named("staff")),
         "milestone": milestone,
         "report": report,
         "evidence": report.evidence.get(),
@@ -203,6 +210,15 @@ def health_objects(user_named):
             last_error="没有收件邮箱",
         ),
     }
+
+
+def queued_import_job(user):
+    """A confirmed import of staff's, waiting for the task (its page is staff's own)."""
+    token = uuid.uuid4().hex
+    header = PlanHeader("queued", "排队的计划", "jianghai", 2022, 2024, date(2022, 3, 1))
+    import_jobs.save_preview(token, "排队.xlsx", header, user.pk, 1, True)
+    import_jobs.mark(token, import_jobs.QUEUED)
+    return SimpleNamespace(pk=token)
 
 
 def _state():
@@ -256,5 +272,6 @@ def test_other_units_tasks_never_appear_in_lists_exports_or_json(client_as, heal
 
 def exported_texts(response) -> set[str]:
     assert response.status_code == 200
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     return {str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell}

@@ -100,10 +100,10 @@ def test_the_task_export_downloads_under_its_chinese_name_with_local_times(clien
     assert ProgressReport.objects.filter(milestone=milestone).exists()
     response = client_as("staff").get(f"/tasks/?_export=xlsx&q={milestone.text[:12]}")
     assert response.status_code == 200
-    # RFC 6266 / 5987: the UTF-8 name percent-encoded after filename*=, so browsers keep 节点计划清单_20230601.xlsx.
-    expected = "attachment; filename*=utf-8''" + quote("节点计划清单_20230601.xlsx")
+    # RFC 6266 / 5987: the UTF-8 name percent-encoded after filename*=, so browsers keep 节点计划清单（20230601）.xlsx.
+    expected = "attachment; filename*=utf-8''" + quote("节点计划清单（20230601）.xlsx")
     assert response["Content-Disposition"].lower() == expected.lower()  # the charset name is case-insensitive
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("节点计划")] == milestone.text)
     assert row[header.index("最近报送")] == "2023年6月1日 02:30"

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from plans.excel.cells import safe_text, write_sheet
+from plans.excel.cells import write_sheet
 from tests.fixture_reading import PLAN_CODES, plan_yaml, tsv_rows, unit_names, unit_spellings
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +90,11 @@ def test_cells_are_text_and_never_formulas(tmp_path):
     path = tmp_path / "t.xlsx"
     workbook.save(path)
     sheet = openpyxl.load_workbook(path).active
-    assert [c.value for c in sheet[2]] == ['\'=HYPERLINK("x")', "123456789012345678"]
-    assert [c.value for c in sheet[3]] == ["'+1", "'@SUM"]
+    # The text is kept as typed; the cell is a string with the spreadsheet's "text" flag, never a formula.
+    assert [c.value for c in sheet[2]] == ['=HYPERLINK("x")', "123456789012345678"]
+    assert [c.value for c in sheet[3]] == ["+1", "@SUM"]
     assert all(c.data_type == "s" and c.number_format == "@" for row in sheet.iter_rows(min_row=2) for c in row)
-    assert safe_text(None) == "" and safe_text("区委组织部") == "区委组织部"
+    assert [c.quotePrefix for c in sheet[2]] == [True, False] and [c.quotePrefix for c in sheet[3]] == [True, True]
 
 
 def test_exported_plan_cells_are_all_text(tmp_path):

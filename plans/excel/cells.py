@@ -1,37 +1,9 @@
-"""Excel helpers shared by every export: text stays text, nothing is ever read as a formula."""
+"""The 工作清单 layout helpers: merged runs on export, and reading them back on import. The cells themselves
+are written by talentplan.lib.xlsx, the one writer every export shares."""
 
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from talentplan.lib.xlsx import FORMULA_TRIGGERS, write_sheet
 
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def safe_text(value) -> str:
-    """A cell value as text; a leading = + - @ gets a quote so Excel and WPS never evaluate it."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def write_sheet(sheet, header: list[str], rows: list[list], widths: dict[str, int] | None = None) -> None:
-    """Write a header and rows of text cells, formatted as text ("@") so long numbers survive."""
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-    for row in rows:
-        sheet.append([safe_text(value) for value in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.number_format = "@"
-            cell.data_type = "s"
-            cell.alignment = WRAP
-    sheet.freeze_panes = "A2"
-    for index, title in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(title, 14)
+__all__ = ["filled_rows", "merge_runs", "unquote", "write_sheet"]
 
 
 def merge_runs(sheet, columns: list[int]) -> None:
@@ -52,8 +24,8 @@ def merge_runs(sheet, columns: list[int]) -> None:
 
 
 def unquote(text: str) -> str:
-    """Undo safe_text: a quote that neutralized a leading = + - @ is not part of the value."""
-    if text.startswith("'") and text[1:2] in _FORMULA_TRIGGERS:
+    """Files exported before the shared writer put a ' before a leading = + - @: not part of the value."""
+    if text.startswith("'") and text[1:2] in FORMULA_TRIGGERS:
         return text[1:]
     return text
 

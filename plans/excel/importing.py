@@ -11,17 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from talentplan.lib.fixtures import FixtureError
+from talentplan.lib.uploads import check_office_content, check_zip_structure
 from units.models import Region
 from units.resolver import UnitResolver
 
 from ..fixture_files import PlanSource, WorklistRow
 from ..loader import validate_plan_source, write_plan
-from ..models import Plan
+from ..models import Category, Item, Milestone, MilestoneUnit, Plan
 from ..schedule import ScheduleError, parse_schedule
 from ..textutil import leading_number, split_units
 from . import columns
@@ -81,6 +83,11 @@ def read_workbook(path: Path, name: str) -> tuple[list[list], list[list] | None]
         raise FixtureError([f"文件“{name}”超过 {MAX_BYTES // (1024 * 1024)} MB，请拆分后再导入。"])
     if not zipfile.is_zipfile(path):
         raise FixtureError([f"文件“{name}”不是有效的 Excel（.xlsx）文件。"])
+    try:  # a zip bomb, an archive inside, a program or macros: refused from the directory, before parsing
+        with check_zip_structure(path, name) as archive:
+            check_office_content(archive, name)
+    except ValidationError as exc:
+        raise FixtureError(exc.messages) from exc
     # ValueError includes defusedxml's refusal of entities; SyntaxError is malformed XML inside the zip
     # (expat's ParseError and lxml's XMLSyntaxError both derive from it).
     try:
@@ -119,9 +126,38 @@ def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
     return result
 
 
+def _column_limit(model, field_name: str) -> int:
+    return model._meta.get_field(field_name).max_length
+
+
+# (row attribute, column title, the column the writer puts it in): a longer text would fail on confirm.
+ROW_TEXT_LIMITS = [
+    ("category", "工作任务", _column_limit(Category, "name")),
+    ("item", "项目内容", min(_column_limit(Item, "title"), _column_limit(Item, "worklist_label"))),
+    ("due", "完成时间", _column_limit(Milestone, "due_text")),
+    ("schedule", "推定完成时间", _column_limit(Milestone, "schedule_text")),
+]
+UNIT_NAME_LIMIT = _column_limit(MilestoneUnit, "written_name")
+
+
+def _length_errors(row: WorklistRow, where: str) -> list[str]:
+    errors = []
+    for attribute, title, limit in ROW_TEXT_LIMITS:
+        text = getattr(row, attribute) or ""
+        if len(text) > limit:
+            errors.append(f"{where} 第{row.line}行：“{title}”有 {len(text)} 个字，超过 {limit} 个字的上限")
+    for unit in dict.fromkeys([*row.units, *row.lead]):
+        if len(unit) > UNIT_NAME_LIMIT:
+            errors.append(
+                f"{where} 第{row.line}行：单位名称“{unit[:20]}…”有 {len(unit)} 个字，超过 {UNIT_NAME_LIMIT} 个字的上限"
+            )
+    return errors
+
+
 def _row_errors(rows: list[WorklistRow], where: str) -> list[str]:
     errors = []
     for row in rows:
+        errors += _length_errors(row, where)
         for field_name, label in (("item", "项目内容"), ("measure", "工作举措"), ("milestone", "节点计划")):
             if not getattr(row, field_name):
                 errors.append(f"{where} 第{row.line}行：缺少{label}")
@@ -167,7 +203,7 @@ def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource,
         "start_year": header.start_year,
         "end_year": header.end_year,
         "region": header.region,
-        "source_document": name,
+        "source_document": name[: _column_limit(Plan, "source_document")],
         "lead_unit_rule": "导入文件所列牵头单位；未列时以排在首位的单位为牵头单位",
         "categories": categories,
         "items": _items(worklist),
@@ -216,9 +252,10 @@ def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
 
 
 @transaction.atomic
-def confirm_import(path: Path, name: str, header: PlanHeader) -> Plan:
-    """Write the plan: all rows or none. Raises FixtureError with every problem when any row is bad."""
-    preview = preview_import(path, name, header)
+def confirm_import(path: Path, name: str, header: PlanHeader, preview: ImportPreview | None = None) -> Plan:
+    """Write the plan: all rows or none. Raises FixtureError with every problem when any row is bad.
+    preview: one just made of this file in the same process (the command's), so it is not parsed twice."""
+    preview = preview or preview_import(path, name, header)
     if not preview.ok:
         raise FixtureError(preview.errors)
     write_plan(preview.source)

@@ -2,9 +2,11 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
 from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
@@ -68,8 +70,10 @@ def dashboard(request):
     access.require_page(request.user, "overview")
     today = timezone.localdate()
     plans = access.plans(request.user).active()
-    plan = plans.filter(pk=request.GET["plan"]).first() if request.GET.get("plan", "").isdigit() else None
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    plan_id, year = id_param(request.GET, "plan"), year_param(request.GET)
+    plan = plans.filter(pk=plan_id).first() if plan_id else None
+    if request.GET.get("plan") and plan is None or request.GET.get("year") and year is None:
+        messages.warning(request, "筛选条件无效（计划不存在，或年度不是 1900—2100 之间的年份），已显示全部。")
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
     link_params = {k: v for k, v in (("plan", plan and plan.pk), ("year", year)) if v}

@@ -3,7 +3,6 @@ new plan from Excel."""
 
 import io
 import uuid
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -14,15 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from talentplan.lib.fixtures import FixtureError
 from talentplan.lib.forms import BootstrapFormMixin
+from talentplan.lib.params import year_param
 from units.models import Region
 
 from .. import access
 from ..bulletin import build_bulletin
 from ..closing import close_year
-from ..excel.importing import PlanHeader, confirm_import, preview_import
+from ..excel import import_jobs
+from ..excel.importing import PlanHeader, preview_import
 from ..excel.worklist import build_worklist_workbook
+from ..tasks import run_import_task
 from ..withdrawal import archive_plan, delete_plan, deletion_refusals, plan_activity, plan_contents, restore_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +46,7 @@ def worklist_download(request, code):
 def bulletin_download(request, code):
     plan = get_object_or_404(access.plans(request.user), code=code)
     default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else default_year
+    year = year_param(request.GET) if request.GET.get("year") else default_year
     if year not in plan.years:
         raise Http404("该年度不在计划实施年度内")
     return _download(build_bulletin(plan, year).save, f"{plan.title}{year}年度进展通报.docx", DOCX)
@@ -55,9 +56,8 @@ def bulletin_download(request, code):
 def year_close(request, code):
     plan = get_object_or_404(access.plans(request.user), code=code)
     access.require(request.user, "close_year", plan, "只有组织部工作人员可以进行年度销号。")
-    year = request.POST.get("year", "")
     try:
-        closure = close_year(request.user, plan, int(year) if year.isdigit() else 0)
+        closure = close_year(request.user, plan, year_param(request.POST) or 0)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -155,12 +155,6 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         )
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def import_plan(request):
     """Step 1: upload and preview. Nothing is written; the file waits under var/uploads/imports/."""
     access.require_page(request.user, "import_plan")
@@ -171,41 +165,58 @@ def import_plan(request):
         return render(request, "plans/import.html", {"form": form}, status=400)
     upload = form.cleaned_data["file"]
     token = uuid.uuid4().hex
-    stored = _upload_dir() / f"{token}.xlsx"
+    stored, _ = import_jobs.paths(token)
     with stored.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     preview = preview_import(stored, upload.name, form.header())
-    request.session[f"import-{token}"] = {
-        "name": upload.name,
-        "post": {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
-    }
+    import_jobs.save_preview(token, upload.name, form.header(), request.user.pk, len(preview.rows), preview.ok)
     status = 200 if preview.ok else 400
     return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=status)
 
 
+def _own_preview(request, token):
+    state = import_jobs.load(token)
+    return state if state is not None and state.get("user") == request.user.pk else None
+
+
 @require_POST
 def import_confirm(request):
-    """Step 2: write the previewed plan, all rows or none."""
+    """Step 2: hand the previewed file to the background task (all rows or none), then show its progress."""
     access.require_page(request.user, "import_plan")
     token = request.POST.get("token", "")
-    saved = request.session.get(f"import-{token}") if token.isalnum() else None
-    stored = _upload_dir() / f"{token}.xlsx"
-    if not saved or not stored.exists():
+    state = _own_preview(request, token)
+    stored = import_jobs.paths(token)[0] if state else None
+    if not state or state.get("state") == "" and not stored.exists():
         messages.error(request, "导入预览已失效，请重新上传文件。")
         return redirect("plans:import")
-    form = ImportForm(saved["post"], user=request.user)
-    form.fields["file"].required = False
-    if not form.is_valid():
-        messages.error(request, "导入信息有误，请重新上传文件。")
-        return redirect("plans:import")
-    try:
-        plan = confirm_import(stored, saved["name"], form.header())
-    except FixtureError as exc:
-        preview = preview_import(stored, saved["name"], form.header())
-        messages.error(request, "未导入，数据库未作任何修改：" + "；".join(exc.messages[:5]))
+    if state.get("state"):
+        return redirect("plans:import_status", token=token)  # confirmed already: a second click writes nothing
+    if not state.get("ok"):
+        header = import_jobs.header_of(state)
+        preview = preview_import(stored, state["name"], header)
+        messages.error(request, "未导入，数据库未作任何修改：" + "；".join(preview.errors[:5]))
+        form = ImportForm(initial=state["header"], user=request.user)
         return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=400)
-    stored.unlink(missing_ok=True)
-    del request.session[f"import-{token}"]
-    messages.success(request, f"已导入“{plan.title}”：{plan.milestones.count()} 个节点计划。")
-    return redirect(plan)
+    import_jobs.mark(token, import_jobs.QUEUED)
+    if settings.IMPORT_IN_BACKGROUND:
+        try:
+            run_import_task.delay(token)
+        except Exception:  # the broker is down: write now rather than leave the job queued forever
+            import_jobs.run_import(token)
+    else:
+        import_jobs.run_import(token)
+    return redirect("plans:import_status", token=token)
+
+
+def import_status(request, token):
+    """The import's progress: refreshes itself while the task writes, then links to the new plan."""
+    access.require_page(request.user, "import_plan")
+    state = _own_preview(request, token)
+    if state is None or not state.get("state"):
+        raise Http404("导入任务不存在或已过期")
+    if state["state"] == import_jobs.DONE and request.GET.get("go"):
+        return redirect("plans:plan", code=state["plan_code"])
+    context = {"job": state, "label": import_jobs.STATE_LABELS[state["state"]], "token": token}
+    context["working"] = state["state"] in (import_jobs.QUEUED, import_jobs.RUNNING)
+    return render(request, "plans/import_status.html", context)

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .uploads import ACCEPT_ATTRIBUTE, validate_evidence
+from .uploads import ACCEPT_ATTRIBUTE, check_report_total, validate_evidence
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -16,13 +16,15 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [
+        checked = [
             (upload, validate_evidence(super(MultipleFileField, self).clean(upload, initial))) for upload in uploads
         ]
+        check_report_total([upload for upload, _ in checked])
+        return checked
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
 
 class BootstrapFormMixin:
@@ -39,7 +41,10 @@ class BootstrapFormMixin:
 
 class ReviewForm(BootstrapFormMixin, VersionedForm):
     decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # A text column, bounded so a review stays a comment (pages, e-mails and exports quote it).
+    comment = forms.CharField(
+        label="审核意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -75,16 +75,22 @@ def align(old_keys: list, new_keys: list, similarity=None) -> dict[int, int]:
 
 def merged_order(existing: list, fixture_objects: list, created_ids: set) -> list:
     """The final order: rows already in the database keep their relative order (staff-added ones
-    included); a created row goes right after the row that precedes it in the fixtures."""
-    order = [obj for obj in existing if obj.pk not in created_ids]
-    previous = None
+    included); a created row goes right after the row that precedes it in the fixtures. Linear: the
+    created rows are grouped behind the row they follow (a 3,000-row import was quadratic here)."""
+    head, followers = [], {}
+    anchor = None  # the last row that was not created, in fixture order
     for obj in fixture_objects:
         if obj is None:
             continue
         if obj.pk in created_ids:
-            index = 0 if previous is None else next(i for i, o in enumerate(order) if o.pk == previous.pk) + 1
-            order.insert(index, obj)
-        previous = obj
+            (head if anchor is None else followers.setdefault(anchor.pk, [])).append(obj)
+        else:
+            anchor = obj
+    order = list(head)
+    for obj in existing:
+        if obj.pk not in created_ids:
+            order.append(obj)
+            order += followers.get(obj.pk, [])
     return order
 
 

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"校验通过，共 {len(preview.rows)} 行（--dry-run，未写入）。"))
             return
         try:
-            plan = confirm_import(path, path.name, header)
+            plan = confirm_import(path, path.name, header, preview)
         except FixtureError as exc:
             raise CommandError("未导入：\n" + "\n".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"已导入“{plan.title}”：{plan.milestones.count()} 个节点计划。"))

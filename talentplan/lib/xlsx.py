@@ -1,0 +1,86 @@
+"""The one xlsx writer every export goes through: every cell is text, and nothing is ever a formula.
+
+openpyxl (and tablib on top of it) stores a string that begins with "=" as a live formula, and Excel, WPS
+and LibreOffice read a cell beginning with = + - @ (or a tab or CR before them) as one when it is edited.
+Here every value becomes a string cell ("s", never "f"); one that begins with a trigger also gets the
+cell's quotePrefix flag, the spreadsheet's own "this is text" mark (what typing a leading ' does), so the
+text comes back exactly as written ("=1+1" stays the text "=1+1") and stays text when edited.
+
+`write_sheet` fills a normal worksheet (the 工作清单 merges cells, which write-only mode cannot);
+`stream_xlsx` writes a write-only workbook row by row, for exports of any length.
+"""
+
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TEXT_FORMAT = "@"
+# XML 1.0 refuses these control characters; openpyxl raises IllegalCharacterError on them.
+_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
+
+
+def cell_text(value) -> str:
+    """A value as the text a cell holds: None is empty, control characters XML cannot hold are dropped."""
+    return ("" if value is None else str(value)).translate(_ILLEGAL)
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def _as_text(cell, value) -> None:
+    text = cell_text(value)
+    cell.value = text
+    cell.data_type = "s"  # after the value: openpyxl's setter made "=…" a formula
+    cell.number_format = TEXT_FORMAT
+    cell.alignment = WRAP
+    if is_formula_like(text):
+        cell.quotePrefix = True
+
+
+def write_sheet(sheet, header: list[str], rows: Iterable[list], widths: dict[str, int] | None = None) -> None:
+    """Write a header and rows of text cells into a normal worksheet."""
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+    for row_number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            _as_text(sheet.cell(row_number, column), value)
+    sheet.freeze_panes = "A2"
+    for index, title in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(title, 14)
+
+
+def stream_xlsx(output, sheets: Iterable[tuple[str, list[str], Iterable[list]]], widths=None) -> None:
+    """Write (title, header, rows) sheets to output (a path or a binary file) in write-only mode: rows are
+    written as they come, so memory stays flat however long the export."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for index, name in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(name, 14)
+        sheet.freeze_panes = "A2"
+        sheet.append([_header_cell(sheet, name) for name in header])
+        for row in rows:
+            sheet.append([_stream_cell(sheet, value) for value in row])
+    workbook.save(output)
+
+
+def _header_cell(sheet, name):
+    cell = WriteOnlyCell(sheet)
+    _as_text(cell, name)
+    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    return cell
+
+
+def _stream_cell(sheet, value):
+    cell = WriteOnlyCell(sheet)
+    _as_text(cell, value)
+    return cell
