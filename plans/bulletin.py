@@ -6,9 +6,10 @@ from datetime import date
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from lxml import etree
 
 from talentplan.lib.dates import cn_date, cn_datetime
 from targets.models import Indicator
@@ -45,13 +46,13 @@ def _add_font_fallbacks(doc) -> None:
     """Name each 公文 font in the font table with an w:altName (GB2312 charset) to use where it is missing.
     python-docx keeps fontTable.xml as plain bytes, so it is edited as XML and written back."""
     part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable"))
-    table = etree.fromstring(part.blob)
+    table = parse_xml(part.blob)
     for name, alternative in FALLBACKS.items():
-        font = etree.SubElement(table, qn("w:font"))
-        font.set(qn("w:name"), name)
-        etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alternative)
-        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")
-    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+        font = OxmlElement("w:font", {qn("w:name"): name})
+        font.append(OxmlElement("w:altName", {qn("w:val"): alternative}))
+        font.append(OxmlElement("w:charset", {qn("w:val"): "86"}))
+        table.append(font)
+    part._blob = serialize_part_xml(table)
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
@@ -61,7 +62,8 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
     language = run._element.rPr.find(qn("w:lang"))
     if language is None:
-        language = etree.SubElement(run._element.rPr, qn("w:lang"))
+        language = OxmlElement("w:lang")
+        run._element.rPr.append(language)
     language.set(qn("w:eastAsia"), "zh-CN")  # a substitute font is then chosen for Simplified Chinese
 
 
