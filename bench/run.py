@@ -111,10 +111,10 @@ def measure_reminders() -> dict:
     """Fresh reminder tables (bench database only), then the daily job twice on the same day."""
     from django.db import connection
 
-    from plans.models import Escalation, Notification, Outbox
+    from plans.models import Escalation, Notification, Outbox, ReminderRun
 
-    with connection.cursor() as cursor:
-        tables = ", ".join(model._meta.db_table for model in (Notification, Escalation, Outbox))
+    with connection.cursor() as cursor:  # ReminderRun too: else the first run would catch up earlier days
+        tables = ", ".join(model._meta.db_table for model in (Notification, Escalation, Outbox, ReminderRun))
         cursor.execute(f"TRUNCATE {tables}" if connection.vendor == "postgresql" else "SELECT 1")
     return {"first_run": _job("reminders", "-"), "second_run": _job("reminders", "-")}
 

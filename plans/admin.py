@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from talentplan.lib.recipients import mask_secret, mask_webhook_url
+
+from .forms import ReminderSettingsForm
 from .models import (
     Category,
     Escalation,
@@ -19,8 +22,10 @@ from .models import (
     Outbox,
     Plan,
     ProgressReport,
+    ReminderRun,
     ReminderSettings,
 )
+from .reminders.outbox import masked_recipients
 from .withdrawal import delete_plan, deletion_refusals, plan_contents
 
 
@@ -183,10 +188,21 @@ class InstructionAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
-    list_display = ["unit", "email_enabled", "webhook_enabled", "webhook_url"]
-    list_filter = ["email_enabled", "webhook_enabled", "unit__region"]
-    search_fields = ["unit__name", "extra_emails", "webhook_url"]
+    """The same validating form as the settings page; the robot URL and 加签 secret are shown masked."""
+
+    form = ReminderSettingsForm
+    list_display = ["unit", "email_enabled", "webhook_enabled", "robot_channel", "masked_webhook_url", "masked_secret"]
+    list_filter = ["email_enabled", "webhook_enabled", "robot_channel", "unit__region"]
+    search_fields = ["unit__name", "extra_emails"]
     autocomplete_fields = ["unit"]
+
+    @admin.display(description="群机器人地址")
+    def masked_webhook_url(self, obj):
+        return mask_webhook_url(obj.webhook_url)
+
+    @admin.display(description="钉钉加签密钥")
+    def masked_secret(self, obj):
+        return mask_secret(obj.dingtalk_secret) or "—"
 
 
 @admin.register(Outbox)
@@ -194,7 +210,20 @@ class OutboxAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "recipient_key", "channel", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "kind", "date"]
     search_fields = ["recipient_key", "subject", "last_error"]
-    readonly_fields = [f.name for f in Outbox._meta.fields]
+    exclude = ["recipients"]  # a robot URL carries its key: shown masked below
+    readonly_fields = ["masked_recipients"] + [f.name for f in Outbox._meta.fields if f.name != "recipients"]
+
+    @admin.display(description="收件地址")
+    def masked_recipients(self, obj):
+        return "、".join(masked_recipients(obj))
+
+
+@admin.register(ReminderRun)
+class ReminderRunAdmin(admin.ModelAdmin):
+    list_display = ["date", "started_at", "completed_at", "created"]
+    list_filter = [("completed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["date"]
+    readonly_fields = ["date", "started_at", "completed_at", "created"]
 
 
 @admin.register(Notification)

@@ -3,9 +3,16 @@
 from django import forms
 
 from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, VersionedForm
+from talentplan.lib.recipients import (
+    detect_channel,
+    mask_secret,
+    mask_webhook_url,
+    normalize_webhook_url,
+    split_addresses,
+)
 
 from .choices import MilestoneStatus, Rag
-from .models import Milestone, Occurrence
+from .models import Milestone, Occurrence, ReminderSettings
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
 # and an export do not; a character column's own max_length is read from the model.
@@ -97,3 +104,72 @@ class RagOverrideForm(BootstrapFormMixin, VersionedForm):
         if cleaned.get("rag") and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "指定灯色时必须填写理由。")
         return cleaned
+
+
+class ReminderSettingsForm(BootstrapFormMixin, forms.ModelForm):
+    """A unit's recipients, checked when saved (the admin uses this form too): addresses split on any
+    separator, full-width ones included, and stored one a line; the robot URL made sendable (IDN host,
+    encoded path); the robot kind taken from the host when not chosen. The 钉钉 加签 secret is never
+    shown back, nor is the robot URL (its key is a credential): the fields stay empty, their help text shows
+    the stored value masked, and leaving them empty keeps it."""
+
+    clear_secret = forms.BooleanField(label="清除已保存的加签密钥", required=False)
+
+    class Meta:
+        model = ReminderSettings
+        fields = [
+            "unit",
+            "email_enabled",
+            "extra_emails",
+            "webhook_enabled",
+            "robot_channel",
+            "webhook_url",
+            "dingtalk_secret",
+        ]
+        widgets = {"dingtalk_secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})}
+        field_classes = {"webhook_url": forms.CharField}  # checked and encoded by normalize_webhook_url
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["extra_emails"].help_text = "可用逗号、分号（含全角）、顿号、空格或换行分隔"
+        stored_url = self.instance.webhook_url if self.instance.pk else ""
+        if stored_url:  # the URL carries the robot's key or token: shown masked, never put back in the page
+            self.initial["webhook_url"] = ""
+            self.fields["webhook_url"].help_text = f"已保存：{mask_webhook_url(stored_url)}。留空表示不修改。"
+        stored = self.instance.dingtalk_secret if self.instance.pk else ""
+        if stored:
+            self.fields["dingtalk_secret"].help_text = f"已保存：{mask_secret(stored)}。留空表示不修改。"
+
+    def clean_extra_emails(self):
+        addresses, errors = split_addresses(self.cleaned_data.get("extra_emails", ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        return "\n".join(addresses)
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data.get("webhook_url", "").strip()
+        if not url:
+            return self.instance.webhook_url if self.instance.pk else ""
+        normalized, error = normalize_webhook_url(url)
+        if error:
+            raise forms.ValidationError(error)
+        return normalized
+
+    def clean_dingtalk_secret(self):
+        secret = "".join(self.cleaned_data.get("dingtalk_secret", "").split())
+        if self.cleaned_data.get("clear_secret"):
+            return ""
+        return secret or (self.instance.dingtalk_secret if self.instance.pk else "")
+
+    def clean(self):
+        data = super().clean()
+        url = data.get("webhook_url", "")
+        if data.get("webhook_enabled") and not url and "webhook_url" not in self.errors:
+            self.add_error("webhook_url", "已开启群机器人推送，请填写群机器人地址")
+        if url and not data.get("robot_channel"):
+            data["robot_channel"] = detect_channel(url)
+            if data.get("webhook_enabled") and not data["robot_channel"]:
+                self.add_error("robot_channel", "无法从地址判断群机器人类型，请选择企业微信或钉钉")
+        if data.get("dingtalk_secret") and data.get("robot_channel") == "wecom":
+            self.add_error("dingtalk_secret", "企业微信群机器人不使用加签密钥，请清除")
+        return data

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around plans.reminders.outbox (the code send_reminders runs) and
+"""Celery tasks: thin wrappers around plans.reminders (the code send_reminders runs) and
 plans.excel.import_jobs (the code a confirmed import runs)."""
 
 from dataclasses import asdict
@@ -7,17 +7,21 @@ from datetime import date
 from celery import shared_task
 
 from .excel import import_jobs
-from .reminders import outbox
+from .reminders import outbox, runs
 
 
 @shared_task(name="plans.tasks.send_daily_reminders")
 def send_daily_reminders(on_date: str | None = None) -> dict:
-    return asdict(outbox.run_reminders(date.fromisoformat(on_date) if on_date else None))
+    """Covers every day since the last completed run (a missed morning is made good here)."""
+    return asdict(runs.run_reminders(date.fromisoformat(on_date) if on_date else None))
 
 
 @shared_task(name="plans.tasks.deliver_outbox")
 def deliver_outbox() -> dict:
-    """Retries failed sends whose backoff has passed, and finishes rows a crashed worker left claimed."""
+    """Every 5 minutes: starts the day's run if its scheduled time passed without one (the broker was down
+    at 08:30, or the worker died), retries failed sends whose backoff has passed, and releases stale claims."""
+    if runs.scheduled_run_missed():
+        return asdict(runs.run_reminders())
     return asdict(outbox.deliver_pending())
 
 

@@ -24,6 +24,16 @@ def env_int(name: str, default: int) -> int:
         raise ValueError(f"环境变量 {name} 应为整数，实际为“{value}”") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"环境变量 {name} 应为数字，实际为“{value}”") from exc
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .envutil import env_bool, env_int, env_list, env_str, proxy_ssl_header
+from .envutil import env_bool, env_float, env_int, env_list, env_str, proxy_ssl_header
 from .runtime_dirs import create_runtime_dirs, sqlite_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "plans.context_processors.reminder_banner",
             ],
         },
     },
@@ -173,12 +174,16 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
 REMINDER_ONGOING_NOTICE_DAYS = env_int("REMINDER_ONGOING_NOTICE_DAYS", 7)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 6)
-REMINDER_WEBHOOK_TIMEOUT = env_int("REMINDER_WEBHOOK_TIMEOUT", 10)
+REMINDER_WEBHOOK_TIMEOUT = env_float("REMINDER_WEBHOOK_TIMEOUT", 10)
+REMINDER_EMAIL_MAX_ITEMS = env_int("REMINDER_EMAIL_MAX_ITEMS", 200)  # then "另有 N 项" and a link
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 7)  # a missed day is made good this long after
+REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)  # a "sending" row older is released
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "plans.tasks.send_daily_reminders",
         "schedule": crontab(hour=REMINDER_HOUR, minute=REMINDER_MINUTE),
-        "options": {"expires": 6 * 3600},  # a run missed for hours is dropped, not piled up
+        # No expiry: the run is idempotent and covers every day since the last completed one. If the broker
+        # was down at this time, deliver_outbox (every 5 minutes) starts the day's run once it is back.
     },
     "retry-reminders": {
         "task": "plans.tasks.deliver_outbox",
@@ -256,6 +261,7 @@ if not DEBUG:
 # Behind a TLS-terminating proxy, the header it sets to say the original request was HTTPS, e.g.
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (value "https"). Only set it if the proxy always
 # overwrites that header; otherwise a client could claim HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
 
 # Every directory the portal writes to exists before any command needs it (see runtime_dirs.py).

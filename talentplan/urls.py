@@ -3,11 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from plans.views.health import healthz
+
 admin.site.site_header = "人才工作行动计划督办平台"
 admin.site.site_title = "人才工作督办平台"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("plans.urls")),
     path("", include("targets.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -44,6 +44,7 @@ class RobotState:
     keyword: str = ""  # when set, 钉钉 needs it in the message
     mode: str = "normal"  # "normal", "slow" (answers after slow_seconds) or "error500"
     slow_seconds: float = 2.0
+    force_errcode: dict = field(default_factory=dict)  # channel -> (errcode, errmsg) to refuse every message with
     clock: object = time.monotonic  # seconds, for the rate limit
     wall_ms: object = field(default=lambda: int(time.time() * 1000))  # for the 加签 timestamp
     requests: int = 0
@@ -134,6 +135,9 @@ class _RobotHandler(BaseHTTPRequestHandler):
             mode = state.mode
             if mode == "error500" or channel is None:
                 errcode = None
+            elif channel in state.force_errcode:
+                errcode, errmsg = state.force_errcode[channel]
+                state.answers.append((channel, errcode))
             else:
                 errcode, errmsg = self._check(state, channel, url, body)
                 state.answers.append((channel, errcode))

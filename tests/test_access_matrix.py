@@ -149,6 +149,9 @@ RULES = {
     "plans:reminder_log": ("GET", None, STAFF_ONLY),
     "plans:outbox_retry": ("POST", "outbox", STAFF_ONLY),
     "plans:outbox_dismiss": ("POST", "outbox", STAFF_ONLY),
+    "plans:outbox_confirm": ("POST", "outbox", STAFF_ONLY),
+    "plans:reminder_settings": ("GET", "unit", STAFF_ONLY),
+    "healthz": ("GET", None, dict.fromkeys(ROLES, OK)),  # for the load balancer: no login, no secrets
     "plans:notifications": ("GET", None, SIGNED_IN),
     "plans:notifications_read": ("POST", None, SIGNED_IN),
     "targets:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),
@@ -197,6 +200,7 @@ def health_objects(user_named):
         "plan": milestone.plan,
         "indicator": indicator,
         "entry": entry,
+        "unit": indicator.unit,
         "outbox": Outbox.objects.create(
             recipient_key=f"unit:{indicator.unit_id}",
             unit=indicator.unit,

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from plans.models import Notification, Outbox, OutboxStatus
-from plans.reminders.outbox import run_reminders
+from plans.reminders.runs import run_reminders
 
 pytestmark = pytest.mark.django_db
 

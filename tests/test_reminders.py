@@ -9,7 +9,8 @@ from django.core import mail
 from plans import reporting
 from plans.models import Milestone, Outbox, Plan
 from plans.reminders.due import open_items, plan_digests
-from plans.reminders.outbox import record_digests, run_reminders
+from plans.reminders.outbox import record_digests
+from plans.reminders.runs import run_reminders
 from plans.tasks import send_daily_reminders
 from tests.helpers import submit
 

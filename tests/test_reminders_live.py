@@ -22,7 +22,7 @@ from django.db import connection
 
 from plans.loader import load_plans
 from plans.models import Milestone, Outbox, OutboxStatus, ReminderSettings
-from plans.reminders.outbox import run_reminders
+from plans.reminders.runs import run_reminders
 from tests.conftest import create_test_users
 from units.models import Unit
 

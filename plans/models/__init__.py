@@ -1,6 +1,15 @@
 from .loading import FixtureSnapshot
 from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
-from .reminders import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from .reminders import (
+    Channel,
+    Escalation,
+    Notification,
+    Outbox,
+    OutboxStatus,
+    ReminderKind,
+    ReminderRun,
+    ReminderSettings,
+)
 from .review import Reviewable
 from .structure import (
     Category,
@@ -21,6 +30,7 @@ __all__ = [
     "Outbox",
     "OutboxStatus",
     "ReminderKind",
+    "ReminderRun",
     "ReminderSettings",
     "Category",
     "Evidence",

@@ -4,6 +4,7 @@ in-app notifications, and the record that an overdue item was escalated to a lea
 from django.conf import settings
 from django.db import models
 
+from talentplan.lib.recipients import detect_channel, split_addresses
 from units.models import Unit
 
 from .structure import Occurrence
@@ -16,7 +17,17 @@ class ReminderSettings(models.Model):
     email_enabled = models.BooleanField("发送邮件", default=True)
     extra_emails = models.TextField("其他收件人", blank=True, help_text="每行一个邮箱地址")
     webhook_enabled = models.BooleanField("推送群机器人", default=False)
+    robot_channel = models.CharField(
+        "群机器人类型",
+        max_length=10,
+        blank=True,
+        choices=[("wecom", "企业微信群机器人"), ("dingtalk", "钉钉群机器人")],
+        help_text="留空时按地址的主机名判断（qyapi.weixin.qq.com 为企业微信，oapi.dingtalk.com 为钉钉）",
+    )
     webhook_url = models.URLField("群机器人地址（企业微信/钉钉）", blank=True)
+    dingtalk_secret = models.CharField(
+        "钉钉加签密钥", max_length=200, blank=True, help_text="钉钉机器人安全设置选择“加签”时填写（SEC 开头）"
+    )
 
     class Meta:
         verbose_name = "提醒设置"
@@ -27,20 +38,33 @@ class ReminderSettings(models.Model):
 
     @property
     def extra_email_list(self) -> list[str]:
-        return [line.strip() for line in self.extra_emails.splitlines() if line.strip()]
+        # Split as the form does, so a list saved before validation existed (a full-width "；") still works.
+        return split_addresses(self.extra_emails)[0]
+
+    @property
+    def robot(self) -> str:
+        """The robot channel to use: as chosen, or from the URL's host; "webhook" when neither says."""
+        return self.robot_channel or detect_channel(self.webhook_url) or Channel.WEBHOOK
 
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "待发送"
     SENDING = "sending", "发送中"
     SENT = "sent", "已发送"
+    UNKNOWN = "unknown", "可能已发送"  # the robot did not answer in time: staff confirm or retry
     FAILED = "failed", "发送失败"
     DISMISSED = "dismissed", "已忽略"
 
 
 class Channel(models.TextChoices):
     EMAIL = "email", "邮件"
-    WEBHOOK = "webhook", "群机器人"
+    WECOM = "wecom", "企业微信"
+    DINGTALK = "dingtalk", "钉钉"
+    WEBHOOK = "webhook", "群机器人（其他）"  # a proxy whose host says nothing: sent in 企业微信's format
+
+    @classmethod
+    def robots(cls):
+        return [cls.WECOM, cls.DINGTALK, cls.WEBHOOK]
 
 
 class ReminderKind(models.TextChoices):
@@ -127,3 +151,21 @@ class Escalation(models.Model):
 
     def __str__(self):
         return f"{self.occurrence} 于 {self.date} 上报"
+
+
+class ReminderRun(models.Model):
+    """One day's reminders were all created. The daily job covers every day since the last completed one
+    (at most REMINDER_CATCH_UP_DAYS), so a day missed while the broker was down is made good later."""
+
+    date = models.DateField("提醒日期", unique=True)
+    started_at = models.DateTimeField("开始时间")
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created = models.PositiveIntegerField("新生成", default=0)
+
+    class Meta:
+        verbose_name = "每日提醒运行"
+        verbose_name_plural = "每日提醒运行"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} 的提醒{'已完成' if self.completed_at else '未完成'}"

@@ -3,8 +3,11 @@
 Creating: one row per (recipient, channel, day, kind), protected by a unique constraint, with the
 in-app notifications and escalation records written in the same transaction. Sending: a worker first
 claims a row with a conditional update, and only the worker that updated exactly one row sends it
-(as Healthchecks does). Every attempt leaves its outcome on the row; temporary failures are retried
-with exponential backoff, permanent ones wait for staff to retry or dismiss them.
+(as Healthchecks does). Nothing can stall the outbox: every error is caught per row and recorded on it;
+temporary failures are retried with exponential backoff up to REMINDER_MAX_ATTEMPTS, then the row is
+failed; a claim older than REMINDER_STALE_CLAIM_SECONDS (a worker that died) is released with an error;
+a robot that took the message but did not answer in time leaves the row "可能已发送", never resent
+automatically. Staff can retry (rendered again from the current settings), confirm or dismiss any row.
 """
 
 import logging
@@ -17,16 +20,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from talentplan.lib.recipients import mask_webhook_url, split_addresses
 from units.roles import Role
 
 from ..models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
 from .due import plan_digests
-from .render import render_digest
+from .render import render_digest, render_message
 from .transports import TRANSPORTS
 from .transports.base import TransportError
 
 log = logging.getLogger(__name__)
-STALE_CLAIM = timedelta(minutes=10)
+ERROR_MAX_CHARS = 1000
+RETRYABLE = [OutboxStatus.FAILED, OutboxStatus.UNKNOWN, OutboxStatus.DISMISSED, OutboxStatus.PENDING]
 
 
 @dataclass
@@ -38,23 +43,25 @@ class RunReport:
 
 
 def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
-    """{channel: addresses} as configured right now, and the users who get the in-app notification."""
+    """{channel: addresses} as configured right now, and the users who get the in-app notification.
+    Lists are split again here, so a value saved before validation existed cannot stall a send."""
     if user is not None:
-        return {Channel.EMAIL: [user.email] if user.email else []}, [user]
+        return {Channel.EMAIL: split_addresses(user.email)[0]}, [user]
     User = get_user_model()
     users = list(User.objects.filter(memberships__unit=unit, is_active=True, groups__name=Role.LIAISON).distinct())
     config = ReminderSettings.objects.filter(unit=unit).first() or ReminderSettings(unit=unit)
     channels = {}
     if config.email_enabled:
-        addresses = [u.email for u in users if u.email] + ([unit.email] if unit.email else []) + config.extra_email_list
-        channels[Channel.EMAIL] = list(dict.fromkeys(addresses))
-    if config.webhook_enabled and config.webhook_url:
-        channels[Channel.WEBHOOK] = [config.webhook_url]
+        typed = [u.email for u in users] + [unit.email, config.extra_emails]
+        channels[Channel.EMAIL] = split_addresses("\n".join(t for t in typed if t))[0]
+    if config.webhook_enabled and config.webhook_url.strip():
+        channels[config.robot] = [config.webhook_url.strip()]
     return channels, users
 
 
 def record_digests(today: date, plan_codes=None) -> RunReport:
-    """Create today's outbox rows; a row that already exists (an earlier or parallel run) is left alone."""
+    """Create the day's outbox rows; a row that already exists (an earlier, parallel or interrupted run)
+    is left alone, so a run that was killed half-way is finished by running it again."""
     report = RunReport()
     for digest in plan_digests(today, plan_codes):
         channels, users = addresses_for(digest.unit, digest.user)
@@ -100,7 +107,6 @@ def _due_rows(now):
             next_attempt_at__lte=now,
             attempts__lt=settings.REMINDER_MAX_ATTEMPTS,
         )
-        | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
     )
 
 
@@ -120,49 +126,126 @@ def send_one(outbox_id: int) -> bool:
         return False
     outbox = Outbox.objects.get(pk=outbox_id)
     try:
-        TRANSPORTS[outbox.channel]().notify(outbox)
+        note = TRANSPORTS[outbox.channel]().notify(outbox)
     except TransportError as exc:
-        delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** (outbox.attempts - 1)
-        Outbox.objects.filter(pk=outbox_id).update(
-            status=OutboxStatus.FAILED,
-            last_error=exc.message,
-            permanent_error=exc.permanent,
-            next_attempt_at=None if exc.permanent else now + timedelta(seconds=delay),
-        )
-        log.warning("提醒 %s 发送失败（第 %s 次）：%s", outbox_id, outbox.attempts, exc.message)
+        _record_failure(outbox, exc.message, exc.permanent, exc.maybe_sent, now)
         return False
-    Outbox.objects.filter(pk=outbox_id).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    except Exception as exc:  # noqa: BLE001  a bug or bad data in one row must not stall the others
+        log.exception("提醒 %s 发送时出错", outbox_id)
+        _record_failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
+        return False
+    Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=note[:ERROR_MAX_CHARS], permanent_error=False
+    )
     return True
+
+
+def _record_failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> None:
+    attempts, limit = outbox.attempts, settings.REMINDER_MAX_ATTEMPTS
+    if maybe_sent:
+        status, next_at = OutboxStatus.UNKNOWN, None
+    elif permanent or attempts >= limit:
+        status, next_at = OutboxStatus.FAILED, None
+        if not permanent:
+            message += f"（已尝试 {attempts} 次，达到上限，不再自动重试）"
+        permanent = True
+    else:
+        delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+        status, next_at = OutboxStatus.FAILED, now + timedelta(seconds=delay)
+    Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.SENDING).update(
+        status=status,
+        last_error=message[:ERROR_MAX_CHARS],
+        permanent_error=permanent or maybe_sent,
+        next_attempt_at=next_at,
+    )
+    log.warning("提醒 %s 发送未成功（第 %s 次）：%s", outbox.pk, attempts, message)
+
+
+def release_stale_claims(now) -> int:
+    """A row still "sending" long after its claim belongs to a worker that died mid-send. E-mail is
+    released for another attempt (or failed at the limit); a robot may have posted it, so it becomes
+    "可能已发送" for staff to confirm or retry."""
+    released = 0
+    cutoff = now - timedelta(seconds=settings.REMINDER_STALE_CLAIM_SECONDS)
+    for row in Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff):
+        stuck = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at)
+        reason = f"发送中断：{row.claimed_at:%Y-%m-%d %H:%M} 开始的发送没有结果（处理进程可能已退出）"
+        if row.channel != Channel.EMAIL:
+            released += stuck.update(
+                status=OutboxStatus.UNKNOWN, permanent_error=True, last_error=reason + "，消息可能已发出，请到群里确认"
+            )
+        elif row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            released += stuck.update(
+                status=OutboxStatus.FAILED, permanent_error=True, last_error=reason + "，已达尝试上限"
+            )
+        else:
+            released += stuck.update(
+                status=OutboxStatus.FAILED, permanent_error=False, next_attempt_at=now, last_error=reason + "，将重试"
+            )
+    return released
 
 
 def deliver_pending() -> RunReport:
     report = RunReport()
-    for outbox_id in _due_rows(timezone.now()).order_by("pk").values_list("pk", flat=True):
-        if send_one(outbox_id):
-            report.sent += 1
-        elif Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.FAILED).exists():
-            report.failed += 1
+    now = timezone.now()
+    release_stale_claims(now)
+    for outbox_id in list(_due_rows(now).order_by("pk").values_list("pk", flat=True)):
+        try:
+            sent = send_one(outbox_id)
+        except Exception:  # noqa: BLE001  e.g. the database went away for one row: go on with the next
+            log.exception("提醒 %s 处理失败", outbox_id)
+            sent = False
+        report.sent += sent
+        report.failed += not sent and Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.FAILED).exists()
     return report
 
 
-def run_reminders(today: date | None = None, plan_codes=None) -> RunReport:
-    today = today or timezone.localdate()
-    report = record_digests(today, plan_codes)
-    delivered = deliver_pending()
-    report.sent, report.failed = delivered.sent, delivered.failed
-    return report
+def refresh_from_settings(outbox: Outbox) -> None:
+    """Render the row again as it would be made now: current addresses, robot kind and unit name."""
+    channels, _ = addresses_for(outbox.unit, outbox.user)
+    robots_now = [c for c in channels if c != Channel.EMAIL]
+    channel = outbox.channel
+    if channel != Channel.EMAIL and robots_now and robots_now[0] != channel:
+        twin = Outbox.objects.filter(
+            recipient_key=outbox.recipient_key, channel=robots_now[0], date=outbox.date, kind=outbox.kind
+        )
+        channel = channel if twin.exists() else robots_now[0]
+    recipients = channels.get(channel, [])
+    content = render_message(outbox.kind, outbox.unit, outbox.user, outbox.items, outbox.date)
+    Outbox.objects.filter(pk=outbox.pk).update(channel=channel, recipients=recipients, **content)
 
 
 def retry(outbox: Outbox) -> bool:
-    """Staff's retry button: the row becomes due again at once, to the addresses configured now
-    (staff usually retry after fixing a unit's address)."""
-    channels, _ = addresses_for(outbox.unit, outbox.user)
-    recipients = channels.get(outbox.channel, outbox.recipients) or outbox.recipients
-    Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.FAILED).update(
-        status=OutboxStatus.PENDING, next_attempt_at=None, permanent_error=False, recipients=recipients
+    """Staff's retry button, for any row not sent yet (failed, "可能已发送", dismissed, or stuck): it is
+    rendered again from the current settings (staff usually retry after fixing an address) and sent now."""
+    if outbox.status not in RETRYABLE:
+        return False
+    refresh_from_settings(outbox)
+    Outbox.objects.filter(pk=outbox.pk, status=outbox.status).update(
+        status=OutboxStatus.PENDING, next_attempt_at=None, permanent_error=False
     )
     return send_one(outbox.pk)
 
 
-def dismiss(outbox: Outbox) -> None:
-    Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.FAILED).update(status=OutboxStatus.DISMISSED)
+def confirm_sent(outbox: Outbox) -> bool:
+    """Staff saw the message in the group: a "可能已发送" row is recorded as sent."""
+    return bool(
+        Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.UNKNOWN).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="工作人员确认已送达", permanent_error=False
+        )
+    )
+
+
+def dismiss(outbox: Outbox) -> bool:
+    return bool(
+        Outbox.objects.filter(pk=outbox.pk, status__in=RETRYABLE + [OutboxStatus.SENDING]).update(
+            status=OutboxStatus.DISMISSED
+        )
+    )
+
+
+def masked_recipients(outbox: Outbox) -> list[str]:
+    """Addresses as shown to people: a robot URL carries its key or token, so that part is masked."""
+    if outbox.channel == Channel.EMAIL:
+        return list(outbox.recipients)
+    return [mask_webhook_url(url) for url in outbox.recipients]

@@ -1,9 +1,14 @@
-"""A digest becomes a message: subject, text and HTML bodies from templates/emails/reminder-*."""
+"""A digest becomes a message: subject, text and HTML bodies from templates/emails/reminder-*.
+
+Rendered from the items' plain dicts (what the outbox row keeps), so a retry can render the row again
+with the current unit name. An e-mail lists at most REMINDER_EMAIL_MAX_ITEMS items, then states how many
+more there are and links to the full list, which keeps a huge digest far below the mail size cap."""
 
 from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from talentplan.lib.dates import cn_date
 
@@ -21,23 +26,41 @@ TITLES = {
 }
 
 
+def one_line(text: str) -> str:
+    """A unit name once carried a line break, which no mail header may contain."""
+    return " ".join(str(text or "").split())
+
+
+def _cn_due(value) -> str:
+    return cn_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
 def render_digest(digest: Digest, today: date) -> dict:
-    title, intro = TITLES[digest.kind]
-    name = digest.unit.name if digest.unit else ""
+    return render_message(digest.kind, digest.unit, digest.user, [i.as_dict() for i in digest.items], today)
+
+
+def render_message(kind: str, unit, user, items: list[dict], today: date) -> dict:
+    title, intro = TITLES[kind]
+    name = one_line(unit.name) if unit else ""
     days = settings.REMINDER_ESCALATE_AFTER_DAYS
-    person = digest.user.get_full_name() or digest.user.username if digest.user else name
+    person = one_line(user.get_full_name() or user.username) if user else name
+    cap = settings.REMINDER_EMAIL_MAX_ITEMS
     # The message shows the Chinese date (2022年4月30日); the stored items keep ISO dates for machines.
-    items = [{**i.as_dict(), "due": cn_date(i.due), "overdue_days": -i.days_left} for i in digest.items]
+    shown = [{**i, "due": _cn_due(i["due"]), "overdue_days": -i["days_left"]} for i in items[:cap]]
+    path = reverse("plans:my_tasks") if unit else reverse("plans:task_list")
     context = {
         "title": title.format(name=name, days=days),
         "intro": intro.format(days=days),
-        "items": items,
+        "items": shown,
+        "total": len(items),
+        "hidden": len(items) - len(shown),
+        "all_link": settings.SITE_URL.rstrip("/") + path,
         "today": today,
         "greeting": f"{person}：",
     }
     return {
-        "subject": render_to_string("emails/reminder-subject.txt", context).strip(),
+        "subject": one_line(render_to_string("emails/reminder-subject.txt", context))[:200],
         "body_text": render_to_string("emails/reminder-body.txt", context),
         "body_html": render_to_string("emails/reminder-body.html", context),
-        "items": [i.as_dict() for i in digest.items],
+        "items": items,
     }

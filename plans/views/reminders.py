@@ -1,14 +1,20 @@
-"""提醒记录 for staff (what was sent, to whom, failures with retry) and each user's in-app notifications."""
+"""提醒记录 for staff (what was sent, to whom, failures with retry), each unit's reminder settings, and
+each user's in-app notifications."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from talentplan.lib.recipients import mask_secret, mask_webhook_url
+
 from .. import access
-from ..models import OutboxStatus
+from ..forms import ReminderSettingsForm
+from ..models import OutboxStatus, ReminderSettings
 from ..reminders import outbox as outbox_service
+from ..reminders.runs import last_completed_run
 
 
 def reminder_log(request):
@@ -17,21 +23,51 @@ def reminder_log(request):
     status = request.GET.get("status", "")
     if status in OutboxStatus.values:
         rows = rows.filter(status=status)
-    failures = (
-        access.outbox(request.user).filter(status=OutboxStatus.FAILED).select_related("unit", "user").order_by("-date")
+    # Everything a person has to look at: failures, "可能已发送", stuck claims, and sends with a note
+    # (addresses refused while the others were accepted).
+    attention = (
+        access.outbox(request.user)
+        .filter(
+            Q(status__in=[OutboxStatus.FAILED, OutboxStatus.UNKNOWN, OutboxStatus.SENDING])
+            | (Q(status=OutboxStatus.SENT) & ~Q(last_error="") & ~Q(last_error="工作人员确认已送达"))
+        )
+        .select_related("unit", "user")
+        .order_by("-date", "-pk")[:200]
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in [*attention, *page]:
+        row.shown_recipients = outbox_service.masked_recipients(row)
+    robots = ReminderSettings.objects.select_related("unit").exclude(webhook_url="").order_by("unit__name")
+    for config in robots:
+        config.masked_url, config.masked_secret = (
+            mask_webhook_url(config.webhook_url),
+            mask_secret(config.dingtalk_secret),
+        )
     return render(
         request,
         "plans/reminder_log.html",
-        {"page": page, "failures": failures, "status": status, "statuses": OutboxStatus.choices},
+        {
+            "page": page,
+            "failures": attention,
+            "status": status,
+            "statuses": OutboxStatus.choices,
+            "robots": robots,
+            "last_run": last_completed_run(),
+        },
     )
+
+
+def _row(request, pk):
+    access.require_page(request.user, "manage_reminders")
+    return get_object_or_404(access.outbox(request.user), pk=pk)
 
 
 @require_POST
 def outbox_retry(request, pk):
-    outbox = get_object_or_404(access.outbox(request.user), pk=pk, status=OutboxStatus.FAILED)
-    if outbox_service.retry(outbox):
+    outbox = _row(request, pk)
+    if outbox.status not in outbox_service.RETRYABLE:
+        messages.error(request, f"该提醒当前为“{outbox.get_status_display()}”，不能重试。")
+    elif outbox_service.retry(outbox):
         messages.success(request, "已重新发送成功。")
     else:
         outbox.refresh_from_db()
@@ -41,9 +77,40 @@ def outbox_retry(request, pk):
 
 @require_POST
 def outbox_dismiss(request, pk):
-    outbox_service.dismiss(get_object_or_404(access.outbox(request.user), pk=pk, status=OutboxStatus.FAILED))
-    messages.success(request, "已忽略该失败记录。")
+    if outbox_service.dismiss(_row(request, pk)):
+        messages.success(request, "已忽略该提醒。")
+    else:
+        messages.error(request, "已发送的提醒不能忽略。")
     return redirect("plans:reminder_log")
+
+
+@require_POST
+def outbox_confirm(request, pk):
+    if outbox_service.confirm_sent(_row(request, pk)):
+        messages.success(request, "已确认送达。")
+    else:
+        messages.error(request, "只有“可能已发送”的提醒需要确认。")
+    return redirect("plans:reminder_log")
+
+
+def reminder_settings(request, unit_pk):
+    """One unit's recipients and robot, with the same checks as the admin."""
+    access.require_page(request.user, "manage_reminders")
+    unit = get_object_or_404(access.units(request.user), pk=unit_pk)
+    config = ReminderSettings.objects.filter(unit=unit).first() or ReminderSettings(unit=unit)
+    form = ReminderSettingsForm(
+        request.POST if request.method == "POST" else None, instance=config, initial={"unit": unit.pk}
+    )
+    form.fields["unit"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"已保存{unit.name}的提醒设置。")
+        return redirect("plans:reminder_log")
+    return render(
+        request,
+        "plans/reminder_settings.html",
+        {"form": form, "unit": unit, "masked_url": mask_webhook_url(config.webhook_url)},
+    )
 
 
 def notifications(request):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from plans.reminders.due import plan_digests
-from plans.reminders.outbox import run_reminders
+from plans.reminders.runs import run_reminders
 
 
 def _parse_date(value: str) -> date:
