@@ -22,10 +22,13 @@ from targets.models import Indicator, IndicatorEntry
 from units.models import Region, Unit
 from units.roles import Role, covered_unit_ids, user_role
 
+from .choices import UnitRole
 from .models import (
+    Chase,
     Evidence,
     ExtensionRequest,
     Instruction,
+    InstructionFile,
     Milestone,
     MilestoneUnit,
     Notification,
@@ -70,7 +73,28 @@ def extensions(user):
 
 
 def instructions(user):
+    """批示 on the node plans the user sees, and, for a liaison, those addressed to their units."""
+    if user_role(user) == Role.LIAISON:
+        addressed = Instruction.objects.filter(
+            milestone__plan__archived_at__isnull=True, units__in=covered_unit_ids(user)
+        )
+        return Instruction.objects.filter(pk__in=addressed.values("pk")) | Instruction.objects.filter(
+            milestone__in=milestones(user)
+        )
     return Instruction.objects.filter(milestone__in=milestones(user))
+
+
+def instruction_files(user):
+    return InstructionFile.objects.filter(reply__instruction__in=instructions(user))
+
+
+def chases(user):
+    """催办 records: staff and leaders read them all (the league table counts them)."""
+    if user_role(user) in OVERSEERS:
+        return Chase.objects.filter(milestone__plan__archived_at__isnull=True) | Chase.objects.filter(
+            milestone__isnull=True
+        )
+    return Chase.objects.none()
 
 
 def evidence(user):
@@ -149,8 +173,24 @@ def _answers_for(user, milestone) -> bool:
     return any(a.unit_id in covered for a in milestone.assignments.all())
 
 
+def _leads(user, milestone) -> bool:
+    """A liaison whose unit (or group unit) is one of the node plan's 牵头单位: only a lead asks for more time."""
+    if not _answers_for(user, milestone):
+        return False
+    covered = covered_unit_ids(user)
+    return any(a.unit_id in covered and a.role == UnitRole.LEAD for a in milestone.assignments.all())
+
+
 def _reported_by(user, report) -> bool:
     return user_role(user) == Role.LIAISON and report.unit_id in covered_unit_ids(user) and _open(_plan_of(report))
+
+
+def _replies(user, instruction) -> bool:
+    """A liaison of a unit the 批示 is addressed to, while it is open."""
+    if user_role(user) != Role.LIAISON or not _open(instruction.milestone.plan) or not instruction.is_open:
+        return False
+    covered = covered_unit_ids(user)
+    return any(unit.pk in covered for unit in instruction.units.all())
 
 
 def _enters(user, indicator) -> bool:
@@ -166,7 +206,11 @@ SITE_RULES = {
     "my_tasks": _is(Role.LIAISON),  # a liaison's home page
     "review": _is(Role.STAFF),  # the 待审核 queue
     "import_plan": _is(Role.STAFF),
+    "assign": _is(Role.STAFF),  # 交办: new plans and ad-hoc 督办事项 (plans.assign)
     "manage_reminders": _is(Role.STAFF),  # 提醒记录
+    "chase_unit": _is(Role.STAFF),  # 催办 from the league table
+    "chase_list": _is(*OVERSEERS),
+    "data_health": _is(Role.STAFF),  # 数据体检
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 
@@ -176,10 +220,14 @@ OBJECT_RULES = {
     (Plan, "archive"): _is(Role.STAFF),
     (Plan, "restore"): _is(Role.STAFF),
     (Plan, "delete"): _is(Role.STAFF),
+    (Plan, "assign"): lambda user, plan: user_role(user) == Role.STAFF and _open(plan),  # measures, node plans
     (Milestone, "report"): _answers_for,
-    (Milestone, "request_extension"): _answers_for,
+    (Milestone, "request_extension"): _leads,
     (Milestone, "edit"): _is_on_open_plan(Role.STAFF),  # status and light override
     (Milestone, "instruct"): _is_on_open_plan(Role.LEADER),
+    (Milestone, "chase"): _is_on_open_plan(Role.STAFF),
+    (Instruction, "reply"): _replies,
+    (Instruction, "decide"): lambda user, obj: _is_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
     (ProgressReport, "review"): _is_on_open_plan(Role.STAFF),
     (ProgressReport, "resubmit"): _reported_by,
     (ExtensionRequest, "review"): _is_on_open_plan(Role.STAFF),

@@ -5,16 +5,19 @@ from datetime import datetime
 
 from units.models import Unit
 
-from .models import ExtensionRequest, Milestone, MilestoneUnit, Occurrence, ProgressReport
+from .models import Chase, ExtensionRequest, Instruction, Milestone, MilestoneUnit, Occurrence, ProgressReport
 
 # (model, field names shown when they change, what the timeline calls the record)
 SOURCES = [
     (Milestone, ["status", "percent", "rag_override", "rag_override_reason", "text", "due_text"], "节点计划", "id"),
     (ProgressReport, ["state", "status", "percent", "narrative", "review_comment"], "进展报告", "milestone_id"),
-    (Occurrence, ["extended_due_date", "completed_on", "due_date"], "期次", "milestone_id"),
+    (Occurrence, ["extended_due_date", "completed_on", "due_date", "outcome"], "期次", "milestone_id"),
     (ExtensionRequest, ["state", "requested_due_date", "review_comment"], "延期申请", "milestone_id"),
     (MilestoneUnit, ["unit", "role"], "责任单位", "milestone_id"),
+    (Instruction, ["state", "reply_by", "staff_comment"], "领导批示", "milestone_id"),
+    (Chase, ["unit", "message"], "催办", "milestone_id"),
 ]
+SINGLE_EVENTS = {Chase}  # a 催办 is an act, not a record being created: the timeline says just "催办"
 
 
 @dataclass
@@ -47,7 +50,7 @@ def milestone_activity(milestone: Milestone) -> list[Change]:
     for model, fields, subject, key in SOURCES:
         rows = model.history.filter(**{key: milestone.pk}).select_related("history_user")
         histories.append((model, fields, subject, list(rows.order_by("history_date", "history_id"))))
-    unit_ids = {row.unit_id for model, _, _, rows in histories if model is MilestoneUnit for row in rows}
+    unit_ids = {row.unit_id for model, fields, _, rows in histories if "unit" in fields for row in rows}
     unit_names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
 
     changes = []
@@ -61,6 +64,8 @@ def milestone_activity(milestone: Milestone) -> list[Change]:
             if previous is None:
                 before = {}
                 action = {"+": "新建", "-": "删除"}.get(row.history_type, "修改")
+                if model in SINGLE_EVENTS:
+                    action = ""
             else:
                 before = {f: _value(previous, model, f) for f in fields}
                 action = "删除" if row.history_type == "-" else "修改"

@@ -7,17 +7,21 @@ from talentplan.lib.recipients import mask_secret, mask_webhook_url
 from .forms import ReminderSettingsForm
 from .models import (
     Category,
+    Chase,
     Escalation,
     Evidence,
     ExtensionRequest,
     FixtureSnapshot,
     Instruction,
+    InstructionFile,
+    InstructionReply,
     Item,
     ItemUnit,
     Measure,
     Milestone,
     MilestoneUnit,
     Notification,
+    NotificationPreference,
     Occurrence,
     Outbox,
     Plan,
@@ -180,10 +184,39 @@ class ExtensionRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Instruction)
-class InstructionAdmin(admin.ModelAdmin):
-    list_display = ["milestone", "author", "created_at"]
-    list_filter = ["author"]
+class InstructionAdmin(SimpleHistoryAdmin):
+    list_display = ["milestone", "author", "created_at", "state", "reply_by"]
+    list_filter = ["state", "author"]
     search_fields = ["text", "milestone__text"]
+    filter_horizontal = ["units"]
+
+
+@admin.register(InstructionReply)
+class InstructionReplyAdmin(admin.ModelAdmin):
+    list_display = ["instruction", "unit", "author", "created_at"]
+    list_filter = ["unit__region"]
+    search_fields = ["text", "unit__name"]
+
+
+@admin.register(InstructionFile)
+class InstructionFileAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "reply", "size", "file_type"]
+    list_filter = ["file_type", "reply__unit"]
+    search_fields = ["original_name"]
+
+
+@admin.register(Chase)
+class ChaseAdmin(SimpleHistoryAdmin):
+    list_display = ["created_at", "unit", "milestone", "author", "message"]
+    list_filter = ["unit__region"]
+    search_fields = ["unit__name", "message", "milestone__text"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "notify_by"]
+    list_filter = ["notify_by"]
+    search_fields = ["user__username"]
 
 
 @admin.register(ReminderSettings)

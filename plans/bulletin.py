@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -15,10 +16,10 @@ from talentplan.lib.dates import cn_date, cn_datetime
 from targets.models import Indicator
 from targets.trajectory import figure_text, trajectory_of
 
-from .choices import MilestoneStatus, Rag, ReportKind, ReportState, UnitRole
-from .dashboard import build_dashboard
-from .models import Milestone, MilestoneUnit, Plan, ProgressReport
-from .tracking import DUE_SOON_LABEL, is_overdue, with_tracking
+from .choices import Outcome, ReportKind, ReportState, UnitRole
+from .cutoff import CutoffTally, end_of, year_at_cutoff
+from .models import MilestoneUnit, Plan, ProgressReport
+from .tracking import DUE_SOON_LABEL
 
 # 公文 layout (GB/T 9704): title in 方正小标宋 二号, body 仿宋 三号, level-1 headings 黑体, level-2 楷体.
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
@@ -98,10 +99,17 @@ def _table(doc, header: list[str], rows: list[list[str]]):
 
 
 def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document:
+    """The year as it stood on the cut-off date (31 December, or today within the year): what was approved
+    after it does not count, and an item done by then is never listed as overdue (plans.cutoff)."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
-    board = build_dashboard(plan, year, as_of)
-    tally = board.per_plan[0][1] if board.per_plan else None
+    nodes = year_at_cutoff(plan, year, as_of)
+    tally, per_category = CutoffTally(), {}
+    for node in nodes:
+        tally.add(node, as_of)
+        category = node.milestone.measure.item.category
+        if category:
+            per_category.setdefault(category.pk, (category, CutoffTally()))[1].add(node, as_of)
     doc = Document()
     _a4_gongwen(doc)
     _para(doc, f"{plan.title}", TITLE_SIZE, False, TITLE_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
@@ -109,14 +117,16 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     _para(doc, f"（截至{cn_date(as_of)}）", BODY_SIZE, False, SUBHEADING_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
     _heading(doc, "一、总体情况")
-    if tally:
-        doing = tally.by_status[MilestoneStatus.IN_PROGRESS]
+    if tally.total:
+        outcomes = tally.outcomes
         _para(
             doc,
             (
                 f"{year}年度涉及节点计划{tally.total}个，已完成{tally.completed}个，完成率{tally.completion_rate}%；"
-                f"推进中{doing}个，平均完成进度{tally.average_percent}%。"
+                f"推进中{tally.in_progress}个，平均完成进度{tally.average_percent}%。"
                 f"截至通报日，逾期未完成{tally.overdue}个，{DUE_SOON_LABEL}{tally.due_soon}个。"
+                f"到期节点中，{Outcome.MET.label}{outcomes[Outcome.MET]}个，{Outcome.LATE.label}{outcomes[Outcome.LATE]}个，"
+                f"到期{Outcome.MISSED.label}{outcomes[Outcome.MISSED]}个。"
             ),
         )
     else:
@@ -126,12 +136,12 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     _table(
         doc,
         ["工作任务", "节点计划", "已完成", "逾期", "平均进度"],
-        [[c.name, t.total, t.completed, t.overdue, f"{t.average_percent}%"] for c, t in board.per_category]
+        [[c.name, t.total, t.completed, t.overdue, f"{t.average_percent}%"] for c, t in per_category.values()]
         or [["—", 0, 0, 0, "—"]],
     )
 
     _heading(doc, "三、逾期事项（按牵头单位）")
-    _overdue_by_unit(doc, plan, year, as_of)
+    _overdue_by_unit(doc, [node for node in nodes if node.overdue])
 
     _heading(doc, "四、指标完成情况")
     _indicators(doc, plan, year, as_of)
@@ -140,23 +150,17 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     _table(
         doc,
         ["牵头单位", "牵头节点", "按期完成率", "逾期", "待审核"],
-        [
-            [
-                row.unit.name,
-                row.led,
-                "—" if row.on_time_rate is None else f"{row.on_time_rate}%",
-                row.overdue,
-                row.awaiting_review,
-            ]
-            for row in board.league
-        ]
-        or [["—", 0, "—", 0, 0]],
+        _league_at_cutoff(nodes, as_of) or [["—", 0, "—", 0, 0]],
     )
 
     _heading(doc, "六、工作亮点")
     reports = (
         ProgressReport.objects.filter(
-            milestone__plan=plan, kind=ReportKind.CONSOLIDATED, state=ReportState.APPROVED, reviewed_at__year=year
+            milestone__plan=plan,
+            kind=ReportKind.CONSOLIDATED,
+            state=ReportState.APPROVED,
+            reviewed_at__year=year,
+            reviewed_at__lte=end_of(as_of),
         )
         .select_related("unit", "milestone")
         .order_by("-percent", "-reviewed_at")[:HIGHLIGHTS]
@@ -170,33 +174,58 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     return doc
 
 
-def _overdue_by_unit(doc, plan, year, as_of):
-    milestones = [
-        m
-        for m in with_tracking(
-            Milestone.objects.filter(plan=plan, occurrences__due_date__year=year).distinct(), as_of
-        ).select_related("measure")
-        if is_overdue(m.next_due, as_of)
-    ]
+def _league_at_cutoff(nodes, as_of: date) -> list[list]:
+    """Lead units as the dashboard ranks them (most overdue, then lowest on-time rate), counted at the cut-off:
+    the year's deadlines passed by then, and reports submitted by then but not reviewed by then."""
+    ids = [node.milestone.pk for node in nodes]
     leads = defaultdict(list)
-    assignments = MilestoneUnit.objects.filter(milestone__in=[m.pk for m in milestones], role=UnitRole.LEAD)
-    unit_names = {}
-    for a in assignments.select_related("unit"):
+    rows = {}
+    for a in MilestoneUnit.objects.filter(milestone__in=ids, role=UnitRole.LEAD).select_related("unit"):
+        leads[a.milestone_id].append(a.unit_id)
+        rows.setdefault(a.unit_id, {"unit": a.unit, "led": 0, "due": 0, "met": 0, "overdue": 0, "waiting": 0})
+    for node in nodes:
+        for unit_id in leads[node.milestone.pk]:
+            row = rows[unit_id]
+            row["led"] += 1
+            row["overdue"] += node.overdue
+            row["due"] += sum(1 for o in node.outcomes if o)
+            row["met"] += sum(1 for o in node.outcomes if o == Outcome.MET)
+    cutoff = end_of(as_of)
+    waiting = ProgressReport.objects.filter(milestone__in=ids, submitted_at__lte=cutoff).filter(
+        Q(state=ReportState.SUBMITTED) | Q(reviewed_at__gt=cutoff)
+    )
+    for unit_id in waiting.values_list("unit_id", flat=True):
+        if unit_id in rows:
+            rows[unit_id]["waiting"] += 1
+    for row in rows.values():
+        row["rate"] = round(row["met"] * 100 / row["due"]) if row["due"] else None
+    ranked = sorted(
+        rows.values(), key=lambda r: (-r["overdue"], 101 if r["rate"] is None else r["rate"], r["unit"].name)
+    )
+    return [
+        [r["unit"].name, r["led"], "—" if r["rate"] is None else f"{r['rate']}%", r["overdue"], r["waiting"]]
+        for r in ranked
+    ]
+
+
+def _overdue_by_unit(doc, overdue_nodes):
+    ids = [node.milestone.pk for node in overdue_nodes]
+    leads, unit_names = defaultdict(list), {}
+    for a in MilestoneUnit.objects.filter(milestone__in=ids, role=UnitRole.LEAD).select_related("unit"):
         leads[a.milestone_id].append(a.unit_id)
         unit_names[a.unit_id] = a.unit.name
     by_unit = defaultdict(list)
-    for milestone in milestones:
-        for unit_id in leads[milestone.pk]:
-            by_unit[unit_names[unit_id]].append(milestone)
+    for node in overdue_nodes:
+        for unit_id in leads[node.milestone.pk]:
+            by_unit[unit_names[unit_id]].append(node)
     if not by_unit:
         _para(doc, "无逾期事项。")
     for unit_name in sorted(by_unit, key=lambda n: -len(by_unit[n])):
         _subheading(doc, f"{unit_name}（{len(by_unit[unit_name])}项）")
-        for milestone in by_unit[unit_name]:
+        for node in by_unit[unit_name]:
             _para(
                 doc,
-                f"· {milestone.text[:80]}（应于{cn_date(milestone.next_due)}前完成，"
-                f"现状：{milestone.get_status_display()}）",
+                f"· {node.milestone.text[:80]}（应于{cn_date(node.first_missed)}前完成，现状：{node.status_text()}）",
             )
 
 
@@ -212,7 +241,7 @@ def _indicators(doc, plan, year, as_of):
                 "—" if point is None or point.planned is None else figure_text(point.planned),
                 "—" if point is None or point.actual is None else figure_text(point.actual),
                 t.completion_label,
-                Rag(t.rag).label,
+                t.verdict_text,
             ]
         )
-    _table(doc, ["指标", "目标", f"{year}年计划", f"{year}年实际", "完成率", "灯色"], rows or [["—"] * 6])
+    _table(doc, ["指标", "目标", f"{year}年计划", f"{year}年实际", "完成率", "判定"], rows or [["—"] * 6])

@@ -45,3 +45,25 @@ class Rag(models.TextChoices):
     YELLOW = "yellow", "黄灯"
     RED = "red", "红灯"
     GREY = "grey", "灰灯"
+
+
+class InstructionState(models.TextChoices):
+    OPEN = "open", "待反馈"
+    REPLIED = "replied", "已反馈"
+    DONE = "done", "已办结"
+
+
+class NotifyBy(models.TextChoices):
+    """How a person hears about workflow events, besides the in-app 通知 everyone gets."""
+
+    IN_APP = "in_app", "仅站内通知"
+    EMAIL = "email", "站内通知 + 邮件"
+    ROBOT = "robot", "站内通知 + 邮件 + 单位群机器人"
+
+
+class Outcome(models.TextChoices):
+    """How one deadline ended: what 年度销号 records, and what the dashboard and bulletin count."""
+
+    MET = "met", "按期完成"
+    LATE = "late", "逾期完成"
+    MISSED = "missed", "未完成"

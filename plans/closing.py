@@ -1,12 +1,23 @@
-"""年度销号: close a plan year. Each deadline of that year is recorded met or missed (kept in history),
-and closed deadlines stop counting as open, so the next year's occurrences become the ones due."""
+"""年度销号: close a plan year. Each deadline of that year is recorded 按期完成, 逾期完成 or 未完成, in its own
+history and in its node plan's (so the 变更记录 shows the close). A deadline left 未完成 stops counting as
+open only where a later deadline of the same node plan takes over (yearly work); a one-off item stays
+逾期未完成 until it is done (see OccurrenceQuerySet.open)."""
+
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import access
-from .models import Occurrence, Plan, PlanYearClosure
+from . import access, events
+from .choices import Outcome
+from .models import Milestone, Occurrence, Plan, PlanYearClosure
+from .tracking import deadline_outcome
+
+
+def closing_outcome(occurrence, closed_on) -> str:
+    """At the close every deadline of the year has passed: what is not done is 未完成."""
+    return deadline_outcome(occurrence, closed_on) or Outcome.MISSED
 
 
 @transaction.atomic
@@ -17,18 +28,36 @@ def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
         raise ValidationError("该计划已归档，不能销号；请先恢复。")
     if year not in plan.years:
         raise ValidationError(f"{year}年不在该计划的实施年度（{plan.start_year}—{plan.end_year}年）内。")
-    if year > timezone.localdate().year:
+    today = timezone.localdate()
+    if year > today.year:
         raise ValidationError(f"{year}年尚未到来，不能销号。")
     if PlanYearClosure.objects.filter(plan=plan, year=year).exists():
         raise ValidationError(f"{year}年度已经销号。")
-    met = missed = 0
+    counts = Counter()
     occurrences = Occurrence.objects.select_for_update().filter(
         milestone__plan=plan, is_deadline=True, due_date__year=year, outcome=""
     )
-    for occurrence in occurrences:
-        on_time = occurrence.completed_on_time
-        occurrence.outcome = "met" if on_time else "missed"
-        occurrence._change_reason = f"{year}年度销号"
+    per_milestone = {}
+    for occurrence in occurrences.order_by("milestone_id", "due_date"):
+        outcome = closing_outcome(occurrence, today)
+        occurrence.outcome = outcome
+        occurrence._change_reason = f"{year}年度销号：{occurrence.label} {Outcome(outcome).label}"
+        occurrence._history_user = user  # who closed, also when run outside a request
         occurrence.save()
-        met, missed = met + on_time, missed + (not on_time)
-    return PlanYearClosure.objects.create(plan=plan, year=year, closed_by=user, met_count=met, missed_count=missed)
+        counts[outcome] += 1
+        per_milestone.setdefault(occurrence.milestone_id, []).append(occurrence._change_reason)
+    for milestone in Milestone.objects.select_for_update().filter(pk__in=per_milestone):
+        # A visible line in the node plan's own 变更记录 (no field changes, the reason says it all).
+        milestone._change_reason = "；".join(per_milestone[milestone.pk])
+        milestone._history_user = user
+        milestone.save()
+    closure = PlanYearClosure.objects.create(
+        plan=plan,
+        year=year,
+        closed_by=user,
+        met_count=counts[Outcome.MET],
+        late_count=counts[Outcome.LATE],
+        missed_count=counts[Outcome.MISSED],
+    )
+    events.year_closed(closure)
+    return closure

@@ -1,7 +1,24 @@
-"""A banner for staff when the daily reminders have not completed for more than a day."""
+"""Template context for every page: the nav counts (待审核 for staff, unread 通知 for everyone, one COUNT
+each, whatever the page; tests/test_loop_pages.py) and, for staff, a banner when the daily reminders have not
+completed for more than a day."""
 
-from . import access
+from . import access, review
 from .reminders.runs import run_is_stale
+
+
+def pending_reviews(user) -> int:
+    """What waits in the 待审核 queue (plans.review.pending): reports, extensions and indicator entries."""
+    return sum(queryset.count() for queryset in review.pending(user).values())
+
+
+def nav_counts(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    counts = {"nav_unread": lambda: access.notifications(user).filter(read_at__isnull=True).count()}
+    if access.can(user, "review"):
+        counts["nav_pending"] = lambda: pending_reviews(user)
+    return counts
 
 
 def reminder_banner(request):

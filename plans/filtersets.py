@@ -7,9 +7,9 @@ from talentplan.lib.params import YEAR_RANGE
 from units.models import Unit
 
 from . import access
-from .choices import MilestoneStatus, Rag, UnitRole
+from .choices import MilestoneStatus, Outcome, Rag, UnitRole
 from .models import Category, MilestoneUnit, Occurrence, Plan
-from .tracking import due_within, overdue
+from .tracking import done_q, due_within, occurrences_with_outcome, overdue
 
 SEARCH_MAX = 100  # characters; each word becomes a LIKE pattern, and SQLite refuses very long ones
 SEARCH_WORDS_MAX = 10
@@ -48,9 +48,20 @@ class MilestoneFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label="年度", method="filter_year", min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1], decimal_places=0
     )
+    done = django_filters.BooleanFilter(
+        label="已完成（按年度）",
+        method="filter_done",
+        widget=forms.Select(choices=[("", "全部"), ("true", "已完成"), ("false", "未完成")]),
+    )
+    outcome = django_filters.ChoiceFilter(
+        label="期限完成情况", choices=Outcome.choices, method="filter_outcome", empty_label="全部"
+    )
 
     class Meta:
-        fields = ["q", "plan", "category", "unit", "unit_role", "status", "rag", "overdue", "due_within", "year"]
+        fields = [
+            *("q", "plan", "category", "unit", "unit_role", "status", "rag"),
+            *("overdue", "due_within", "year", "done", "outcome"),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +137,22 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         """Node plans with a deadline or report period in that year."""
         return queryset.filter(pk__in=Occurrence.objects.filter(due_date__year=int(value)).values("milestone_id"))
+
+    def filter_outcome(self, queryset, name, value):
+        """Node plans with a deadline (of the chosen year) 按期完成 / 逾期完成 / 未完成 today (the dashboard's)."""
+        occurrences = occurrences_with_outcome(value, timezone.localdate())
+        year = self.form.cleaned_data.get("year")
+        if year is not None:
+            occurrences = occurrences.filter(due_date__year=int(year))
+        return queryset.filter(pk__in=occurrences.values("milestone_id"))
+
+    def filter_done(self, queryset, name, value):
+        """已完成 as the dashboard counts it: for the chosen year per its deadlines, else over all years."""
+        if value is None:
+            return queryset
+        year = self.form.cleaned_data.get("year")
+        done = done_q(int(year) if year is not None else None)
+        return queryset.filter(done) if value else queryset.exclude(done)
 
 
 class MyTaskFilterSet(MilestoneFilterSet):

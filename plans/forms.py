@@ -2,7 +2,7 @@
 
 from django import forms
 
-from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, VersionedForm
+from talentplan.lib.forms import BootstrapFormMixin, MultipleFileField, ReviewForm, VersionedForm
 from talentplan.lib.recipients import (
     detect_channel,
     mask_secret,
@@ -10,9 +10,11 @@ from talentplan.lib.recipients import (
     normalize_webhook_url,
     split_addresses,
 )
+from units.models import Unit
 
-from .choices import MilestoneStatus, Rag
+from .choices import MilestoneStatus, NotifyBy, Rag, UnitRole
 from .models import Milestone, Occurrence, ReminderSettings
+from .reporting import NO_DEADLINE_WARNING, default_occurrence_id
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
 # and an export do not; a character column's own max_length is read from the model.
@@ -24,7 +26,11 @@ RAG_REASON_MAX = Milestone._meta.get_field("rag_override_reason").max_length
 
 class ProgressReportForm(BootstrapFormMixin, forms.Form):
     occurrence = forms.ModelChoiceField(
-        label="报送期次", queryset=Occurrence.objects.none(), required=False, empty_label="（不针对具体期次）"
+        label="报送期次",
+        queryset=Occurrence.objects.none(),
+        required=False,
+        empty_label="（不针对具体期次）",
+        help_text="默认为当前待完成（或已逾期）的期次；报“已完成”时请选择所完成的期次，否则该期限仍按未完成计。",
     )
     status = forms.ChoiceField(label="工作状态", choices=MilestoneStatus.choices)
     percent = forms.IntegerField(
@@ -50,6 +56,8 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.all()
+        if not self.is_bound and self.initial.get("occurrence") is None:
+            self.initial["occurrence"] = default_occurrence_id(milestone)
 
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
@@ -60,6 +68,26 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
 
 class ResubmitReportForm(ProgressReportForm, VersionedForm):
     pass
+
+
+class ReportReviewForm(ReviewForm):
+    """The review of a progress report; a 已完成 report naming no deadline asks for an explicit confirmation."""
+
+    confirm_no_deadline = forms.BooleanField(label="确认不对应期次通过", required=False)
+
+    def __init__(self, *args, warn: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warning = NO_DEADLINE_WARNING if warn else ""
+        if not warn:
+            del self.fields["confirm_no_deadline"]
+        else:
+            self.fields["confirm_no_deadline"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warning and cleaned.get("decision") == "approve" and not cleaned.get("confirm_no_deadline"):
+            self.add_error("confirm_no_deadline", "该报告未注明完成的期次：请退回，或勾选确认后再通过。")
+        return cleaned
 
 
 class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
@@ -87,6 +115,64 @@ class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
 
 class InstructionForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="批示内容", max_length=NARRATIVE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    units = forms.ModelMultipleChoiceField(
+        label="承办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="不选则由牵头单位承办",
+        error_messages={"invalid_choice": "所选承办单位无效。", "invalid_pk_value": "所选承办单位无效。"},
+    )
+    reply_by = forms.DateField(
+        label="反馈期限（可选）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "请输入有效日期。"},
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(region_id=milestone.plan.region_id)
+        self.fields["units"].initial = [a.unit_id for a in milestone.assignments.all() if a.role == UnitRole.LEAD]
+        self.fields["units"].widget.attrs["size"] = 6
+
+
+class InstructionReplyForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label="反馈内容",
+        max_length=NARRATIVE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写反馈内容。"},
+    )
+    files = MultipleFileField(
+        label="附件", required=False, help_text="可多选；PDF、Word、Excel、JPG、PNG，每个不超过 10 MB"
+    )
+
+
+class InstructionDecisionForm(BootstrapFormMixin, VersionedForm):
+    decision = forms.ChoiceField(choices=[("done", "办结"), ("return", "退回继续办理")])
+    comment = forms.CharField(
+        label="办理意见", required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "退回时请说明还需办理的内容。")
+        return cleaned
+
+
+class ChaseForm(BootstrapFormMixin, forms.Form):
+    message = forms.CharField(
+        label="催办说明（可选）",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "催办说明不能超过 300 字。"},
+    )
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class NotificationPreferenceForm(forms.Form):
+    notify_by = forms.ChoiceField(label="通知方式", choices=NotifyBy.choices, widget=forms.RadioSelect)
 
 
 class StatusForm(BootstrapFormMixin, VersionedForm):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from talentplan.lib.fixtures import display_path
 from talentplan.lib.sync import MISSING, SyncLog
 from targets.loader import validate_indicators
 from units.loader import load_units_file
@@ -24,6 +25,8 @@ from units.resolver import UnitResolver
 from .fixture_files import (
     FixtureError,
     PlanSource,
+    WorklistRow,
+    judged_row,
     plan_directories,
     read_plan_source,
     unit_files,
@@ -156,20 +159,84 @@ def validate_plan_source(source: PlanSource) -> list[str]:
             errors.append(
                 f"{where}：工作任务“{row.category}”与 plan.yaml 中该项目内容的工作任务“{item_category}”不一致"
             )
-        phrase = row.due or row.schedule
-        try:
-            parse_schedule(phrase, source=where)
-        except ScheduleError as exc:
-            errors.append(str(exc) if phrase else f"{where}：完成时间为空")
-        for written in row.units:
-            errors.extend(_unit_error(resolver, written, where))
-        for written in row.lead:
-            if written not in row.units:
-                errors.append(f"{where}：牵头单位“{written}”不在本行责任单位中")
-        if len({_resolved_id(resolver, written) for written in row.units}) < len(row.units):
-            errors.append(f"{where}：责任单位中有重复的单位")
+        errors.extend(_validate_row_units(row, resolver, where))
     years = range(header["start_year"], header["end_year"] + 1)
-    errors.extend(validate_indicators(header["indicators"], years, yaml_where))
+    errors.extend(validate_indicators(header["indicators"], years, yaml_where, resolver))
+    errors.extend(source.judgement_errors)
+    errors.extend(_validate_commitments(source, resolver))
+    errors.extend(_validate_judged_rows(source, resolver, years))
+    return errors
+
+
+def _validate_row_units(row: WorklistRow, resolver: UnitResolver, where: str) -> list[str]:
+    errors = []
+    phrase = row.due or row.schedule
+    try:
+        parse_schedule(phrase, source=where)
+    except ScheduleError as exc:
+        errors.append(str(exc) if phrase else f"{where}：完成时间为空")
+    for written in row.units:
+        errors.extend(_unit_error(resolver, written, where))
+    for written in row.lead:
+        if written not in row.units:
+            errors.append(f"{where}：牵头单位“{written}”不在本行责任单位中")
+    if len({_resolved_id(resolver, written) for written in row.units}) < len(row.units):
+        errors.append(f"{where}：责任单位中有重复的单位")
+    return errors
+
+
+def _validate_commitments(source: PlanSource, resolver: UnitResolver) -> list[str]:
+    """commitments.tsv: each row names an item by its number (part item) or a closing section by its key."""
+    header, errors = source.header, []
+    items = {item.get("number"): item for item in header["items"]}
+    closing = {section.get("key"): section for section in header.get("closing_sections") or []}
+    for row in source.commitments:
+        where = (
+            f"{source.rows_label} 第{row.line}行"
+            if source.directory is None
+            else f"{display_path(source.commitments_path)} 第{row.line}行"
+        )
+        if row.part == "item":
+            item = items.get(leading_number(row.item))
+            if item is None:
+                errors.append(f"{where}：项目内容“{row.item}”的序号在 plan.yaml 的 items 中找不到")
+            elif (item.get("category") or "") != row.category:
+                errors.append(
+                    f"{where}：工作任务“{row.category}”与该项目内容的工作任务“{item.get('category') or ''}”不一致"
+                )
+        elif row.part == "closing":
+            if row.item not in closing:
+                errors.append(f"{where}：结尾部分“{row.item}”不在 plan.yaml 的 closing_sections 中")
+        else:
+            errors.append(f"{where}：part“{row.part}”无效，应为 item 或 closing")
+        if not row.source:
+            errors.append(f"{where}：缺少原文出处（source）")
+        errors.extend(_validate_row_units(row, resolver, where))
+    return errors
+
+
+def _validate_judged_rows(source: PlanSource, resolver: UnitResolver, years: range) -> list[str]:
+    """body_leads' units resolve; a milestone_cadence's schedule parses and, for 每两年, falls in its batch years."""
+    errors, where = [], source.header_where
+    for entry in source.header.get("body_leads") or []:
+        for written in entry.get("add_lead") or []:
+            errors.extend(_unit_error(resolver, written, f"{where} body_leads 第{entry.get('worklist_line')}行"))
+    for entry in source.header.get("milestone_cadence") or []:
+        label = f"{where} milestone_cadence 第{entry.get('worklist_line')}行"
+        try:
+            schedule = parse_schedule(entry.get("schedule") or "", source=label)
+        except ScheduleError as exc:
+            errors.append(str(exc))
+            continue
+        row = judged_row(source.rows, entry)
+        if row is not None and row.due and row.due != entry["schedule"]:
+            errors.append(f"{label}：完成时间已印作“{row.due}”，不能改为“{entry['schedule']}”")
+        if entry.get("batch_years"):
+            got = sorted({o.due.year for o in schedule.occurrences(years.start, years.stop - 1)})
+            if got != sorted(entry["batch_years"]):
+                errors.append(
+                    f"{label}：“{entry['schedule']}”的期次年份 {got} 与 batch_years {entry['batch_years']} 不一致"
+                )
     return errors
 
 

@@ -42,7 +42,7 @@ from .dependents import (
     milestone_dependents,
     occurrence_dependents,
 )
-from .fixture_files import PlanSource
+from .fixture_files import PlanSource, item_text, row_item_key
 from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
 from .schedule import parse_schedule
 from .textutil import leading_number
@@ -93,11 +93,13 @@ PLAN_SPECS = [
     FieldSpec("notes", "整理说明"),
 ]
 CATEGORY_SPECS = [FieldSpec("name", "名称"), FieldSpec("position", "顺序")]
+ITEM_TEXT_FIELDS = ("heading", "body", "lead_as_printed", "responsible_as_printed", "source_lines", "body_note")
 ITEM_SPECS = [
     FieldSpec("title", "项目内容"),
     FieldSpec("category", "工作任务", show=fk_show(Category)),
     FieldSpec("note", "备注"),
     FieldSpec("worklist_label", "工作清单写法"),
+    FieldSpec("text", "原文", fields=ITEM_TEXT_FIELDS, initial=[""] * len(ITEM_TEXT_FIELDS)),
 ]
 MEASURE_SPECS = [FieldSpec("item", "项目内容", show=fk_show(Item)), FieldSpec("text", "工作举措")]
 MILESTONE_SPECS = [
@@ -105,6 +107,7 @@ MILESTONE_SPECS = [
     FieldSpec("text", "节点计划"),
     FieldSpec("schedule", "完成时间", fields=("due_text", "schedule_text", "schedule_kind"), show=show_schedule),
     FieldSpec("note", "整理说明"),
+    FieldSpec("source", "来源", fields=("origin", "source"), initial=["worklist", ""]),
 ]
 OCCURRENCE_SPECS = [FieldSpec("dates", "期次日期", fields=("start_date", "due_date", "is_deadline"), show=show_dates)]
 
@@ -173,7 +176,7 @@ class PlanSync:
         self._renumber(measures, deleted_measures, self.plan.measures.all(), "工作举措", "顺序号")
 
         indicator_count, indicator_snapshot = sync_indicators(
-            self.plan, self.header["indicators"], self._fixture_years(), self.snapshot, self.log
+            self.plan, self.header["indicators"], self._fixture_years(), self.snapshot, self.log, self.resolver
         )
         for child, parent, key in (
             (items, categories, "category"),
@@ -213,6 +216,10 @@ class PlanSync:
         }
         return {name: encode(Plan, name, value) for name, value in raw.items()}
 
+    def _item_units(self, data: dict) -> list[list]:
+        units = [(w, UnitRole.LEAD) for w in data.get("lead") or []]
+        return self._units(units + [(w, UnitRole.RESPONSIBLE) for w in data.get("responsible") or []])
+
     def _units(self, written_roles) -> list[list]:
         return [[written, role, self.resolver.resolve(written).pk] for written, role in written_roles]
 
@@ -247,28 +254,41 @@ class PlanSync:
         labels = {}
         if self.snapshot is not MISSING:
             labels = {row["key"]: row["values"]["worklist_label"] for row in self.snapshot.get("items", [])}
-        for row in self.source.rows:
-            labels[leading_number(row.item)] = row.item
+        for row in self.source.all_rows:
+            if row.part != "closing":
+                labels[leading_number(row.item)] = row.item
         entries = []
         for data in self.header["items"]:
             parent = category_index.get(data.get("category"))
-            units = [(w, UnitRole.LEAD) for w in data.get("lead") or []]
-            units += [(w, UnitRole.RESPONSIBLE) for w in data.get("responsible") or []]
             values = {
                 "title": data["title"],
                 "category": categories.pk(parent),
                 "note": data.get("note") or "",
                 "worklist_label": labels.get(data["number"], ""),
-                "units": self._units(units),
+                "text": item_text(data, data.get("lead_as_printed"), data.get("responsible_as_printed")),
+                "units": self._item_units(data),
             }
             entries.append(Entry(data["number"], values, parent=parent))
+        for data in self.header.get("closing_sections") or []:
+            values = {
+                "title": excerpt(data.get("heading") or data.get("part_heading") or data["key"], 190),
+                "category": None,
+                "note": data.get("note") or "",
+                "worklist_label": data["key"],  # commitments.tsv names a closing section by its key
+                "text": item_text(data, data.get("units_as_printed"), ""),
+                "units": self._item_units(data),
+            }
+            entries.append(Entry(data["key"], values))
 
         def create(entry):
             category = categories.obtain(entry.parent, self.log) if entry.parent is not None else None
-            item = Item.objects.filter(plan=plan, number=entry.key).first()  # adopt one added in the portal
+            closing = isinstance(entry.key, str)
+            identity = {"closing_key": entry.key} if closing else {"number": entry.key}
+            item = Item.objects.filter(plan=plan, **identity).first()  # adopt one added in the portal
             if item is None:
                 values = {**entry.values, "category": category.pk if category else None}
-                item = build(Item, ITEM_SPECS, values, plan=plan, number=entry.key)
+                part = Item.Part.CLOSING if closing else Item.Part.BODY
+                item = build(Item, ITEM_SPECS, values, plan=plan, part=part, **identity)
                 save_by_loader(item, reason=LOADED)
                 self._write_assignments(ItemUnit, "item", item, entry.values["units"], "")
             return item
@@ -279,13 +299,13 @@ class PlanSync:
             list(plan.items.order_by("number")),
             entries,
             base_entries(self.snapshot, "items"),
-            key_of=lambda i: i.number,
-            subject=lambda i: f"{code} 项目内容 {i.number}“{excerpt(i.title)}”",
+            key_of=lambda i: i.key,
+            subject=lambda i: f"{code} 项目内容 {i.key}“{excerpt(i.title)}”",
             new_subject=lambda e: f"{code} 项目内容 {e.key}“{excerpt(e.values['title'])}”",
             create=create,
             dependents=item_dependents,
             after_merge=lambda obj, entry, base, written: self._merge_units(
-                ItemUnit, "item", obj, entry, base, f"{code} 项目内容 {obj.number}“{excerpt(obj.title)}”"
+                ItemUnit, "item", obj, entry, base, f"{code} 项目内容 {obj.key}“{excerpt(obj.title)}”"
             ),
         )
 
@@ -293,12 +313,13 @@ class PlanSync:
         plan, code = self.plan, self.code
         item_index = {e.key: i for i, e in enumerate(items.entries)}
         entries, seen = [], set()
-        for row in self.source.rows:
+        for row in self.source.all_rows:
             key = (row.item, row.measure)
             if key not in seen:
                 seen.add(key)
-                parent = item_index[leading_number(row.item)]
-                entries.append(Entry(key, {"item": items.pk(parent), "text": row.measure}, parent, row.line))
+                parent = item_index[row_item_key(row)]
+                values = {"item": items.pk(parent), "text": row.measure}
+                entries.append(Entry(key, values, parent, row.line, extra={"where": row.where}))
 
         def create(entry):
             item = items.obtain(entry.parent, self.log)
@@ -313,7 +334,7 @@ class PlanSync:
             base_entries(self.snapshot, "measures"),
             key_of=lambda m: (m.item.worklist_label, m.text),
             subject=lambda m: f"{code} 工作举措 第{m.position}条“{excerpt(m.text)}”",
-            new_subject=lambda e: f"{code} 工作举措“{excerpt(e.values['text'])}”（worklist.tsv 第{e.line}行）",
+            new_subject=lambda e: f"{code} 工作举措“{excerpt(e.values['text'])}”（{e.extra['where']}）",
             create=create,
             dependents=measure_dependents,
             similarity=lambda a, b: text_similarity(a[1], b[1]),
@@ -323,7 +344,7 @@ class PlanSync:
         plan, code = self.plan, self.code
         measure_index = {e.key: i for i, e in enumerate(measures.entries)}
         entries = []
-        for row in self.source.rows:
+        for row in self.source.all_rows:
             parent = measure_index[(row.item, row.measure)]
             schedule_text = "" if row.due else row.schedule
             values = {
@@ -331,11 +352,12 @@ class PlanSync:
                 "text": row.milestone,
                 "schedule": [row.due, schedule_text, parse_schedule(row.due or row.schedule).kind.value],
                 "note": row.note,
+                "source": [row.part, row.source],
                 "units": self._units(
                     [(w, UnitRole.LEAD if w in row.lead else UnitRole.RESPONSIBLE) for w in row.units]
                 ),
             }
-            entries.append(Entry((row.measure, row.milestone), values, parent, row.line))
+            entries.append(Entry((row.measure, row.milestone), values, parent, row.line, extra={"where": row.where}))
 
         def create(entry):
             measure = measures.obtain(entry.parent, self.log)
@@ -384,7 +406,7 @@ class PlanSync:
             base_entries(self.snapshot, "milestones"),
             key_of=lambda m: (m.measure.text, m.text),
             subject=milestone_subject,
-            new_subject=lambda e: f"{code} 节点计划“{excerpt(e.values['text'])}”（worklist.tsv 第{e.line}行）",
+            new_subject=lambda e: f"{code} 节点计划“{excerpt(e.values['text'])}”（{e.extra['where']}）",
             create=create,
             dependents=lambda m: milestone_dependents(m, self.outbox),
             similarity=lambda a, b: text_similarity(a[1], b[1]),

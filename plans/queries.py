@@ -1,7 +1,10 @@
 """The querysets behind the pages, built once so every page costs a fixed number of queries."""
 
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
+
+from targets.models import IndicatorYear
+from targets.trajectory import trajectory_of
 
 from . import access
 from .choices import MilestoneStatus
@@ -27,12 +30,28 @@ def my_open_tasks(user, today=None):
     today = today or timezone.localdate()
     return (
         task_queryset(user, today)
-        .exclude(status=MilestoneStatus.COMPLETED)
+        # Done for now: completed with no deadline left open (a yearly task done for 2023 still owes 2024).
+        .exclude(status=MilestoneStatus.COMPLETED, next_due__isnull=True)
         .annotate(
             is_overdue=Case(When(next_due__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
         .order_by("is_overdue", F("next_due").asc(nulls_last=True), "plan__code", "position")
     )
+
+
+def my_indicators(user, today=None) -> list:
+    """The indicators a liaison's units report (their reporting unit), each with its one verdict."""
+    today = today or timezone.localdate()
+    if not access.can(user, "my_tasks"):
+        return []
+    indicators = (
+        access.indicators(user)
+        .select_related("plan", "unit")
+        .prefetch_related(Prefetch("years", queryset=IndicatorYear.objects.order_by("year")))
+        .annotate(pending=Count("entries", filter=Q(entries__state="submitted")))
+        .order_by("plan__code", "position")
+    )
+    return [(indicator, trajectory_of(indicator, today)) for indicator in indicators]
 
 
 def milestone_reports(milestone):

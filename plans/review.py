@@ -49,7 +49,7 @@ def pending(user) -> dict:
         "reports": access.reports(user)
         .active()
         .filter(state=ReportState.SUBMITTED)
-        .select_related("milestone__plan", "unit", "author")
+        .select_related("milestone__plan", "unit", "author", "occurrence")  # the queue names the deadline
         .order_by("submitted_at"),
         "extensions": access.extensions(user)
         .active()

@@ -6,6 +6,7 @@ from talentplan.lib.dates import cn_date, cn_datetime
 
 from .choices import Rag, UnitRole
 from .models import Milestone
+from .tracking import period_status
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -99,6 +100,12 @@ class MilestoneTable(tables.Table):
 
     def render_next_due(self, value):
         return cn_date(value)
+
+    def render_status(self, record):
+        return period_status(record)
+
+    def value_status(self, record):
+        return period_status(record)
 
     def render_rag(self, value):
         return rag_badge(value)

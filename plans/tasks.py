@@ -35,3 +35,9 @@ def run_import_task(token: str) -> dict:
 @shared_task(name="plans.tasks.expire_import_previews")
 def expire_import_previews() -> int:
     return import_jobs.expire_previews()
+
+
+@shared_task(name="plans.tasks.send_outbox_rows")
+def send_outbox_rows(outbox_ids: list[int]) -> int:
+    """Workflow notifications, sent as soon as they are recorded (plans.notify); the rest wait for retry."""
+    return sum(outbox.send_one(outbox_id) for outbox_id in outbox_ids)

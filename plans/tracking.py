@@ -16,11 +16,12 @@ The light:
 
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from talentplan.lib.dates import cn_date
 
-from .choices import MilestoneStatus, Rag, ReportKind, ReportState
+from .choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
 from .models import Occurrence, ProgressReport
 
 YELLOW_WITHIN_DAYS = 7  # the yellow window
@@ -65,8 +66,71 @@ def due_within_q(field: str, today: date, days: int) -> Q:
     return Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=days)})
 
 
+def deadline_outcome(occurrence, as_of: date) -> str:
+    """How a deadline stands on `as_of`: 按期完成, 逾期完成, 未完成 (passed, not done), or "" (not yet due).
+    Only what was approved by `as_of` counts, so a cut-off date sees the past as it was."""
+    done = occurrence.completed_on is not None and occurrence.completed_on <= as_of
+    if done:
+        return Outcome.LATE if occurrence.completed_on > occurrence.effective_due_date else Outcome.MET
+    return Outcome.MISSED if is_overdue(occurrence.effective_due_date, as_of) else ""
+
+
+DONE = (Outcome.MET, Outcome.LATE)
+
+
+def is_done_for_year(status: str, deadline_count: int, year_outcomes) -> bool:
+    """已完成 for one year: every deadline of that year done; with none in the year, or for a one-off reported
+    done without naming its deadline (staff confirmed it), the status says it. A yearly task done for 2022
+    is not done for 2023 (dashboard and bulletin count the same)."""
+    if year_outcomes and all(o in DONE for o in year_outcomes):
+        return True
+    return (not year_outcomes or deadline_count <= 1) and status == MilestoneStatus.COMPLETED
+
+
+def is_done(milestone) -> bool:
+    """已完成 over all years: the status, and no deadline left open (a one-off is taken at its status)."""
+    return milestone.status == MilestoneStatus.COMPLETED and (
+        milestone.next_due is None or milestone.deadline_count <= 1
+    )
+
+
+def done_q(year: int | None) -> Q:
+    """`is_done_for_year` / `is_done` over `with_tracking` rows (the task list behind the dashboard's 已完成)."""
+    completed = Q(status=MilestoneStatus.COMPLETED)
+    if year is None:
+        return completed & (Q(next_due__isnull=True) | Q(deadline_count__lte=1))
+    in_year = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True, due_date__year=year)
+    undone = in_year.filter(completed_on__isnull=True)
+    return (Exists(in_year) & ~Exists(undone)) | (completed & (~Exists(in_year) | Q(deadline_count__lte=1)))
+
+
+def occurrences_with_outcome(outcome: str, as_of: date):
+    """The same rule over Occurrence rows (the task list's filter behind the dashboard's counts)."""
+    occurrences = Occurrence.objects.annotate(
+        effective_due=Coalesce("extended_due_date", "due_date", output_field=DateField())
+    )
+    return occurrences.filter(deadline_outcome_q(outcome, as_of))
+
+
+def deadline_outcome_q(outcome: str, as_of: date) -> Q:
+    """`deadline_outcome` over rows annotated with `effective_due`."""
+    done_by = Q(is_deadline=True, completed_on__lte=as_of)
+    if outcome == Outcome.MET:
+        return done_by & Q(completed_on__lte=F("effective_due"))
+    if outcome == Outcome.LATE:
+        return done_by & Q(completed_on__gt=F("effective_due"))
+    not_done = Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
+    return Q(is_deadline=True) & not_done & overdue_q("effective_due", as_of)
+
+
 def with_tracking(queryset, today: date):
     next_open = Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk")).order_by("effective_due")
+    last_done = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True, completed_on__isnull=False)
+    effective_due = Coalesce("extended_due_date", "due_date")
+    last_done = last_done.annotate(
+        late=Case(When(completed_on__gt=effective_due, then=Value(True)), default=Value(False))
+    ).order_by("-due_date")
+    deadlines = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True).values("milestone")
     latest_report = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at")
     latest_consolidated = latest_report.filter(kind=ReportKind.CONSOLIDATED)
     queryset = queryset.annotate(
@@ -74,6 +138,9 @@ def with_tracking(queryset, today: date):
         next_occurrence_id=Subquery(next_open.values("pk")[:1]),
         last_report_at=Subquery(latest_report.values("submitted_at")[:1]),
         last_report_state=Subquery(latest_consolidated.values("state")[:1], output_field=CharField()),
+        last_done_due=Subquery(last_done.values("due_date")[:1], output_field=DateField()),
+        last_done_late=Subquery(last_done.values("late")[:1]),
+        deadline_count=Coalesce(Subquery(deadlines.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
     )
     approved_for_next = ProgressReport.objects.filter(
         occurrence_id=OuterRef("next_occurrence_id"), state=ReportState.APPROVED
@@ -100,12 +167,33 @@ def due_within(queryset, today: date, days: int):
     return queryset.filter(due_within_q("next_due", today, days))
 
 
+def period_status(milestone) -> str:
+    """The status as a 组织部 reads it (task list, detail, /my/, exports): recurring work is done per year
+    ("2023年度已完成", beside the next year's deadline), and a late completion says 逾期完成.
+    Needs `with_tracking`'s annotations."""
+    if milestone.status != MilestoneStatus.COMPLETED:
+        return milestone.get_status_display()
+    if milestone.last_done_due is None:
+        if milestone.deadline_count and milestone.next_due is not None:
+            return "已报完成（未对应截止期次）"
+        return milestone.get_status_display()
+    word = Outcome.LATE.label if milestone.last_done_late else "已完成"
+    return f"{milestone.last_done_due.year}年度{word}" if milestone.deadline_count > 1 else word
+
+
 def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int]) -> tuple[str, str]:
     """(label, bootstrap colour) for one occurrence on the detail page."""
-    if occurrence.outcome:
-        return ("销号：按期完成", "success") if occurrence.outcome == "met" else ("销号：未按期完成", "danger")
     if occurrence.completed_on:
-        return f"已完成（{cn_date(occurrence.completed_on)}）", "success"
+        late = occurrence.completed_late
+        if occurrence.outcome in DONE:  # closed by 年度销号
+            word = f"销号：{Outcome(occurrence.outcome).label}"
+        else:
+            word = Outcome.LATE.label if late else "已完成"
+        return f"{word}（{cn_date(occurrence.completed_on)}）", "warning" if late else "success"
+    if occurrence.outcome == Outcome.MISSED:
+        if occurrence.is_open:
+            return "逾期未完成（销号时未完成）", "danger"
+        return "销号：未完成", "danger"
     if not occurrence.is_deadline:
         if occurrence.pk in approved_occurrence_ids:
             return "已报送", "success"

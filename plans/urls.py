@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, api, dashboard, plan, reminders, reviews, tasks
+from .views import actions, api, assign, dashboard, data_health, loop, plan, reminders, reviews, tasks
 
 app_name = "plans"
 
@@ -14,22 +14,38 @@ urlpatterns = [
     path("tasks/<int:pk>/report/", actions.report_create, name="report_create"),
     path("tasks/<int:pk>/extension/", actions.extension_create, name="extension_create"),
     path("tasks/<int:pk>/instruction/", actions.instruction_create, name="instruction_create"),
+    path("tasks/<int:pk>/chase/", loop.milestone_chase, name="milestone_chase"),
+    path("instructions/<int:pk>/", loop.instruction_detail, name="instruction"),
+    path("instructions/<int:pk>/reply/", loop.instruction_reply, name="instruction_reply"),
+    path("instructions/<int:pk>/decide/", loop.instruction_decide, name="instruction_decide"),
+    path("instruction-files/<int:pk>/", loop.instruction_file, name="instruction_file"),
+    path("units/<int:pk>/chase/", loop.unit_chase, name="unit_chase"),
+    path("chases/", loop.chase_list, name="chase_list"),
     path("reports/<int:pk>/resubmit/", actions.report_resubmit, name="report_resubmit"),
     path("reports/<int:pk>/review/", actions.report_review, name="report_review"),
     path("extensions/<int:pk>/review/", actions.extension_review, name="extension_review"),
     path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("assign/plan/", assign.plan_create, name="plan_create"),
+    path("assign/adhoc/", assign.adhoc_create, name="adhoc_create"),
+    path("assign/preview.json", assign.schedule_preview_json, name="schedule_preview"),
+    path("tasks/<int:pk>/edit/", assign.milestone_edit, name="milestone_edit"),
     path("plans/import/", plan.import_plan, name="import"),
     path("plans/import/confirm/", plan.import_confirm, name="import_confirm"),
     path("plans/import/<str:token>/", plan.import_status, name="import_status"),
     path("plans/<slug:code>/", dashboard.plan_detail, name="plan"),
+    path("plans/<slug:code>/tasks/new/", assign.milestone_create, name="milestone_create"),
+    path("plans/<slug:code>/measures/new/", assign.measure_create, name="measure_create"),
+    path("plans/<slug:code>/edit/", assign.plan_edit, name="plan_edit"),
+    path("measures/<int:pk>/edit/", assign.measure_edit, name="measure_edit"),
     path("plans/<slug:code>/worklist.xlsx", plan.worklist_download, name="worklist_download"),
     path("plans/<slug:code>/bulletin.docx", plan.bulletin_download, name="bulletin_download"),
     path("plans/<slug:code>/close-year/", plan.year_close, name="year_close"),
     path("plans/<slug:code>/archive/", plan.plan_archive, name="plan_archive"),
     path("plans/<slug:code>/restore/", plan.plan_restore, name="plan_restore"),
     path("plans/<slug:code>/delete/", plan.plan_delete, name="plan_delete"),
+    path("health/", data_health.data_health, name="data_health"),
     path("reminders/", reminders.reminder_log, name="reminder_log"),
     path("reminders/<int:pk>/retry/", reminders.outbox_retry, name="outbox_retry"),
     path("reminders/<int:pk>/dismiss/", reminders.outbox_dismiss, name="outbox_dismiss"),
@@ -37,6 +53,8 @@ urlpatterns = [
     path("reminders/settings/<int:unit_pk>/", reminders.reminder_settings, name="reminder_settings"),
     path("notifications/", reminders.notifications, name="notifications"),
     path("notifications/read/", reminders.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/read/", reminders.notification_read, name="notification_read"),
+    path("notifications/settings/", reminders.notification_settings, name="notification_settings"),
     path("api/tasks/", api.task_list_json, name="task_list_json"),
     path("api/tasks/<int:pk>/", api.task_detail_json, name="task_detail_json"),
 ]

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plans.context_processors.reminder_banner",
+                "plans.context_processors.nav_counts",
             ],
         },
     },
@@ -178,6 +179,8 @@ REMINDER_WEBHOOK_TIMEOUT = env_float("REMINDER_WEBHOOK_TIMEOUT", 10)
 REMINDER_EMAIL_MAX_ITEMS = env_int("REMINDER_EMAIL_MAX_ITEMS", 200)  # then "另有 N 项" and a link
 REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 7)  # a missed day is made good this long after
 REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)  # a "sending" row older is released
+# Workflow notifications (plans/notify.py) go through Celery; with no worker running, send them in-process.
+NOTIFY_SEND_INLINE = env_bool("NOTIFY_SEND_INLINE", False)
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "plans.tasks.send_daily_reminders",

@@ -16,3 +16,4 @@ create_runtime_dirs([MEDIA_ROOT])
 SECURE_SSL_REDIRECT = False
 # Imports are written in the request in most tests; tests/test_import_jobs.py turns the background task on.
 IMPORT_IN_BACKGROUND = False
+NOTIFY_SEND_INLINE = True  # the suite runs no worker; tests/test_reminders_live.py covers the Celery path

@@ -8,8 +8,23 @@ class IndicatorKind(models.TextChoices):
 
 
 class Comparator(models.TextChoices):
-    EXACT = "eq", "等于"
-    AT_LEAST = "gte", "不少于（以上）"
+    """How a figure is judged, read from the document's wording (fixtures/README.md)."""
+
+    AT_LEAST = "gte", "至少（不少于）"
     MORE_THAN = "gt", "超过"
-    RANGE = "range", "区间"
-    ABOUT = "approx", "左右"
+    EXACT = "eq", "等于"
+    AT_MOST = "lte", "至多（不超过）"
+
+
+class Cadence(models.TextChoices):
+    """When an indicator is due: the years its light and 序时进度 expect something."""
+
+    YEARLY = "yearly", "每年"
+    BIENNIAL = "biennial", "每两年（批次）"
+    ONCE = "once", "一次性（期末）"
+    ONGOING = "ongoing", "长期（无期限）"
+
+
+def default_cadence(kind: str) -> str:
+    """An indicator without a stated cadence (an imported sheet): an end-only target is due once."""
+    return Cadence.ONCE if kind == IndicatorKind.TOTAL else Cadence.YEARLY

@@ -1,10 +1,13 @@
 """Read a target as a document prints it ("100 以上", "超200", "不少于600", "3—5", "10左右", "突破10万").
 
-"以上" and "不少于" mean at least; "超" and "突破" mean more than; a plain number means exactly.
+The wording decides the comparator (issue 10): a plain figure, 达X, X以上, 不少于X, a range's lower bound and
+X左右 all mean at least; 超X and 突破X mean more than; only wording that demands an exact or capped value
+(控制在X, 不超过X, X以内, 最高X) is judged as exactly or at most. The fixtures state the comparator
+per indicator; `parse_target` gives the same reading for a text alone (an imported sheet).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .choices import Comparator
@@ -19,19 +22,30 @@ class TargetError(ValueError):
         super().__init__(f"无法识别的目标值“{text}”{where}")
 
 
+def satisfies(actual: Decimal, comparator: str, value: Decimal) -> bool:
+    """The one comparison every verdict uses."""
+    if comparator == Comparator.MORE_THAN:
+        return actual > value
+    if comparator == Comparator.EXACT:
+        return actual == value
+    if comparator == Comparator.AT_MOST:
+        return actual <= value
+    return actual >= value
+
+
 @dataclass(frozen=True)
 class Target:
     text: str
     comparator: Comparator
     value: Decimal
-    upper: Decimal | None = None  # only for a range ("3—5")
+    upper: Decimal | None = None  # a range's printed upper bound ("3—5"): shown, never a cap
 
     def is_met(self, actual: Decimal) -> bool:
-        if self.comparator == Comparator.MORE_THAN:
-            return actual > self.value
-        if self.comparator == Comparator.EXACT:
-            return actual == self.value
-        return actual >= self.value  # at least, range lower bound, about
+        return satisfies(actual, self.comparator, self.value)
+
+    def judged_by(self, comparator: str | None) -> "Target":
+        """The same figure under the comparator the fixtures (or staff) state for the indicator."""
+        return replace(self, comparator=Comparator(comparator)) if comparator else self
 
     def __str__(self):
         return self.text
@@ -60,12 +74,17 @@ def parse_target(text: str | None, source: str = "") -> Target | None:
         (rf"^{_NUMBER}以上$", Comparator.AT_LEAST),
         (rf"^(?:不少于|不低于|至少|达){_NUMBER}$", Comparator.AT_LEAST),
         (rf"^(?:超|超过|突破){_NUMBER}$", Comparator.MORE_THAN),
-        (rf"^{_NUMBER}左右$", Comparator.ABOUT),
-        (rf"^{_NUMBER}次?$", Comparator.EXACT),
+        (rf"^(?:不超过|不高于|最高|控制在){_NUMBER}(?:以内|以下)?$", None),
+        (rf"^{_NUMBER}(?:以内|以下)$", Comparator.AT_MOST),
+        (rf"^{_NUMBER}左右$", Comparator.AT_LEAST),
+        (rf"^{_NUMBER}次?$", Comparator.AT_LEAST),
     ]
     for pattern, comparator in patterns:
         if match := re.match(pattern, compact):
+            if comparator is None:  # 控制在 demands the figure itself; the other caps allow less
+                exact = compact.startswith("控制在") and not compact.endswith(("以内", "以下"))
+                comparator = Comparator.EXACT if exact else Comparator.AT_MOST
             return Target(str(text), comparator, _number(match[1], match[2]))
     if match := re.match(rf"^{_NUMBER}—{_NUMBER}$", compact):
-        return Target(str(text), Comparator.RANGE, _number(match[1], match[2]), _number(match[3], match[4]))
+        return Target(str(text), Comparator.AT_LEAST, _number(match[1], match[2]), _number(match[3], match[4]))
     raise TargetError(str(text), source)

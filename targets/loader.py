@@ -1,7 +1,9 @@
 """Load a plan's indicators from its plan.yaml entries: validated first, then created or updated three-way.
 
-Only what the document prints comes from the fixtures (names, baseline, targets, planned yearly figures);
-actual figures, their entries and the unit assigned to report them belong to the portal and are never touched.
+What the document prints comes from the fixtures (names, baseline, targets, planned yearly figures), and so
+does how it is judged (comparator, cadence, batch years, the wording read) and who reports it (reporting
+unit): all of it three-way, so a reporting unit or comparator staff changed in the portal stays. Actual
+figures and their entries belong to the portal and are never touched.
 """
 
 from decimal import Decimal
@@ -30,7 +32,7 @@ from talentplan.lib.sync_collections import (
     text_similarity,
 )
 
-from .choices import IndicatorKind
+from .choices import Cadence, Comparator, IndicatorKind, default_cadence
 from .comparators import Target, TargetError, parse_number, parse_target
 from .models import Indicator, IndicatorYear
 
@@ -50,16 +52,42 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def validate_indicators(entries: list[dict], years: range, where: str) -> list[str]:
+def validate_indicators(entries: list[dict], years: range, where: str, resolver=None) -> list[str]:
     errors = []
     for index, entry in enumerate(entries, start=1):
-        errors += validate_indicator(entry, years, f"{where} 指标 {index}“{entry.get('name', '')}”")
+        errors += validate_indicator(entry, years, f"{where} 指标 {index}“{entry.get('name', '')}”", resolver)
     return errors
 
 
-def validate_indicator(entry: dict, years: range, label: str) -> list[str]:
-    """What the writer needs of one indicator, each problem prefixed with label (where it came from)."""
+def validate_judgement(entry: dict, years: range, label: str, resolver=None) -> list[str]:
+    """The judgement fields (all optional: an imported sheet has none): comparator, cadence, batch years,
+    reporting unit."""
     errors = []
+    comparator, cadence = entry.get("comparator"), entry.get("cadence")
+    if comparator is not None and comparator not in Comparator.values:
+        errors.append(f"{label}：比较方式“{comparator}”无效，应为 {'、'.join(Comparator.values)} 之一")
+    if cadence is not None and cadence not in Cadence.values:
+        errors.append(f"{label}：周期“{cadence}”无效，应为 {'、'.join(Cadence.values)} 之一")
+    batch_years = entry.get("batch_years")
+    if cadence == Cadence.BIENNIAL:
+        if not batch_years:
+            errors.append(f"{label}：每两年（biennial）的指标须写明批次年份 batch_years")
+        elif outside := [y for y in batch_years if y not in years]:
+            span = f"计划年度 {years.start}—{years.stop - 1} 年"
+            errors.append(f"{label}：批次年份 {'、'.join(map(str, outside))} 不在{span}内")
+    elif batch_years:
+        errors.append(f"{label}：只有每两年（biennial）的指标才写批次年份 batch_years")
+    if entry.get("reporting_unit") and resolver is not None:
+        try:
+            resolver.resolve(entry["reporting_unit"])
+        except ValueError as exc:
+            errors.append(f"{label}：报送单位 {exc}")
+    return errors
+
+
+def validate_indicator(entry: dict, years: range, label: str, resolver=None) -> list[str]:
+    """What the writer needs of one indicator, each problem prefixed with label (where it came from)."""
+    errors = validate_judgement(entry, years, label, resolver)
     span = f"计划年度 {years.start}—{years.stop - 1} 年"
     if not entry.get("name") or not entry.get("table"):
         errors.append(f"{label}：缺少指标名称或所属表格（name / table）")
@@ -109,7 +137,21 @@ INDICATOR_SPECS = [
     FieldSpec("target_year", "目标年份"),
     FieldSpec("source", "出处"),
     FieldSpec("note", "整理说明"),
+    FieldSpec("cadence", "周期", fields=("cadence", "batch_years"), initial=["", []]),
+    FieldSpec("wording", "原文措辞", fields=("wording", "wording_line"), initial=["", None]),
+    FieldSpec("judgement_note", "解读说明", initial=""),
+    FieldSpec("reporting_unit", "报送单位", fields=("unit",), initial=None, show=lambda pk: _unit_label(pk)),
+    FieldSpec("unit_note", "报送单位依据", initial=""),
 ]
+
+
+def _unit_label(pk) -> str:
+    from units.models import Unit
+
+    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
+    return f"“{unit.name}”" if unit else "（空）"
+
+
 PLANNED_SPEC = FieldSpec("planned", "计划值", fields=("planned_text", "planned_value"))
 
 
@@ -117,9 +159,13 @@ def _encoded(model, raw: dict) -> dict:
     return {name: encode(model, name, value) for name, value in raw.items()}
 
 
-def indicator_values(entry: dict, years: range) -> dict:
+def indicator_values(entry: dict, years: range, resolver=None) -> dict:
     """What plan.yaml gives one indicator, in the form the snapshot stores (grouped as INDICATOR_SPECS)."""
     target = parse_target(entry.get("target"))
+    comparator = entry.get("comparator") or (target.comparator if target else "")
+    reporting_unit = None
+    if entry.get("reporting_unit") and resolver is not None:
+        reporting_unit = resolver.resolve(entry["reporting_unit"]).pk
     flat = _encoded(
         Indicator,
         {
@@ -133,12 +179,20 @@ def indicator_values(entry: dict, years: range) -> dict:
             "target_text": _text(entry.get("target")),
             "target_value": target.value if target else None,
             "target_upper": target.upper if target else None,
-            "comparator": target.comparator if target else "",
+            "comparator": comparator,
             "target_year": entry.get("target_year"),
             "source": _text(entry.get("source")),
             "note": _text(entry.get("note")),
+            "cadence": entry.get("cadence") or default_cadence(entry["kind"]),
+            "batch_years": list(entry.get("batch_years") or []),
+            "wording": _text(entry.get("wording")),
+            "wording_line": entry.get("wording_line"),
+            "judgement_note": _text(entry.get("judgement_note")),
+            "unit": reporting_unit,
+            "unit_note": _text(entry.get("reporting_unit_note")),
         },
     )
+    flat["reporting_unit"] = flat["unit"]
     values = {
         spec.key: [flat[f] for f in spec.fields] if len(spec.fields) > 1 else flat[spec.key] for spec in INDICATOR_SPECS
     }
@@ -161,18 +215,16 @@ def indicator_dependents(indicator) -> list[str]:
         reasons.append(f"有实际值填报 {entries} 条")
     if years.filter(Q(actual_value__isnull=False) | ~Q(actual_note="")).exists():
         reasons.append("有实际值")
-    if indicator.unit_id:
-        reasons.append("已指定填报单位")
     if edits := portal_edits(IndicatorYear.history.filter(indicator_id=indicator.pk)):
         reasons.append(f"有在门户中的修改记录 {edits} 条")
     return reasons
 
 
-def sync_indicators(plan, entries: list[dict], years: range, snapshot, log: SyncLog) -> tuple[int, dict]:
+def sync_indicators(plan, entries: list[dict], years: range, snapshot, log: SyncLog, resolver=None) -> tuple[int, dict]:
     """Create or update the plan's indicators for the fixtures' plan years; returns how many the fixtures list
     and their snapshot part."""
     code = plan.code
-    fixture_entries = [Entry((e["table"], e["name"]), indicator_values(e, years)) for e in entries]
+    fixture_entries = [Entry((e["table"], e["name"]), indicator_values(e, years, resolver)) for e in entries]
 
     def subject(indicator):
         return f"{code} 指标 第{indicator.position}项“{excerpt(indicator.name)}”"

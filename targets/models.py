@@ -8,7 +8,7 @@ from plans.models import Plan
 from plans.models.review import Reviewable
 from units.models import Unit
 
-from .choices import Comparator, IndicatorKind
+from .choices import Cadence, Comparator, IndicatorKind, default_cadence
 from .comparators import parse_target
 
 
@@ -27,17 +27,25 @@ class Indicator(models.Model):
     target_upper = models.DecimalField("目标上限", max_digits=14, decimal_places=2, null=True, blank=True)
     comparator = models.CharField("比较方式", max_length=10, choices=Comparator.choices, blank=True)
     target_year = models.PositiveSmallIntegerField("目标年份", null=True, blank=True)
+    cadence = models.CharField(
+        "周期", max_length=10, choices=Cadence.choices, blank=True, help_text="空：期末目标为一次性，其余为每年"
+    )
+    batch_years = models.JSONField("批次年份", default=list, blank=True, help_text="每两年（批次）指标应完成的年份")
+    wording = models.TextField("原文措辞", blank=True, help_text="判断比较方式和周期所依据的原文")
+    wording_line = models.PositiveIntegerField("原文行号", null=True, blank=True)
+    judgement_note = models.TextField("解读说明", blank=True)
     source = models.CharField("出处", max_length=300, blank=True)
     note = models.TextField("整理说明", blank=True)
     unit = models.ForeignKey(
         Unit,
-        verbose_name="填报单位",
+        verbose_name="报送单位",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="indicators",
-        help_text="该单位的联络员可以填报实际值",
+        help_text="该单位的联络员填报实际值",
     )
+    unit_note = models.TextField("报送单位依据", blank=True)
 
     class Meta:
         verbose_name = "指标"
@@ -53,7 +61,19 @@ class Indicator(models.Model):
 
     @property
     def target(self):
-        return parse_target(self.target_text, source=f"{self.plan_id}:{self.name}")
+        target = parse_target(self.target_text, source=f"{self.plan_id}:{self.name}")
+        return target.judged_by(self.comparator) if target else None
+
+    @property
+    def effective_cadence(self) -> str:
+        return self.cadence or default_cadence(self.kind)
+
+    @property
+    def cadence_display(self) -> str:
+        label = Cadence(self.effective_cadence).label
+        if self.effective_cadence == Cadence.BIENNIAL and self.batch_years:
+            return f"{label}：{'、'.join(map(str, self.batch_years))}年"
+        return label
 
     @property
     def target_display(self) -> str:

@@ -1,16 +1,13 @@
 """How a leader counts indicators: 达标, 正常, 落后, 未达标 (and 无法判断 when nothing is planned).
 
-The standing is read off the one judgement, `targets.trajectory.trajectory_of` (its met flag, its light and
-its 序时进度 flag); nothing here judges a figure again. Once the unified verdict lands (branch i10-judge,
-`Trajectory.verdict`), this maps 已达标 → 达标, 未达标 → 未达标, 落后序时进度/未达标准 → 落后,
-符合序时进度/本年无要求 → 正常 and 无计划值/暂无实际值 → 无法判断.
+The standing is read off the one verdict, `targets.trajectory.Trajectory.verdict`; nothing here judges a
+figure again: 已达标 → 达标, 未达标 → 未达标, 落后序时进度/未达标准 → 落后, 符合序时进度/本年无要求 → 正常
+and 无计划值/暂无实际值 → 无法判断.
 """
 
 from django.db import models
 
-from plans.choices import Rag
-
-from .trajectory import Trajectory
+from .trajectory import Trajectory, Verdict
 
 
 class Standing(models.TextChoices):
@@ -23,14 +20,17 @@ class Standing(models.TextChoices):
 
 OFF_TRACK = (Standing.MISSED, Standing.BEHIND)
 
+STANDING_OF_VERDICT = {
+    Verdict.MET: Standing.MET,
+    Verdict.MISSED: Standing.MISSED,
+    Verdict.BEHIND: Standing.BEHIND,
+    Verdict.BELOW_STANDARD: Standing.BEHIND,
+    Verdict.ON_PACE: Standing.ON_TRACK,
+    Verdict.NOT_DUE: Standing.ON_TRACK,
+    Verdict.NO_PLAN: Standing.UNJUDGED,
+    Verdict.NO_ACTUAL: Standing.UNJUDGED,
+}
+
 
 def standing_of(trajectory: Trajectory) -> Standing:
-    if trajectory.met:
-        return Standing.MET  # a met target is never counted as off track, whatever its light
-    if trajectory.rag == Rag.RED:
-        return Standing.MISSED  # the latest year end with a planned figure passed unmet
-    if trajectory.behind_schedule:
-        return Standing.BEHIND
-    if trajectory.rag == Rag.GREY:
-        return Standing.UNJUDGED  # nothing planned within the plan's years
-    return Standing.ON_TRACK
+    return STANDING_OF_VERDICT.get(trajectory.verdict, Standing.UNJUDGED)

@@ -1,16 +1,21 @@
-"""Planned versus actual, for one indicator: the cumulative paths, completion, 序时进度 and the light.
+"""Planned versus actual, for one indicator, and its one verdict: the only place an indicator is judged.
 
-Pure functions over plain values; `trajectory_of(indicator, today)` adapts a model instance.
+Pure functions over plain values; `trajectory_of(indicator, today)` adapts a model instance. The indicator
+page, the dashboard, the 工作清单 Excel and the Word bulletin all read `Trajectory.verdict` / `.rag`.
 
-- Planned path: baseline + the yearly increments as printed (a blank year adds nothing). An annual
-  indicator's path is each year's own target; an end-only target ("total") has only its end point.
-- Completion honours the comparator: "100 以上" is met at 100, "超200" needs 201, "12" needs 12.
-- 序时进度: within a year, the expectation grows in proportion to the days elapsed.
-- The light follows the node-plan rule (plans.tracking: INDICATOR_LIGHT_RULE), with year ends as the
-  deadlines: red when the latest passed checkpoint (a year end with a planned figure) was missed;
-  yellow when the next checkpoint is within the yellow window and that year's actual is not yet
-  approved; green otherwise. An indicator with no planned figure within the plan's years (nothing
-  printed, or a target year outside the plan) is grey.
+- Planned path: baseline + the yearly increments as printed (a blank year adds nothing: the running total
+  carries). An annual indicator's path is each year's own target; an end-only target has its end point.
+- Comparator: as the fixtures state it from the wording (targets.comparators.satisfies): a plain figure and
+  达X are at least, 超X is more than. Yearly figures use the indicator's comparator.
+- Cadence decides which years are due (checkpoints): yearly = every plan year, biennial = the batch years,
+  once = the target year, ongoing = none (a standard held continuously; never overdue).
+- The verdict, in this order: 已达标 when the figure that counts satisfies the requirement (a met target is
+  never red); 未达标 (red) when the latest due year that has ended was missed; 落后序时进度 / 符合序时进度
+  within a due year (the expectation grows with the days elapsed; an end-only target grows over the plan's
+  span up to its year); 本年无要求 in a year that is not due (a biennial off year); grey when nothing is planned.
+- The light: green when met; red when a due year ended unmet; yellow when the next due year end is within
+  the yellow window (plans.tracking, the node-plan rule) and that year's actual is not approved; an ongoing
+  standard below its figure is yellow (未达标准), never red; grey when nothing is planned or reported.
 
 Every shape an indicator can hold is answered, never raised: no baseline, no yearly figures, a blank
 or zero target, a target year outside the plan, a one-year plan, a text that is not a number (kept in
@@ -24,11 +29,33 @@ from decimal import ROUND_HALF_UP, Decimal
 from plans.choices import Rag
 from plans.tracking import in_yellow_window, is_overdue
 
-from .choices import Comparator, IndicatorKind
-from .comparators import Target, TargetError, parse_number, parse_target
+from .choices import Cadence, Comparator, IndicatorKind, default_cadence
+from .comparators import Target, TargetError, parse_number, parse_target, satisfies
 
 NO_PLAN = "无计划值"
 NO_ACTUAL = "暂无实际值"
+
+
+VERDICT_RULE = (
+    "按原文措辞判断：不带修饰的数字、“达”“以上”“不少于”达到即达标，“超”“突破”须超过；"
+    "只在应完成的年度（每年、批次年或目标年份）核对，其余年份本年无要求；长期标准不设期限。"
+    "已达标的指标不亮红灯。"
+)
+
+
+class Verdict:
+    """The one verdict an indicator shows (page, dashboard, Excel, Word)."""
+
+    MET = "已达标"
+    MISSED = "未达标"
+    BEHIND = "落后序时进度"
+    ON_PACE = "符合序时进度"
+    NOT_DUE = "本年无要求"
+    BELOW_STANDARD = "未达标准"
+    NO_ACTUAL = NO_ACTUAL
+    NO_PLAN = NO_PLAN
+
+
 MAX_PERCENT = Decimal(10) ** 12
 
 
@@ -42,6 +69,23 @@ class IndicatorSpec:
     target: Target | None
     target_year: int | None
     problems: tuple[str, ...] = ()  # printed texts that are not figures: shown, never raised
+    comparator: str = Comparator.AT_LEAST
+    cadence: str = ""  # blank: by kind (an end-only target once, the others yearly)
+    batch_years: tuple[int, ...] = ()
+
+    @property
+    def effective_cadence(self) -> str:
+        return self.cadence or default_cadence(self.kind)
+
+    def due_years(self) -> set[int]:
+        years, cadence = set(self.years), self.effective_cadence
+        if cadence == Cadence.YEARLY:
+            return years
+        if cadence == Cadence.BIENNIAL:
+            return set(self.batch_years) & years
+        if cadence == Cadence.ONCE:
+            return {_deadline_year(self)} & years
+        return set()  # ongoing: no deadline
 
     @property
     def years(self) -> range:
@@ -55,6 +99,7 @@ class YearPoint:
     actual: Decimal | None  # actual cumulative (annual: that year's actual)
     planned_increment: Decimal | None
     actual_increment: Decimal | None
+    threshold: Decimal | None = None  # the printed figure the comparator applies to (planned shows what meets it)
 
 
 @dataclass
@@ -67,6 +112,8 @@ class Trajectory:
     expected_to_date: Decimal | None = None
     behind_schedule: bool = False
     rag: str = Rag.GREEN
+    verdict: str = Verdict.NO_PLAN
+    comparator: str = Comparator.AT_LEAST
     notes: list[str] = field(default_factory=list)  # why a figure is missing, in Chinese
 
     @property
@@ -78,6 +125,11 @@ class Trajectory:
         if self.reached is None:
             return NO_ACTUAL
         return "—"  # a target of 0: no ratio to show
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict with its light, for exports: "已达标（绿灯）"."""
+        return f"{self.verdict}（{Rag(self.rag).label}）"
 
     @property
     def reached_label(self) -> str:
@@ -92,11 +144,11 @@ def figure_text(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def required_value(target: Target | None) -> Decimal | None:
-    """The smallest figure that meets the target: "超200" needs 201."""
+def required_value(target: Target | None, comparator: str | None = None) -> Decimal | None:
+    """The figure shown as required: "超200" needs 201 (whole units); the others their printed figure."""
     if target is None:
         return None
-    return target.value + 1 if target.comparator == Comparator.MORE_THAN else target.value
+    return target.value + 1 if (comparator or target.comparator) == Comparator.MORE_THAN else target.value
 
 
 def _year_fraction(today: date, year: int) -> Decimal:
@@ -129,7 +181,7 @@ def _deadline_year(spec: IndicatorSpec) -> int:
 
 def compute(spec: IndicatorSpec, actuals: dict[int, Decimal], approved_years: set[int], today: date) -> Trajectory:
     years = spec.years
-    result = Trajectory(notes=list(spec.problems))
+    result = Trajectory(notes=list(spec.problems), comparator=spec.comparator)
     if not years:
         result.notes.append(f"计划起止年份（{spec.start_year}—{spec.end_year}）无效，无法计算")
         result.rag = Rag.GREY
@@ -141,6 +193,7 @@ def compute(spec: IndicatorSpec, actuals: dict[int, Decimal], approved_years: se
         result.notes.append(f"{'、'.join(map(str, outside))} 年的实际值不在计划年度内，未计入")
     actuals = {y: v for y, v in actuals.items() if y in years and v is not None}
 
+    cadence, due = spec.effective_cadence, spec.due_years()
     annual = spec.kind == IndicatorKind.ANNUAL
     path = spec.kind == IndicatorKind.CUMULATIVE and _has_path(spec)
     base = spec.baseline or Decimal(0)
@@ -149,52 +202,76 @@ def compute(spec: IndicatorSpec, actuals: dict[int, Decimal], approved_years: se
         yearly_target = spec.yearly.get(year)
         planned_inc = yearly_target.value if yearly_target else None
         actual_inc = actuals.get(year)
+        threshold = None
         if annual:
-            planned, actual = required_value(yearly_target or spec.target), actual_inc
+            actual = actual_inc
+            figure = yearly_target or spec.target
+            threshold = figure.value if figure and year in due else None
         else:
             planned_cum += planned_inc or 0
             if path:
-                planned = planned_cum
-            else:
-                planned = required_value(spec.target) if year == _deadline_year(spec) else None
+                threshold = planned_cum if year in due else None
+            elif year in due:
+                threshold = spec.target.value if spec.target else None
             if actual_inc is not None:
                 actual_cum += actual_inc
                 any_actual = True
             actual = actual_cum if actual_inc is not None else None
-        result.points.append(YearPoint(year, planned, actual, planned_inc, actual_inc))
+        planned = _shown(threshold, spec.comparator)
+        result.points.append(YearPoint(year, planned, actual, planned_inc, actual_inc, threshold))
 
     if annual:
         current_year = min(max(today.year, years.start), years.stop - 1)
         point = next(p for p in result.points if p.year == current_year)
         result.reached, result.required = point.actual, point.planned
-        result.expected_to_date = point.planned * _year_fraction(today, current_year) if point.planned else None
-        current = point.actual or Decimal(0)
+        fraction = _year_fraction(today, current_year)
+        result.expected_to_date = point.threshold * fraction if point.threshold is not None else None
+        current, threshold = point.actual or Decimal(0), point.threshold
     else:
         result.reached = actual_cum if any_actual else None
-        if spec.target is not None:
-            result.required = required_value(spec.target)
-        elif path and any(spec.yearly.get(y) for y in years):
-            result.required = planned_cum
-        result.expected_to_date = _expected_path(result, base, today) if path else _expected_end(spec, result, today)
+        threshold = spec.target.value if spec.target is not None else None
+        if threshold is None and path and any(spec.yearly.get(y) for y in years):
+            threshold = planned_cum
+        result.required = _shown(threshold, spec.comparator)
+        if cadence == Cadence.ONGOING:
+            result.expected_to_date = None
+        elif path:
+            result.expected_to_date = _expected_path(result, base, today, due)
+        else:
+            result.expected_to_date = _expected_end(spec, result, today)
         current = actual_cum
     result.completion = _percent(result.reached, result.required)
-    if result.reached is not None and result.required is not None:
-        uses_comparator = spec.target is not None and not annual
-        result.met = spec.target.is_met(result.reached) if uses_comparator else result.reached >= result.required
-    result.behind_schedule = result.expected_to_date is not None and current < result.expected_to_date
-    result.rag = _light(result, annual, current, approved_years, today)
+    if result.reached is not None and threshold is not None:
+        result.met = satisfies(result.reached, spec.comparator, threshold)
+    result.behind_schedule = (
+        not result.met
+        and spec.comparator in (Comparator.AT_LEAST, Comparator.MORE_THAN)
+        and result.expected_to_date is not None
+        and current < result.expected_to_date
+    )
+    result.rag, result.verdict = _light(result, spec, annual, current, approved_years, today)
     if result.required is None and all(p.planned is None for p in result.points):
-        result.notes.append("未设目标值和年度计划值，不计算完成率和灯色")
+        if cadence != Cadence.ONGOING:
+            result.notes.append("未设目标值和年度计划值，不计算完成率和灯色")
     return result
 
 
-def _expected_path(result: Trajectory, base: Decimal, today: date) -> Decimal:
+def _shown(threshold: Decimal | None, comparator: str) -> Decimal | None:
+    if threshold is None:
+        return None
+    return threshold + 1 if comparator == Comparator.MORE_THAN else threshold
+
+
+def _expected_path(result: Trajectory, base: Decimal, today: date, due: set[int]) -> Decimal | None:
+    """Within a due year, the running total grows with the days elapsed; a year not due expects nothing."""
     previous = base
     for point in result.points:
         fraction = _year_fraction(today, point.year)
         if fraction < 1:
+            if point.year not in due:
+                return None
             return previous + (point.planned_increment or 0) * fraction
-        previous = point.planned
+        previous += point.planned_increment or 0
     return previous
 
 
@@ -210,24 +287,36 @@ def _expected_end(spec: IndicatorSpec, result: Trajectory, today: date) -> Decim
     return result.required * Decimal(elapsed) / Decimal(span)
 
 
-def _light(result: Trajectory, annual: bool, current: Decimal, approved_years: set[int], today: date) -> str:
-    """Checkpoints are year ends with a planned figure (a blank year is no checkpoint)."""
-    planned = [p for p in result.points if p.planned is not None]
-    checkpoints = planned if annual else [p for p in planned if p.planned_increment is not None] or planned
-    if not checkpoints:
-        return Rag.GREY  # nothing planned within the plan's years: nothing to be on or off track against
+def _light(result: Trajectory, spec: IndicatorSpec, annual: bool, current: Decimal, approved_years, today) -> tuple:
+    """(light, verdict): one rule. Checkpoints are the ends of due years (cadence); a met target is green."""
+    checkpoints = [p for p in result.points if p.threshold is not None]
+    if not checkpoints and spec.effective_cadence != Cadence.ONGOING:
+        return Rag.GREY, Verdict.MET if result.met else Verdict.NO_PLAN  # no due year within the plan
+    if result.met:
+        return Rag.GREEN, Verdict.MET
+    if spec.effective_cadence == Cadence.ONGOING:
+        if result.required is None:
+            return Rag.GREY, Verdict.NO_PLAN
+        if result.reached is None:
+            return Rag.GREY, Verdict.NO_ACTUAL
+        return Rag.YELLOW, Verdict.BELOW_STANDARD
     passed = [p for p in checkpoints if is_overdue(date(p.year, 12, 31), today)]
     if passed:
         latest = passed[-1]
-        achieved = latest.actual if annual else current
-        if achieved is None or achieved < latest.planned:
-            return Rag.RED
+        achieved = latest.actual if annual else (current if result.reached is not None else None)
+        if achieved is None or not satisfies(achieved, spec.comparator, latest.threshold):
+            return Rag.RED, Verdict.MISSED
+    due_now = any(p.year == today.year for p in checkpoints)
+    if not due_now and spec.years.start <= today.year < spec.years.stop and result.expected_to_date is None:
+        verdict = Verdict.NOT_DUE
+    else:
+        verdict = Verdict.BEHIND if result.behind_schedule else Verdict.ON_PACE
     upcoming = [p for p in checkpoints if date(p.year, 12, 31) >= today]
     if upcoming:
         next_point = upcoming[0]
         if in_yellow_window(date(next_point.year, 12, 31), today) and next_point.year not in approved_years:
-            return Rag.YELLOW
-    return Rag.GREEN
+            return Rag.YELLOW, verdict
+    return Rag.GREEN, verdict
 
 
 def _read(parse, text, label: str, problems: list[str]):
@@ -247,18 +336,26 @@ def spec_from_texts(
     yearly_texts: dict[int, str | None],
     target_text: str | None,
     target_year: int | None,
+    comparator: str | None = None,
+    cadence: str = "",
+    batch_years=(),
 ) -> IndicatorSpec:
     problems: list[str] = []
     years = range(start_year, end_year + 1)
+    target = _read(parse_target, target_text, "目标值", problems)
+    comparator = comparator or (target.comparator if target else Comparator.AT_LEAST)
     return IndicatorSpec(
         kind=kind,
         start_year=start_year,
         end_year=end_year,
         baseline=_read(parse_number, baseline_text, "基期值", problems),
         yearly={year: _read(parse_target, yearly_texts.get(year), f"{year}年计划值", problems) for year in years},
-        target=_read(parse_target, target_text, "目标值", problems),
+        target=target.judged_by(comparator) if target else None,
         target_year=target_year,
         problems=tuple(problems),
+        comparator=comparator,
+        cadence=cadence or "",
+        batch_years=tuple(batch_years or ()),
     )
 
 
@@ -271,6 +368,9 @@ def spec_of(indicator, start_year: int, end_year: int) -> IndicatorSpec:
         {y.year: y.planned_text for y in indicator.years.all()},
         indicator.target_text,
         indicator.target_year,
+        indicator.comparator,
+        indicator.cadence,
+        indicator.batch_years,
     )
 
 

@@ -16,6 +16,32 @@ def tsv_rows(code: str) -> list[dict]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def commitment_rows(code: str) -> list[dict]:
+    """fixtures/plans/<code>/commitments.tsv: node plans from the body text and closing sections (issue 10)."""
+    path = Path(settings.FIXTURES_DIR) / "plans" / code / "commitments.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def node_plan_rows(code: str) -> list[dict]:
+    """Every node plan the fixtures give, in load order (worklist rows, then commitments), as the documents and
+    plan.yaml's judgements make them: body_leads add the body text's lead to a row, milestone_cadence replaces
+    a derived schedule. Read from the files alone (row n is node plan n)."""
+    rows = [dict(row) for row in tsv_rows(code)] + [dict(row) for row in commitment_rows(code)]
+    data = plan_yaml(code)
+    for entry in data.get("body_leads") or []:
+        row = rows[entry["worklist_line"] - 2]  # worklist line 2 is the first row
+        assert row["milestone"].startswith(entry["milestone_starts"])
+        row["units"] += "".join(f"、{name}" for name in entry["add_lead"])
+        row["lead"] += "".join(f"、{name}" for name in entry["add_lead"])
+    for entry in data.get("milestone_cadence") or []:
+        row = rows[entry["worklist_line"] - 2]
+        assert row["milestone"].startswith(entry["milestone_starts"])
+        if not row["due"]:
+            row["schedule"] = entry["schedule"]
+    return rows
+
+
 def plan_yaml(code: str) -> dict:
     return yaml.safe_load((Path(settings.FIXTURES_DIR) / "plans" / code / "plan.yaml").read_text(encoding="utf-8"))
 

@@ -11,10 +11,21 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from plans import reporting
+from plans import instructions, reporting
 from plans.excel import import_jobs
 from plans.excel.importing import PlanHeader
-from plans.models import Evidence, ExtensionRequest, Instruction, Milestone, Outbox, PlanYearClosure, ProgressReport
+from plans.models import (
+    Chase,
+    Evidence,
+    ExtensionRequest,
+    Instruction,
+    InstructionReply,
+    Milestone,
+    Notification,
+    Outbox,
+    PlanYearClosure,
+    ProgressReport,
+)
 from targets import actuals
 from targets.models import Indicator, IndicatorEntry
 from tests.helpers import milestone_led_by, pdf_upload, submit
@@ -32,6 +43,8 @@ SIGNED_IN = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, 
 # 区人社局's liaison never sees 区卫生健康局's objects; its own liaison sees them but only staff decide.
 STAFF_ACTION = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": 403}
 STAFF_ACTION_ON_PLAN = {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": 404}
+# A notification belongs to one person (区卫生健康局's liaison here): anyone else is told it does not exist.
+OWNER_ONLY = {"anonymous": "login", "staff": 404, "leader": 404, "liaison_hr": 404, "liaison_health": OK}
 HEALTH_VISIBLE = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": OK}
 
 # url name -> (method, object it needs, expected per role). The objects all belong to 区卫生健康局.
@@ -137,6 +150,14 @@ RULES = {
     "plans:plan_restore": ("POST", "plan", STAFF_ACTION_ON_PLAN),
     "plans:plan_delete": ("GET", "plan", STAFF_ACTION_ON_PLAN),
     "plans:import": ("GET", None, STAFF_ONLY),
+    "plans:plan_create": ("GET", None, STAFF_ONLY),
+    "plans:adhoc_create": ("GET", None, STAFF_ONLY),
+    "plans:schedule_preview": ("GET", None, STAFF_ONLY),
+    "plans:milestone_create": ("GET", "plan", STAFF_ACTION_ON_PLAN),
+    "plans:measure_create": ("GET", "plan", STAFF_ACTION_ON_PLAN),
+    "plans:plan_edit": ("GET", "plan", STAFF_ACTION_ON_PLAN),
+    "plans:measure_edit": ("GET", "measure", STAFF_ACTION_ON_PLAN),
+    "plans:milestone_edit": ("GET", "milestone", STAFF_ACTION),
     "plans:import_confirm": ("POST", None, STAFF_ONLY),
     "plans:import_status": ("GET", "import_job", STAFF_ONLY),
     "targets:indicator": ("GET", "indicator", HEALTH_VISIBLE),
@@ -147,6 +168,7 @@ RULES = {
     ),
     "targets:entry_review": ("POST", "entry", STAFF_ACTION),
     "plans:reminder_log": ("GET", None, STAFF_ONLY),
+    "plans:data_health": ("GET", None, STAFF_ONLY),
     "plans:outbox_retry": ("POST", "outbox", STAFF_ONLY),
     "plans:outbox_dismiss": ("POST", "outbox", STAFF_ONLY),
     "plans:outbox_confirm": ("POST", "outbox", STAFF_ONLY),
@@ -155,7 +177,26 @@ RULES = {
     "plans:notifications": ("GET", None, SIGNED_IN),
     "plans:notifications_read": ("POST", None, SIGNED_IN),
     "targets:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),
+    "plans:notification_read": ("POST", "notification", OWNER_ONLY),
+    "plans:notification_settings": ("GET", None, SIGNED_IN),
+    # 批示 loop: addressed to 区卫生健康局 (the lead unit); only its liaison replies, only staff 办结.
+    "plans:instruction": ("GET", "instruction", HEALTH_VISIBLE),
+    "plans:instruction_file": ("GET", "instruction_file", HEALTH_VISIBLE),
+    "plans:instruction_reply": (
+        "POST",
+        "instruction",
+        {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:instruction_decide": ("POST", "instruction", STAFF_ACTION),
+    # 催办: staff only; the league table's unit row and the list behind 催办次数.
+    "plans:milestone_chase": ("POST", "milestone", STAFF_ACTION),
+    "plans:unit_chase": ("POST", "unit", STAFF_ONLY),
+    "plans:chase_list": ("GET", None, OVERVIEW),
 }
+
+
+# Leaders change nothing but their own 批示 and the read state of their own 通知 (opening a 批示 reads its lines).
+LEADERS_MAY = {"plans:instruction_create", "plans:notifications_read", "plans:notification_read", "plans:instruction"}
 
 
 def project_url_names(patterns=None, namespace=""):
@@ -191,16 +232,22 @@ def health_objects(user_named):
     indicator.unit = milestone.assignments.get().unit
     indicator.save()
     entry = actuals.submit_entry(health, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
+    instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
+    answer = instructions.reply(health, instruction, "已部署。", [(pdf_upload(), "pdf")])
     return {
+        "instruction": instruction,
+        "instruction_file": answer.files.get(),
+        "notification": Notification.objects.filter(user=health).first(),
+        "unit": milestone.assignments.get().unit,
         "import_job": queued_import_job(user_named("staff")),
         "milestone": milestone,
         "report": report,
         "evidence": report.evidence.get(),
         "extension": extension,
         "plan": milestone.plan,
+        "measure": milestone.measure,
         "indicator": indicator,
         "entry": entry,
-        "unit": indicator.unit,
         "outbox": Outbox.objects.create(
             recipient_key=f"unit:{indicator.unit_id}",
             unit=indicator.unit,
@@ -233,6 +280,10 @@ def _state():
         Instruction.objects.count(),
         IndicatorEntry.objects.count(),
         PlanYearClosure.objects.count(),
+        Chase.objects.count(),
+        InstructionReply.objects.count(),
+        list(Instruction.objects.order_by("pk").values_list("state", "version")),
+        list(Notification.objects.order_by("pk").values_list("read_at", flat=True)),
         list(Outbox.objects.order_by("pk").values_list("status", "attempts")),
         list(IndicatorEntry.objects.order_by("pk").values_list("state", "version")),
         list(Milestone.objects.order_by("pk").values_list("status", "rag_override", "version")),
@@ -258,13 +309,14 @@ def test_role_by_url(name, role, client, user_named, health_objects):
         assert response.status_code in (200, 302, 400), response.status_code
     else:
         assert response.status_code == outcome
-    if outcome in (403, 404, "login") or role == "leader" and name != "plans:instruction_create":
+    if outcome in (403, 404, "login") or role == "leader" and name not in LEADERS_MAY:
         assert _state() == before  # refused requests change nothing; leaders change nothing
 
 
 def test_other_units_tasks_never_appear_in_lists_exports_or_json(client_as, health_objects):
     milestone = health_objects["milestone"]
     client = client_as("liaison_hr")
+    assert f"/instructions/{health_objects['instruction'].pk}/" not in client.get("/my/").content.decode()
     assert f"/tasks/{milestone.pk}/" not in client.get("/tasks/?per_page=500").content.decode()
     assert f"/tasks/{milestone.pk}/" not in client.get("/my/").content.decode()
     ids = {task["id"] for task in client.get("/api/tasks/").json()["tasks"]}

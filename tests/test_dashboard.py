@@ -76,5 +76,7 @@ def test_dashboard_query_count_does_not_grow_with_data(client_as, demo, django_a
     with CaptureQueriesContext(connection) as after:
         client.get("/dashboard/")
     assert len(after.captured_queries) == len(before.captured_queries)
-    with django_assert_max_num_queries(26):
+    # 26 before the daily loop, plus the nav counts (待审核: reports, extensions, entries; unread 通知), the open 批示
+    # and the league table's 催办次数: each one query, whatever the rows.
+    with django_assert_max_num_queries(26 + 4 + 2):
         client.get("/dashboard/")

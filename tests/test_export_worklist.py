@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from plans.excel.cells import write_sheet
-from tests.fixture_reading import PLAN_CODES, plan_yaml, tsv_rows, unit_names, unit_spellings
+from tests.fixture_reading import PLAN_CODES, node_plan_rows, plan_yaml, unit_names, unit_spellings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,14 +49,15 @@ def test_worklist_sheet_reproduces_every_document_row(code, tmp_path):
     for column in ["工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位", "牵头单位"]:
         assert column in header
     col = {name: header.index(name) for name in header}
-    expected = tsv_rows(code)
+    expected = node_plan_rows(code)  # worklist rows, then the body text's and closing sections' commitments
     assert len(rows) - 1 == len(expected)
     for got, row in zip(rows[1:], expected, strict=True):
 
         def value(name, got=got):
             return got[col[name]] or ""
 
-        assert value("工作任务") == row["category"]
+        # A closing section (组织保障 …) belongs to no 工作任务: its cell stays blank.
+        assert value("工作任务") == ("" if row.get("part") == "closing" else row["category"])
         assert value("项目内容") == row["item"]
         assert value("工作举措") == row["measure"]
         assert value("节点计划") == row["milestone"]

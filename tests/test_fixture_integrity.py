@@ -9,7 +9,7 @@ from plans.choices import UnitRole
 from plans.models import Milestone, Plan
 from targets.models import Indicator
 from tests.conftest import DOCUMENT_FINDINGS
-from tests.fixture_reading import PLAN_CODES, plan_yaml, tsv_rows, unit_names, unit_spellings
+from tests.fixture_reading import PLAN_CODES, commitment_rows, plan_yaml, tsv_rows, unit_names, unit_spellings
 from units.models import Unit
 from units.resolver import UnitResolver
 
@@ -20,8 +20,14 @@ REGION = {"jianghai-rcqq-2022": "jianghai", "jianghai-bsh-2022": "jianghai", "na
 
 def test_the_three_plans_are_loaded_with_every_row():
     counts = {plan.code: plan.milestones.count() for plan in Plan.objects.all()}
-    assert counts == {code: len(tsv_rows(code)) for code in PLAN_CODES}
-    assert counts["nanping-cjwy-2021"] == 32  # 7 + 5 + 6 + 7 + 7 measures in the five attachments
+    assert counts == {code: len(tsv_rows(code)) + len(commitment_rows(code)) for code in PLAN_CODES}
+    # Worklist rows, plus the commitments of the body text and closing sections (issue 10):
+    # 000: 40 + 3 (四、组织保障); 001: 20 + 5 (五、保障措施);
+    # 002: 32 (7 + 5 + 6 + 7 + 7 attachment measures) + 30 (工程一 5, 二 2, 三 8, 四 1, 五 3, 六 3, 七 8)
+    #      + 20 (结尾段: 9 专项组, 8 实施细则, 各县政策, 督办机制, 定期听取).
+    assert counts == {"jianghai-rcqq-2022": 40 + 3, "jianghai-bsh-2022": 20 + 5, "nanping-cjwy-2021": 32 + 50}
+    origins = Milestone.objects.filter(plan__code="nanping-cjwy-2021").values_list("origin", flat=True)
+    assert (list(origins).count("item"), list(origins).count("closing")) == (30, 20)
 
 
 def test_every_node_plan_has_a_unit_and_a_lead_unit():
@@ -37,7 +43,8 @@ def test_every_unit_name_in_the_fixtures_resolves_to_exactly_one_unit(code):
     resolver = UnitResolver(Plan.objects.get(code=code).region)
     spellings, _ = unit_spellings(REGION[code])
     data = plan_yaml(code)
-    written = {name for row in tsv_rows(code) for name in unit_names(row["units"]) + unit_names(row["lead"])}
+    rows = tsv_rows(code) + commitment_rows(code)
+    written = {name for row in rows for name in unit_names(row["units"]) + unit_names(row["lead"])}
     written |= {name for item in data["items"] for name in (item["lead"] or []) + (item["responsible"] or [])}
     for name in sorted(written):
         unit = resolver.resolve(name)  # raises if unknown or ambiguous

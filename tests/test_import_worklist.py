@@ -97,5 +97,5 @@ def test_an_existing_plan_code_is_refused(exported):
 def test_dry_run_writes_nothing(exported, capsys):
     count = Milestone.objects.count()
     _import(exported, "rcqq-dry", "--dry-run")
-    assert "校验通过，共 40 行" in capsys.readouterr().out
+    assert "校验通过，共 43 行" in capsys.readouterr().out  # 40 worklist rows + 3 组织保障 commitments
     assert Milestone.objects.count() == count

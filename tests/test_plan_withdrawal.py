@@ -131,8 +131,8 @@ def test_nothing_is_reminded_or_closed_or_entered_on_an_archived_plan(user_named
 def test_the_archive_page_confirms_with_counts(client_as):
     client = client_as("staff")
     body = client.get(f"/plans/{RCQQ}/archive/").content.decode()
-    # jianghai-rcqq-2022: worklist.tsv has 40 rows, plan.yaml 40 indicators of 3 plan years each.
-    for text in ("节点计划 40 条", "指标 40 项", "指标年度值 120 条", "确认归档"):
+    # jianghai-rcqq-2022: worklist.tsv has 40 rows and commitments.tsv 3, plan.yaml 40 indicators of 3 plan years each.
+    for text in ("节点计划 43 条", "指标 40 项", "指标年度值 120 条", "确认归档"):
         assert text in body
     response = client.post(f"/plans/{RCQQ}/archive/")
     assert response.status_code == 302 and response["Location"] == "/"
@@ -199,7 +199,7 @@ def test_deleting_a_fresh_import_removes_every_row_it_added(client_as, imported)
 
     client = client_as("staff")
     page = client.get("/plans/rcqq-copy/delete/").content.decode()
-    assert "节点计划 40 条" in page and "指标 40 项" in page and "确认删除" in page
+    assert "节点计划 43 条" in page and "指标 40 项" in page and "确认删除" in page
     response = client.post("/plans/rcqq-copy/delete/")
     assert response.status_code == 302
     assert table_counts() == before_import
@@ -240,7 +240,7 @@ def test_admin_deletes_an_imported_plan_through_the_service(client, imported):
     admin_user = get_user_model().objects.create_superuser("admin-test", password="x-secret-123")
     client.force_login(admin_user)
     confirm = client.get(f"/admin/plans/plan/{plan.pk}/delete/")
-    assert confirm.status_code == 200 and "节点计划 40 条" in confirm.content.decode()
+    assert confirm.status_code == 200 and "节点计划 43 条" in confirm.content.decode()
     response = client.post(f"/admin/plans/plan/{plan.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert table_counts() == before_import

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from plans.models import Milestone
-from tests.fixture_reading import tsv_rows, unit_names, unit_spellings
+from tests.fixture_reading import node_plan_rows, unit_names, unit_spellings
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def first_deadline_2022(phrase: str) -> date | None:
     if match := re.fullmatch(r"(?:2022年|每年)(\d{1,2})月", compact):
         month = int(match[1])
         return date(2022, month, calendar.monthrange(2022, month)[1])
-    if compact in {"2022年底", "每年下半年", "每两年下半年"}:
+    if compact in {"2022年底", "每年下半年", "每两年下半年", "每年"}:  # a bare 每年 (commitments) ends 12-31
         return date(2022, 12, 31)
     return None
 
@@ -31,8 +31,8 @@ def expected_by_unit() -> dict[str, set[int]]:
     data = yaml.safe_load((settings.FIXTURES_DIR / "units" / "jianghai.yaml").read_text(encoding="utf-8"))
     members = {u["name"]: u.get("members", []) for u in data["units"]}
     expected: dict[str, set[int]] = {}
-    for position, row in enumerate(tsv_rows("jianghai-rcqq-2022"), start=1):
-        due = first_deadline_2022(row["due"])
+    for position, row in enumerate(node_plan_rows("jianghai-rcqq-2022"), start=1):
+        due = first_deadline_2022(row["due"] or row["schedule"])
         if due is None or due > date(2022, 12, 31):
             continue
         for written in unit_names(row["lead"]):

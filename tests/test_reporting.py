@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from plans import reporting
+from plans import instructions, reporting
 from plans.choices import MilestoneStatus, Rag, ReportKind, ReportState
 from plans.models import Milestone, ProgressReport
 from plans.tracking import with_tracking
@@ -17,12 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hr_milestone():
-    """Row 34 of 000: 区人社局 leads the (国际)人才“一站式”服务平台, due 2022年12月."""
+    """Row 34 of 000: 区人社局 leads the (国际)人才“一站式”服务平台, due 2022年12月; 区委组织部, the body text's
+    lead of item 19 (000:113, plan.yaml body_leads), leads with it."""
     milestone = Milestone.objects.get(plan__code="jianghai-rcqq-2022", position=34)
     assert milestone.due_text == "2022年12月"
     assert [(a.unit.name, a.role) for a in milestone.assignments.all()] == [
         ("区人力资源和社会保障局", "lead"),
         ("区政务服务数据管理局", "responsible"),
+        ("区委组织部", "lead"),
     ]
     return milestone
 
@@ -89,7 +91,7 @@ def test_leaders_and_other_units_cannot_report(user_named):
     with pytest.raises(PermissionDenied):  # a leader sees the node plan, so it is a refusal, not "not found"
         submit(user_named("leader"), milestone)
     with pytest.raises(PermissionDenied):
-        reporting.leave_instruction(user_named("staff"), milestone, "请抓紧")
+        instructions.give_instruction(user_named("staff"), milestone, "请抓紧")
     assert ProgressReport.objects.count() == 0
 
 

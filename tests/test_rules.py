@@ -42,7 +42,13 @@ def test_open_deadlines_and_the_effective_due_date_agree_in_sql_and_python():
     annotated = Occurrence.objects.open_deadlines().get(pk=occurrence.pk)
     assert annotated.effective_due == occurrence.effective_due_date == date(2023, 3, 31)
     assert occurrence.is_open
-    occurrence.outcome = "missed"  # closed by 年度销号: no longer open
+    # Row 34 is one-off (its only deadline): recorded 未完成 by 年度销号, it is still owed, so still open.
+    occurrence.outcome = "missed"
+    occurrence.save()
+    assert Occurrence.objects.open_deadlines().filter(pk=occurrence.pk).exists()
+    occurrence.refresh_from_db()
+    assert occurrence.is_open
+    occurrence.completed_on, occurrence.outcome = date(2023, 5, 1), "late"  # done after the close: closed
     occurrence.save()
     assert not Occurrence.objects.open_deadlines().filter(pk=occurrence.pk).exists()
     occurrence.refresh_from_db()

@@ -7,14 +7,15 @@ import yaml
 from django.conf import settings
 
 from plans.models import Milestone
-from tests.fixture_reading import tsv_rows, unit_names, unit_spellings
+from tests.fixture_reading import node_plan_rows, unit_names, unit_spellings
 from tests.test_access_matrix import exported_texts
 
 pytestmark = pytest.mark.django_db
 
 
 def expected_rows(unit: str, region="jianghai") -> set[tuple[str, int]]:
-    """(plan code, row number) of every worklist row naming the unit or a group that contains it."""
+    """(plan code, row number) of every node plan (worklist row or commitment) naming the unit or a group that
+    contains it."""
     spellings, _ = unit_spellings(region)
     data = yaml.safe_load((settings.FIXTURES_DIR / "units" / f"{region}.yaml").read_text(encoding="utf-8"))
     covering = {unit} | {u["name"] for u in data["units"] if unit in u.get("members", [])}
@@ -22,7 +23,7 @@ def expected_rows(unit: str, region="jianghai") -> set[tuple[str, int]]:
     return {
         (code, number)
         for code in codes
-        for number, row in enumerate(tsv_rows(code), start=1)
+        for number, row in enumerate(node_plan_rows(code), start=1)
         if covering & {spellings[re.sub(r"\s", "", name)] for name in unit_names(row["units"])}
     }
 
@@ -57,7 +58,7 @@ def test_liaison_sees_exactly_their_units_node_plans(client_as, user, unit, regi
 
 def test_street_liaison_sees_the_tasks_of_all_streets(client_as):
     rows = expected_rows("礼乐街道")
-    rcqq = [tsv_rows("jianghai-rcqq-2022")[n - 1] for c, n in rows if c == "jianghai-rcqq-2022"]
+    rcqq = [node_plan_rows("jianghai-rcqq-2022")[n - 1] for c, n in rows if c == "jianghai-rcqq-2022"]
     assert any("各街道" in row["units"] for row in rcqq)  # through the group unit
     assert any("礼乐街道" in row["units"] for row in rcqq)  # named directly
 

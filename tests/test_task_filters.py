@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from plans.models import Category, Milestone, Plan
-from tests.fixture_reading import tsv_rows, unit_names
+from tests.fixture_reading import node_plan_rows, unit_names
 from tests.test_scoping import expected_rows
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _listed(client, query: str) -> set[tuple[str, int]]:
 
 
 def _rows(code, predicate):
-    return {(code, n) for n, row in enumerate(tsv_rows(code), start=1) if predicate(row)}
+    return {(code, n) for n, row in enumerate(node_plan_rows(code), start=1) if predicate(row)}
 
 
 def test_filter_by_plan(client_as):
@@ -43,7 +43,7 @@ def test_filter_by_unit_any_role_and_lead_only(client_as):
     expected_lead = {
         (code, n)
         for code in ("jianghai-rcqq-2022", "jianghai-bsh-2022")
-        for n, row in enumerate(tsv_rows(code), start=1)
+        for n, row in enumerate(node_plan_rows(code), start=1)
         if "区卫生健康局" in unit_names(row["lead"])
     }
     assert lead == expected_lead and lead < expected_rows("区卫生健康局")
@@ -58,12 +58,14 @@ def test_filter_by_status(client_as):
 @time_machine.travel(date(2022, 12, 20), tick=False)
 def test_filter_overdue_and_due_within(client_as):
     # On 2022-12-20: deadlines of 2022年5月/6月 and 2022's 每年4月/每年10月 have passed;
-    # 2022年12月, 每年12月 and the second-half windows fall due within 11 days.
+    # 2022年12月, 每年12月, the second-half windows and the commitments' 每年 (12-31) fall due within 11 days.
     passed = lambda r: r["due"].replace(" ", "") in {"2022年5月", "2022年6月", "每年4月", "每年10月"}  # noqa: E731
-    soon = lambda r: re.sub(r"\s", "", r["due"]) in {"2022年12月", "每年12月", "每年下半年", "每两年下半年"}  # noqa: E731
+    soon_phrases = {"2022年12月", "每年12月", "每年下半年", "每两年下半年", "每年"}
+    soon = lambda r: re.sub(r"\s", "", r["due"] or r["schedule"]) in soon_phrases  # noqa: E731
     jianghai = ("jianghai-rcqq-2022", "jianghai-bsh-2022")
     expected_overdue = set().union(*(_rows(c, passed) for c in jianghai))
-    nanping_2021 = _rows("nanping-cjwy-2021", lambda r: r["schedule"] in {"每年", "每两年"})  # 2021-12-31 passed
+    # Nanping's 每年 / 每两年 rows and the closing paragraph's 2021年底 commitments: 2021-12-31 passed.
+    nanping_2021 = _rows("nanping-cjwy-2021", lambda r: r["schedule"] in {"每年", "每两年", "2021年底"})
     assert _listed(client_as("staff"), "overdue=true") == expected_overdue | nanping_2021
     assert _listed(client_as("staff"), "due_within=11") == set().union(*(_rows(c, soon) for c in jianghai))
 

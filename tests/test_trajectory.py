@@ -46,12 +46,13 @@ def test_more_than_200_needs_201():
     assert (traj.reached, traj.met) == (D(201), True)
 
 
-def test_exact_target():
-    # 表1 省级以上领军人才: 6 + 2/2/2 = 12, printed plain: exactly 12.
+def test_plain_target_is_at_least():
+    # 表1 省级以上领军人才: 6 + 2/2/2 = 12, printed plain "12": a 组织部 reads it as at least 12 (issue 10).
     ind = indicator("省级以上领军人才")
     assert trajectory_of(enter(ind, y2022=2, y2023=2, y2024=2), date(2025, 1, 10)).met is True
     over = trajectory_of(enter(ind, y2024=3), date(2025, 1, 10))
-    assert (over.reached, over.met, over.completion) == (D(13), False, D("108.3"))
+    # 6 + 2 + 2 + 3 = 13 of 12 = 108.3%, met and green (over-achieving is never missing)
+    assert (over.reached, over.met, over.completion, over.rag) == (D(13), True, D("108.3"), Rag.GREEN)
 
 
 def test_blank_increments_stay_blank_and_add_nothing():

@@ -34,10 +34,17 @@ WORKLIST = [
     Column("最新审核通过进展", width=40),
     Column("最近更新"),
     Column("备注", "note", width=30),
+    # Where a node plan comes from (issue 10): the worklist, or a commitment of the body text / closing sections.
+    # The import reads them back, so a closing section “四（一）” is never taken for item 4.
+    Column("来源", "part"),  # 工作清单 / 正文承诺（工程） / 正文承诺（组织保障/结尾）; commitments.tsv: item / closing
+    Column("原文出处", "source", width=30),
 ]
 
-# worklist.tsv keeps its own column order (a file format: changing it would rewrite every fixture).
+# worklist.tsv keeps its own column order (a file format: changing it would rewrite every fixture); its rows are
+# all from the worklist, so it has no 来源 / 原文出处 columns.
 FIXTURE_KEYS = ["category", "item", "measure", "milestone", "due", "schedule", "units", "lead", "note"]
+# commitments.tsv: node plans the worklist does not hold (工程 text, closing sections), with where they come from
+COMMITMENT_KEYS = [*FIXTURE_KEYS, "part", "source"]
 
 LABELS = {column.key: column.label for column in WORKLIST if column.key}
 HEADER = [column.label for column in WORKLIST]

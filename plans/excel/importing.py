@@ -32,6 +32,9 @@ from .indicator_sheet import read_indicator_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000
+# The export's 来源 column: a row from the body text or a closing section (issue 10) keeps that origin, so its
+# blank 工作任务 stays blank and a closing section ("四（一）") is never read as item 4.
+ORIGINS = {label: value for value, label in Milestone._meta.get_field("origin").choices}
 
 
 @dataclass
@@ -116,7 +119,9 @@ def _worklist(rows: list[list], name: str) -> list[WorklistRow]:
         if not any(cells.get(c) for c in columns.IMPORT_REQUIRED):
             continue  # a blank line
         text = {key: cells.get(label, "") for key, label in columns.LABELS.items()}
-        category = text["category"] = text["category"] or category  # blank repeats the row above (merged cell)
+        part = text["part"] = ORIGINS.get(text["part"], "worklist")
+        if part == "worklist":
+            category = text["category"] = text["category"] or category  # blank repeats the row above (merged)
         item = text["item"] = text["item"] or item
         text["units"] = split_units(text["units"])
         text["lead"] = split_units(text["lead"]) or text["units"][:1]
@@ -169,7 +174,7 @@ def _row_errors(rows: list[WorklistRow], where: str) -> list[str]:
 def _items(rows: list[WorklistRow]) -> list[dict]:
     items, numbers = {}, set()
     for row in rows:
-        if row.item in items:
+        if row.item in items or row.part == "closing":
             continue
         number = leading_number(row.item)
         if number is None or number in numbers:
@@ -187,7 +192,10 @@ def _items(rows: list[WorklistRow]) -> list[dict]:
 
 def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource, list[str]]:
     rows, indicator_rows = read_workbook(path, name)
-    worklist = _worklist(rows, name)
+    every_row = _worklist(rows, name)
+    worklist = [row for row in every_row if row.part == "worklist"]
+    commitments = [row for row in every_row if row.part != "worklist"]
+    closing = list(dict.fromkeys(row.item for row in commitments if row.part == "closing"))
     indicators, indicator_errors = read_indicator_rows(
         [[_cell(v) for v in row] for row in indicator_rows or []],
         range(header.start_year, header.end_year + 1),
@@ -206,12 +214,15 @@ def build_source(path: Path, name: str, header: PlanHeader) -> tuple[PlanSource,
         "source_document": name[: _column_limit(Plan, "source_document")],
         "lead_unit_rule": "导入文件所列牵头单位；未列时以排在首位的单位为牵头单位",
         "categories": categories,
-        "items": _items(worklist),
+        "items": _items(worklist + [row for row in commitments if row.part == "item"]),
+        "closing_sections": [{"key": key, "lead": [], "responsible": []} for key in closing],
         "indicators": indicators,
         "notes": [f"由 Excel 文件“{name}”导入"],
     }
-    source = PlanSource(directory=None, header=plan_header, rows=worklist, header_label=name, rows_label=name)
-    return source, _row_errors(worklist, name) + indicator_errors
+    source = PlanSource(
+        directory=None, header=plan_header, rows=worklist, commitments=commitments, header_label=name, rows_label=name
+    )
+    return source, _row_errors(every_row, name) + indicator_errors
 
 
 def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
@@ -232,7 +243,7 @@ def preview_import(path: Path, name: str, header: PlanHeader) -> ImportPreview:
     errors += row_errors + [e for e in validate_plan_source(source) if e not in row_errors]
     resolver = UnitResolver(region)
     preview_rows = []
-    for row in source.rows:
+    for row in source.all_rows:
         try:
             schedule = parse_schedule(row.due or row.schedule)
             occurrences = schedule.occurrences(header.start_year, header.end_year)

@@ -13,7 +13,7 @@ from targets.trajectory import figure_text, trajectory_of
 
 from ..choices import Rag, ReportKind, ReportState, UnitRole
 from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
-from ..tracking import with_tracking
+from ..tracking import period_status, with_tracking
 from . import columns
 from .cells import merge_runs, write_sheet
 
@@ -51,11 +51,13 @@ def worklist_rows(plan: Plan, today=None) -> list[list[str]]:
             "推定完成时间": milestone.schedule_text,
             "牵头单位": "、".join(a.export_name for a in assignments if a.role == UnitRole.LEAD),
             "责任单位": "、".join(a.export_name for a in assignments),
-            "状态": milestone.get_status_display(),
+            "状态": period_status(milestone),
             "灯色": Rag(milestone.rag).label,
             "最新审核通过进展": milestone.approved_narrative or "",
             "最近更新": cn_datetime(updated),
             "备注": milestone.note,
+            "来源": milestone.get_origin_display(),
+            "原文出处": milestone.source,
         }
         rows.append([values[label] for label in columns.HEADER])  # a column missing here is a KeyError
     return rows
@@ -78,6 +80,7 @@ def indicator_header(plan: Plan) -> list[str]:
         *actual,
         "实际累计",
         "完成率",
+        "判定",
         "出处",
         "备注",
     ]
@@ -109,6 +112,7 @@ def indicator_rows(plan: Plan, today=None) -> list[list[str]]:
                 *[figure_text(v) for v in actual],
                 figure_text(trajectory.reached),
                 trajectory.completion_label if trajectory.reached is not None else "",
+                trajectory.verdict_text,
                 indicator.source,
                 indicator.note,
             ]

@@ -1,9 +1,10 @@
 from .loading import FixtureSnapshot
-from .progress import Evidence, ExtensionRequest, Instruction, ProgressReport
+from .progress import Chase, Evidence, ExtensionRequest, Instruction, InstructionFile, InstructionReply, ProgressReport
 from .reminders import (
     Channel,
     Escalation,
     Notification,
+    NotificationPreference,
     Outbox,
     OutboxStatus,
     ReminderKind,
@@ -25,6 +26,10 @@ from .structure import (
 
 __all__ = [
     "Channel",
+    "Chase",
+    "InstructionFile",
+    "InstructionReply",
+    "NotificationPreference",
     "Escalation",
     "Notification",
     "Outbox",

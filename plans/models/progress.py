@@ -5,12 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from talentplan.lib.dates import cn_date
 from units.models import Unit
 
-from ..choices import ExtensionState, MilestoneStatus, ReportKind, ReportState
+from ..choices import ExtensionState, InstructionState, MilestoneStatus, ReportKind, ReportState
 from .review import Reviewable
 from .structure import Milestone, Occurrence
 
@@ -121,7 +122,7 @@ class ExtensionRequest(Reviewable):
 
 
 class Instruction(models.Model):
-    """批示: a leader's instruction on a node plan."""
+    """批示: a leader's instruction on a node plan, run as a loop: 批示 → 承办单位 反馈 → 组织部 办结."""
 
     milestone = models.ForeignKey(
         Milestone, verbose_name="节点计划", on_delete=models.CASCADE, related_name="instructions"
@@ -129,6 +130,23 @@ class Instruction(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批示人", on_delete=models.PROTECT)
     text = models.TextField("批示内容")
     created_at = models.DateTimeField("批示时间", auto_now_add=True)
+    units = models.ManyToManyField(Unit, verbose_name="承办单位", blank=True, related_name="instructions")
+    reply_by = models.DateField("反馈期限", null=True, blank=True)
+    state = models.CharField("办理状态", max_length=10, choices=InstructionState.choices, default=InstructionState.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办结人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    staff_comment = models.TextField("办理意见", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    history = HistoricalRecords(excluded_fields=["author", "created_at", "closed_by"])
+
+    objects = OfActivePlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "领导批示"
@@ -137,3 +155,79 @@ class Instruction(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+    def get_absolute_url(self):
+        return reverse("plans:instruction", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != InstructionState.DONE
+
+
+class InstructionReply(models.Model):
+    """反馈: what an addressed unit did about a 批示, with files."""
+
+    instruction = models.ForeignKey(Instruction, verbose_name="批示", on_delete=models.CASCADE, related_name="replies")
+    unit = models.ForeignKey(Unit, verbose_name="反馈单位", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="反馈人", on_delete=models.PROTECT)
+    text = models.TextField("反馈内容")
+    created_at = models.DateTimeField("反馈时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批示反馈"
+        verbose_name_plural = "批示反馈"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.unit} 的反馈"
+
+
+def reply_file_path(instance, filename: str) -> str:
+    return f"instructions/{instance.reply.instruction_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class InstructionFile(models.Model):
+    reply = models.ForeignKey(InstructionReply, verbose_name="反馈", on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("文件", upload_to=reply_file_path)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    file_type = models.CharField("文件类型", max_length=10)
+
+    class Meta:
+        verbose_name = "反馈附件"
+        verbose_name_plural = "反馈附件"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Chase(models.Model):
+    """催办: staff chase one unit, about one node plan or about its work in general (league table)."""
+
+    unit = models.ForeignKey(Unit, verbose_name="被催办单位", on_delete=models.CASCADE, related_name="chases")
+    milestone = models.ForeignKey(
+        Milestone, verbose_name="节点计划", on_delete=models.CASCADE, null=True, blank=True, related_name="chases"
+    )
+    message = models.CharField("催办说明", max_length=300, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="催办人", on_delete=models.PROTECT)
+    created_at = models.DateTimeField("催办时间", auto_now_add=True)
+    idempotency_key = models.CharField("请求标识", max_length=64)
+    history = HistoricalRecords(excluded_fields=["author", "created_at", "idempotency_key"])
+
+    class Meta:
+        verbose_name = "催办"
+        verbose_name_plural = "催办"
+        ordering = ["-created_at"]
+        constraints = [
+            # A double click sends the same key: the second request finds the first one's row.
+            models.UniqueConstraint(fields=["idempotency_key", "unit"], name="chase_once_per_request")
+        ]
+
+    def __str__(self):
+        return f"催办 {self.unit}"
+
+    def get_absolute_url(self):
+        if self.milestone_id:
+            return reverse("plans:milestone", args=[self.milestone_id])
+        return reverse("plans:chase_list") + f"?unit={self.unit_id}"

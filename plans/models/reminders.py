@@ -7,6 +7,7 @@ from django.db import models
 from talentplan.lib.recipients import detect_channel, split_addresses
 from units.models import Unit
 
+from ..choices import NotifyBy
 from .structure import Occurrence
 
 
@@ -72,6 +73,17 @@ class ReminderKind(models.TextChoices):
     CO_UNIT_DIGEST = "co_unit_digest", "配合单位知会"
     STAFF_SUMMARY = "staff_summary", "逾期汇总（工作人员）"
     ESCALATION = "escalation", "逾期上报（领导）"
+    # Workflow events: one message per event, told apart by Outbox.event_key.
+    SUBMITTED = "submitted", "进展报告待审核"
+    RETURNED = "returned", "进展报告被退回"
+    APPROVED = "approved", "进展报告审核通过"
+    EXTENSION_DECIDED = "extension_decided", "延期申请审批结果"
+    INSTRUCTION = "instruction", "领导批示"
+    INSTRUCTION_REPLY = "instruction_reply", "批示反馈"
+    INSTRUCTION_DECIDED = "instruction_decided", "批示办结或退回"
+    INSTRUCTION_DUE = "instruction_due", "批示反馈期限提醒"
+    CHASE = "chase", "催办"
+    YEAR_CLOSED = "year_closed", "年度销号结果"
 
 
 class Outbox(models.Model):
@@ -86,6 +98,7 @@ class Outbox(models.Model):
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     date = models.DateField("提醒日期")
     kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
+    event_key = models.CharField("事件", max_length=80, blank=True, help_text="工作流事件的标识；每日提醒为空")
     recipients = models.JSONField("收件地址", default=list)
     subject = models.CharField("标题", max_length=200)
     body_text = models.TextField("正文")
@@ -105,7 +118,9 @@ class Outbox(models.Model):
         verbose_name_plural = "提醒记录"
         ordering = ["-date", "recipient_key", "channel"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient_key", "channel", "date", "kind"], name="outbox_once_per_day")
+            models.UniqueConstraint(
+                fields=["recipient_key", "channel", "date", "kind", "event_key"], name="outbox_once_per_day"
+            )
         ]
 
     def __str__(self):
@@ -113,7 +128,7 @@ class Outbox(models.Model):
 
 
 class Notification(models.Model):
-    """The in-app copy of a reminder, with a read or unread state."""
+    """The in-app copy of a reminder or workflow event (one line and a link), with a read or unread state."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notifications"
@@ -124,6 +139,8 @@ class Notification(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
     link = models.CharField("链接", max_length=300, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices, blank=True)
+    event_key = models.CharField("事件", max_length=80, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
@@ -131,10 +148,31 @@ class Notification(models.Model):
         verbose_name = "站内通知"
         verbose_name_plural = "站内通知"
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "outbox"], name="notification_once_per_outbox")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "outbox"], name="notification_once_per_outbox"),
+            models.UniqueConstraint(
+                fields=["user", "event_key"], condition=~models.Q(event_key=""), name="notification_once_per_event"
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one person hears about workflow events beyond the in-app 通知 (which everyone gets)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    notify_by = models.CharField("通知方式", max_length=10, choices=NotifyBy.choices, default=NotifyBy.EMAIL)
+
+    class Meta:
+        verbose_name = "通知方式"
+        verbose_name_plural = "通知方式"
+
+    def __str__(self):
+        return f"{self.user}：{self.get_notify_by_display()}"
 
 
 class Escalation(models.Model):

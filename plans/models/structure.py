@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from talentplan.lib.dates import cn_date
 from units.models import Region, Unit
 
-from ..choices import MilestoneStatus, Rag, ScheduleKind, UnitRole
+from ..choices import MilestoneStatus, Outcome, Rag, ScheduleKind, UnitRole
 from ..schedule import parse_schedule
 
 
@@ -50,6 +50,7 @@ class Plan(models.Model):
     archived_by = models.ForeignKey(
         "auth.User", verbose_name="归档人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords()
 
     objects = PlanQuerySet.as_manager()
@@ -97,15 +98,28 @@ class Category(models.Model):
 
 
 class Item(models.Model):
-    """项目内容: a numbered task of the plan's body text, with its own 牵头/责任单位."""
+    """项目内容: a numbered task of the plan's body text (a Nanping 工程), or a closing section (组织保障,
+    保障措施, 结尾段: no number, a key such as 四（二）), with its own 牵头/责任单位 and printed text."""
+
+    class Part(models.TextChoices):
+        BODY = "body", "正文任务"
+        CLOSING = "closing", "组织保障/结尾部分"
 
     plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="items")
     category = models.ForeignKey(
         Category, verbose_name="工作任务", on_delete=models.PROTECT, null=True, blank=True, related_name="items"
     )
-    number = models.PositiveSmallIntegerField("序号")
+    part = models.CharField("部分", max_length=10, choices=Part.choices, default=Part.BODY)
+    number = models.PositiveSmallIntegerField("序号", null=True, blank=True, help_text="结尾部分没有序号")
+    closing_key = models.CharField("结尾部分代号", max_length=20, blank=True, help_text="如“四（二）”“结尾段”")
     title = models.CharField("项目内容", max_length=200)
     worklist_label = models.CharField("工作清单写法", max_length=200, blank=True, help_text="如“(一)制定人才发展规划”")
+    heading = models.CharField("原文标题", max_length=200, blank=True)
+    body = models.TextField("原文正文", blank=True, help_text="按文件印刷的段落，每段一行")
+    lead_as_printed = models.CharField("原文牵头单位行", max_length=300, blank=True)
+    responsible_as_printed = models.CharField("原文责任单位行", max_length=500, blank=True)
+    source_lines = models.CharField("原文行号", max_length=20, blank=True)
+    body_note = models.TextField("原文整理说明", blank=True)
     note = models.TextField("备注", blank=True)
     units = models.ManyToManyField(Unit, through="ItemUnit", verbose_name="单位", related_name="items")
 
@@ -113,10 +127,26 @@ class Item(models.Model):
         verbose_name = "项目内容"
         verbose_name_plural = "项目内容"
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="item_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="item_unique_number"),
+            models.UniqueConstraint(
+                fields=["plan", "closing_key"], condition=~models.Q(closing_key=""), name="item_unique_closing_key"
+            ),
+        ]
 
     def __str__(self):
+        if self.part == self.Part.CLOSING:
+            return f"{self.closing_key} {self.title}"
         return self.worklist_label or f"{self.number}.{self.title}"
+
+    @property
+    def key(self):
+        """What the loader matches an item by: its number, or a closing section's key."""
+        return self.number if self.number is not None else self.closing_key
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line for line in self.body.splitlines() if line.strip()]
 
 
 class ItemUnit(models.Model):
@@ -143,6 +173,8 @@ class Measure(models.Model):
     item = models.ForeignKey(Item, verbose_name="项目内容", on_delete=models.PROTECT, related_name="measures")
     position = models.PositiveSmallIntegerField("顺序")
     text = models.TextField("工作举措")
+    version = models.PositiveIntegerField("版本", default=1)
+    history = HistoricalRecords(excluded_fields=["plan", "position"])
 
     class Meta:
         verbose_name = "工作举措"
@@ -181,6 +213,14 @@ class Milestone(models.Model):
     rag_override_reason = models.CharField("指定灯色理由", max_length=300, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
     note = models.TextField("整理说明", blank=True)
+    origin = models.CharField(
+        "来源",
+        max_length=10,
+        choices=[("worklist", "工作清单"), ("item", "正文承诺（工程）"), ("closing", "正文承诺（组织保障/结尾）")],
+        default="worklist",
+        help_text="工作清单所列，或由正文中的具体承诺整理而来",
+    )
+    source = models.TextField("原文出处", blank=True, help_text="正文承诺所依据的原文和行号")
     units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
     history = HistoricalRecords(excluded_fields=["plan", "measure", "position"])
 
@@ -238,8 +278,15 @@ class MilestoneUnit(models.Model):
 class OccurrenceQuerySet(models.QuerySet):
     def open(self):
         """Not yet met (no approved 已完成 report) nor closed by 年度销号, each with its effective due date:
-        the SQL form of `Occurrence.is_open` and `Occurrence.effective_due_date`."""
-        return self.filter(completed_on__isnull=True, outcome="").annotate(
+        the SQL form of `Occurrence.is_open` and `Occurrence.effective_due_date`.
+
+        A deadline the close recorded 未完成 stays open when no later deadline of the same node plan takes
+        over (a one-off item, or the last year of a yearly one): it stays 逾期未完成 until it is done."""
+        later = Occurrence.objects.filter(
+            milestone=models.OuterRef("milestone"), is_deadline=True, due_date__gt=models.OuterRef("due_date")
+        )
+        still_owed = models.Q(outcome=Outcome.MISSED, is_deadline=True) & ~models.Exists(later)
+        return self.filter(models.Q(outcome="") | still_owed, completed_on__isnull=True).annotate(
             effective_due=Coalesce("extended_due_date", "due_date", output_field=models.DateField())
         )
 
@@ -260,9 +307,7 @@ class Occurrence(models.Model):
     is_deadline = models.BooleanField("是否为截止期限", default=True, help_text="长期推进事项的定期报送期不是截止期限")
     extended_due_date = models.DateField("延期后截止日期", null=True, blank=True)
     completed_on = models.DateField("完成日期", null=True, blank=True, help_text="审核通过“已完成”报告的日期")
-    outcome = models.CharField(
-        "年度销号结果", max_length=10, choices=[("met", "按期完成"), ("missed", "未按期完成")], blank=True
-    )
+    outcome = models.CharField("年度销号结果", max_length=10, choices=Outcome.choices, blank=True)
     history = HistoricalRecords()
 
     objects = OccurrenceQuerySet.as_manager()
@@ -286,8 +331,17 @@ class Occurrence(models.Model):
         return self.completed_on is not None and self.completed_on <= self.effective_due_date
 
     @property
+    def completed_late(self) -> bool:
+        return self.completed_on is not None and self.completed_on > self.effective_due_date
+
+    @property
     def is_open(self) -> bool:
-        return self.completed_on is None and not self.outcome
+        if self.completed_on is not None:
+            return False
+        if self.outcome != Outcome.MISSED:
+            return not self.outcome
+        later = Occurrence.objects.filter(milestone_id=self.milestone_id, is_deadline=True, due_date__gt=self.due_date)
+        return self.is_deadline and not later.exists()
 
 
 class PlanYearClosure(models.Model):
@@ -298,7 +352,8 @@ class PlanYearClosure(models.Model):
     closed_by = models.ForeignKey("auth.User", verbose_name="销号人", on_delete=models.PROTECT)
     closed_at = models.DateTimeField("销号时间", auto_now_add=True)
     met_count = models.PositiveIntegerField("按期完成")
-    missed_count = models.PositiveIntegerField("未按期完成")
+    late_count = models.PositiveIntegerField("逾期完成", default=0)
+    missed_count = models.PositiveIntegerField("未完成")
 
     class Meta:
         verbose_name = "年度销号"

@@ -13,15 +13,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from units.models import Unit
 from units.roles import Role
 
-from ..choices import MilestoneStatus, ReportState, ScheduleKind, UnitRole
+from ..choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, UnitRole
 from ..models import Escalation, MilestoneUnit, Occurrence, ProgressReport
-
-SILENT_STATUSES = [MilestoneStatus.COMPLETED, MilestoneStatus.PAUSED]
 
 
 @dataclass
@@ -83,10 +81,15 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
     """Every deadline overdue or due within the longest offset, and today's ongoing-report requests."""
     horizon = today + timedelta(days=max(settings.REMINDER_OFFSETS, default=0))
     approved = ProgressReport.objects.filter(occurrence=OuterRef("pk"), state=ReportState.APPROVED)
+    other_deadlines = Occurrence.objects.filter(milestone=OuterRef("milestone"), is_deadline=True).exclude(
+        pk=OuterRef("pk")
+    )
     occurrences = (
         Occurrence.objects.open()
         .filter(milestone__plan__archived_at__isnull=True)
-        .exclude(milestone__status__in=SILENT_STATUSES)
+        .exclude(milestone__status=MilestoneStatus.PAUSED)
+        # 已完成 silences a one-off; recurring work done for one year still owes the next (status is per year).
+        .exclude(Q(milestone__status=MilestoneStatus.COMPLETED) & ~Exists(other_deadlines))
         .exclude(milestone__schedule_kind=ScheduleKind.ON_DEMAND)
         .select_related("milestone__plan", "milestone__measure")
         .prefetch_related(
@@ -157,6 +160,7 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
             listed = [i for i in unit_items if i.kind == "deadline" or i.triggered]
             if any(i.triggered for i in listed):
                 digests.append(Digest(kind, listed, unit=units[unit_id]))
+    digests += instruction_digests(today, plan_codes)
     digests.sort(key=lambda d: (d.kind, d.unit.name))
     overdue = [i for i in items if i.kind == "deadline" and i.days_left < 0]
     users = get_user_model().objects.filter(is_active=True)
@@ -165,6 +169,53 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
             digests.append(Digest("staff_summary", overdue, user=user))
     digests += _escalations(overdue, users)
     return digests
+
+
+INSTRUCTION_OFFSETS = (7, 1)  # days before a 批示's reply date; then weekly once it has passed
+
+
+def _instruction_triggered(days_left: int) -> bool:
+    if days_left >= 0:
+        return days_left in INSTRUCTION_OFFSETS
+    return (-days_left) % settings.REMINDER_OVERDUE_EVERY_DAYS == 0
+
+
+def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
+    """Open 批示 whose reply date is 7 or 1 days away or passed (weekly), one digest per addressed unit."""
+    from ..models import Instruction
+
+    instructions = (
+        Instruction.objects.active()
+        .exclude(state=InstructionState.DONE)
+        .filter(reply_by__isnull=False, reply_by__lte=today + timedelta(days=max(INSTRUCTION_OFFSETS)))
+        .select_related("milestone__plan")
+        .prefetch_related("units__members")
+    )
+    if plan_codes:
+        instructions = instructions.filter(milestone__plan__code__in=plan_codes)
+    by_unit = defaultdict(list)
+    for instruction in instructions:
+        days_left = (instruction.reply_by - today).days
+        if not _instruction_triggered(days_left):
+            continue
+        milestone = instruction.milestone
+        item = DueItem(
+            occurrence_id=0,
+            milestone_id=milestone.pk,
+            plan_id=milestone.plan_id,
+            plan=milestone.plan.title,
+            measure=f"领导批示：{instruction.text}",
+            milestone=milestone.text,
+            due=instruction.reply_by,
+            days_left=days_left,
+            kind="instruction",
+            triggered=True,
+            link=settings.SITE_URL.rstrip("/") + instruction.get_absolute_url(),
+        )
+        for unit in instruction.units.all():
+            for receiver in (list(unit.members.all()) if unit.is_group else []) or [unit]:
+                by_unit[receiver].append(item)
+    return [Digest("instruction_due", items, unit=unit) for unit, items in by_unit.items()]
 
 
 def _escalations(overdue: list[DueItem], users) -> list[Digest]:

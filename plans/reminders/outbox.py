@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from talentplan.lib.recipients import mask_webhook_url, split_addresses
@@ -88,14 +89,23 @@ def record_digests(today: date, plan_codes=None) -> RunReport:
 def _side_effects(outbox, digest, users, today, first_channel: bool) -> None:
     if not first_channel:
         return  # one in-app notification per digest, whatever the number of channels
-    link = digest.items[0].link if len(digest.items) == 1 else ""
+    link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
     for user in users:
         Notification.objects.get_or_create(
-            user=user, outbox=outbox, defaults={"title": outbox.subject, "body": outbox.body_text, "link": link}
+            user=user,
+            outbox=outbox,
+            defaults={"title": outbox.subject, "body": outbox.body_text, "link": link, "kind": digest.kind},
         )
     if digest.kind == ReminderKind.ESCALATION:
         for item in digest.items:
             Escalation.objects.get_or_create(occurrence_id=item.occurrence_id, defaults={"date": today})
+
+
+def _list_link(kind) -> str:
+    """Where a digest of several items points: the unit's 我的任务, or the overdue list for staff and leaders."""
+    if kind in (ReminderKind.UNIT_DIGEST, ReminderKind.CO_UNIT_DIGEST, ReminderKind.INSTRUCTION_DUE):
+        return reverse("plans:my_tasks")
+    return reverse("plans:task_list") + "?overdue=true"
 
 
 def _due_rows(now):

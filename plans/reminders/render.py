@@ -23,6 +23,10 @@ TITLES = {
     ),
     ReminderKind.STAFF_SUMMARY: ("逾期事项汇总", "截至今天，各单位逾期未完成的节点计划如下："),
     ReminderKind.ESCALATION: ("逾期超过{days}天事项上报", "以下节点计划逾期已超过{days}天，现按规定报告："),
+    ReminderKind.INSTRUCTION_DUE: (
+        "{name}：领导批示反馈提醒",
+        "以下领导批示由贵单位承办，反馈期限将到或已过，请及时反馈办理情况：",
+    ),
 }
 
 

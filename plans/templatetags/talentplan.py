@@ -4,6 +4,7 @@ from plans import access, tracking
 from plans.tables import lead_unit_names
 from plans.tables import rag_badge as _rag_badge
 from talentplan.lib import dates
+from targets.trajectory import VERDICT_RULE
 from targets.trajectory import figure_text as _figure_text
 
 register = template.Library()
@@ -37,6 +38,12 @@ def lead_units(milestone):
 
 
 @register.filter
+def period_status(milestone):
+    """ "2023年度已完成" beside the 2024 deadline, 逾期完成 when late: see plans.tracking.period_status."""
+    return tracking.period_status(milestone)
+
+
+@register.filter
 def figure(value):
     """A figure as the document prints it (15, 12.5); "—" where there is none."""
     return _figure_text(value) if value is not None else "—"
@@ -57,6 +64,11 @@ def light_rule():
 @register.simple_tag
 def indicator_light_rule():
     return tracking.INDICATOR_LIGHT_RULE
+
+
+@register.simple_tag
+def indicator_verdict_rule():
+    return VERDICT_RULE
 
 
 @register.simple_tag

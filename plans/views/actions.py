@@ -5,9 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from talentplan.lib.forms import ReviewForm
-
-from .. import access, reporting
+from .. import access, instructions, reporting
 from ..choices import ReportState
 from ..forms import (
     ExtensionRequestForm,
@@ -15,6 +13,7 @@ from ..forms import (
     InstructionForm,
     ProgressReportForm,
     RagOverrideForm,
+    ReportReviewForm,
     ResubmitReportForm,
     StatusForm,
 )
@@ -24,10 +23,10 @@ from .tasks import _detail_context
 REPORT_FIELDS = ("status", "percent", "narrative", "occurrence")
 
 
-def _in_scope(request, queryset, pk, action):
-    """The object if the user sees it (else 404) and may do this to it (else 403)."""
+def _in_scope(request, queryset, pk, action, refusal="您没有执行此操作的权限。"):
+    """The object if the user sees it (else 404) and may do this to it (else 403, with `refusal`)."""
     obj = get_object_or_404(queryset, pk=pk)
-    access.require(request.user, action, obj)
+    access.require(request.user, action, obj, refusal)
     return obj
 
 
@@ -67,7 +66,8 @@ def report_create(request, pk):
 
     def submitted(report):
         if report.state == ReportState.SHARED:
-            return f"已将本单位的反馈送交牵头单位汇总（{report.unit}）。"
+            leads = "、".join(unit.name for unit in reporting.lead_units(report.milestone))
+            return f"已将本单位（{report.unit}）的反馈送交牵头单位（{leads}）汇总。"
         return "进展报告已提交，等待组织部审核。"
 
     return _handle(
@@ -98,13 +98,20 @@ def report_resubmit(request, pk):
 @require_POST
 def report_review(request, pk):
     report = _in_scope(request, access.reports(request.user), pk, "review")
-    form = ReviewForm(request.POST, prefix=f"v{report.pk}")
+    form = ReportReviewForm(request.POST, prefix=f"v{report.pk}", warn=reporting.completes_no_deadline(report))
     return _handle(
         request,
         report.milestone,
         form,
         "review_forms",
-        lambda d: reporting.review_report(request.user, report, d["decision"] == "approve", d["comment"], d["version"]),
+        lambda d: reporting.review_report(
+            request.user,
+            report,
+            d["decision"] == "approve",
+            d["comment"],
+            d["version"],
+            confirm_no_deadline=d.get("confirm_no_deadline", False),
+        ),
         lambda r: (
             "已审核通过，节点计划状态已更新。"
             if r.state == ReportState.APPROVED
@@ -144,7 +151,9 @@ def milestone_rag(request, pk):
 
 @require_POST
 def extension_create(request, pk):
-    milestone = _in_scope(request, access.milestones(request.user), pk, "request_extension")
+    milestone = _in_scope(
+        request, access.milestones(request.user), pk, "request_extension", reporting.EXTENSION_LEAD_ONLY
+    )
     return _handle(
         request,
         milestone,
@@ -176,8 +185,8 @@ def instruction_create(request, pk):
     return _handle(
         request,
         milestone,
-        InstructionForm(request.POST),
+        InstructionForm(request.POST, milestone=milestone),
         "instruction_form",
-        lambda d: reporting.leave_instruction(request.user, milestone, d["text"]),
-        "批示已保存。",
+        lambda d: instructions.give_instruction(request.user, milestone, d["text"], d["units"], d["reply_by"]),
+        "批示已送承办单位，反馈后由组织部办结。",
     )

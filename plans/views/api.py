@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 
 from ..queries import task_queryset
+from ..tracking import period_status
 
 
 def _task_json(milestone):
@@ -17,7 +18,7 @@ def _task_json(milestone):
         "due_text": milestone.due_text,
         "schedule_text": milestone.schedule_text,
         "status": milestone.status,
-        "status_display": milestone.get_status_display(),
+        "status_display": period_status(milestone),
         "percent": milestone.percent,
         "rag": milestone.rag,
         "next_due": milestone.next_due.isoformat() if milestone.next_due else None,
@@ -44,6 +45,7 @@ def task_detail_json(request, pk):
             "effective_due_date": o.effective_due_date.isoformat(),
             "is_deadline": o.is_deadline,
             "completed_on": o.completed_on.isoformat() if o.completed_on else None,
+            "outcome": o.outcome,
         }
         for o in milestone.occurrences.all()
     ]

@@ -12,7 +12,9 @@ from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
 
 from .. import access
+from ..chasing import new_request_key
 from ..dashboard import build_dashboard, task_link
+from ..instructions import open_instructions
 
 
 def indicator_cards(user, plan, today):
@@ -83,6 +85,9 @@ def dashboard(request):
         "years": years,
         "indicators": indicator_summary(cards, request.GET.get("standing"), link_params),
         "overdue_link": task_link(**link_params, overdue="true"),
+        "open_instructions": open_instructions(request.user),
+        "may_chase": access.can(request.user, "chase_unit"),
+        "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
     }
     return render(request, "plans/dashboard.html", context)
 

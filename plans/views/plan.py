@@ -63,7 +63,8 @@ def year_close(request, code):
     else:
         messages.success(
             request,
-            f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，未按期完成 {closure.missed_count} 项。",
+            f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，逾期完成 {closure.late_count} 项，"
+            f"未完成 {closure.missed_count} 项。",
         )
     return redirect(plan)
 

@@ -6,13 +6,15 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from talentplan.lib.recipients import mask_secret, mask_webhook_url
 
 from .. import access
-from ..forms import ReminderSettingsForm
-from ..models import OutboxStatus, ReminderSettings
+from ..choices import NotifyBy
+from ..forms import NotificationPreferenceForm, ReminderSettingsForm
+from ..models import NotificationPreference, OutboxStatus, ReminderSettings
 from ..reminders import outbox as outbox_service
 from ..reminders.runs import last_completed_run
 
@@ -126,3 +128,28 @@ def notifications_read(request):
     access.notifications(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, "已全部标记为已读。")
     return redirect("plans:notifications")
+
+
+@require_POST
+def notification_read(request, pk):
+    """Mark one as read; with ?open=1 (the line's link) go on to the object it is about."""
+    notification = get_object_or_404(access.notifications(request.user), pk=pk)
+    access.notifications(request.user).filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    safe = url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()})
+    if request.POST.get("open") and notification.link and safe:
+        return redirect(notification.link)
+    return redirect("plans:notifications")
+
+
+def notification_settings(request):
+    """Each person chooses how they hear about workflow events; everyone gets the in-app 通知."""
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    current = preference.notify_by if preference else NotifyBy.EMAIL
+    form = NotificationPreferenceForm(request.POST or None, initial={"notify_by": current})
+    if request.method == "POST" and form.is_valid():
+        NotificationPreference.objects.update_or_create(
+            user=request.user, defaults={"notify_by": form.cleaned_data["notify_by"]}
+        )
+        messages.success(request, "通知方式已保存。")
+        return redirect("plans:notifications")
+    return render(request, "plans/notification_settings.html", {"form": form}, status=400 if form.errors else 200)

@@ -9,24 +9,26 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from talentplan.lib.forms import ReviewForm
 from talentplan.lib.xlsx import stream_xlsx
 
-from .. import access
+from .. import access, chasing
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
 from ..filtersets import MilestoneFilterSet, MyTaskFilterSet
 from ..forms import (
+    ChaseForm,
     ExtensionRequestForm,
     ExtensionReviewForm,
     InstructionForm,
     ProgressReportForm,
     RagOverrideForm,
+    ReportReviewForm,
     ResubmitReportForm,
     StatusForm,
 )
-from ..queries import milestone_reports, my_open_tasks, task_queryset
-from ..reporting import reporting_unit
+from ..instructions import open_instructions
+from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
+from ..reporting import completes_no_deadline, reporting_unit
 from ..tables import MilestoneTable
 from ..tracking import occurrence_state
 
@@ -102,6 +104,8 @@ def my_tasks(request):
         "Rag": Rag,
         "filter": filterset,
         "filter_count": sum(1 for name in filterset.filters if request.GET.get(name)),
+        "open_instructions": open_instructions(request.user),
+        "indicators": my_indicators(request.user, today),
     }
     return render(request, "plans/my_tasks.html", context)
 
@@ -113,10 +117,14 @@ def _detail_context(request, milestone):
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
     context = {
         "milestone": milestone,
+        "today": today,
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
-        "instructions": access.instructions(user).filter(milestone=milestone).select_related("author"),
+        "instructions": access.instructions(user)
+        .filter(milestone=milestone)
+        .select_related("author")
+        .prefetch_related("units"),
         "extensions": access.extensions(user)
         .filter(milestone=milestone)
         .select_related("unit", "requested_by", "reviewer", "occurrence"),
@@ -128,6 +136,7 @@ def _detail_context(request, milestone):
     if access.can(user, "report", milestone):
         context["is_lead_liaison"] = reporting_unit(user, milestone)[1]
         context["report_form"] = ProgressReportForm(milestone=milestone)
+    if access.can(user, "request_extension", milestone):
         context["extension_form"] = ExtensionRequestForm(milestone=milestone)
     context["resubmit_forms"] = {
         r.pk: ResubmitReportForm(
@@ -145,7 +154,7 @@ def _detail_context(request, milestone):
         if r.state == ReportState.RETURNED and access.can(user, "resubmit", r)
     }
     context["review_forms"] = {
-        r.pk: ReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}")
+        r.pk: ReportReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}", warn=completes_no_deadline(r))
         for r in reports
         if r.state == ReportState.SUBMITTED and access.can(user, "review", r)
     }
@@ -161,7 +170,9 @@ def _detail_context(request, milestone):
             }
         )
     if access.can(user, "instruct", milestone):
-        context["instruction_form"] = InstructionForm()
+        context["instruction_form"] = InstructionForm(milestone=milestone)
+    if access.can(user, "chase", milestone):
+        context["chase_form"] = ChaseForm(initial={"key": chasing.new_request_key()})
     return context
 
 

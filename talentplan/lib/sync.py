@@ -59,6 +59,9 @@ class FieldSpec:
     label: str
     fields: tuple[str, ...] = ()
     show: object = None
+    # What the column held when it was added (its migration default): the base of an object loaded before the
+    # snapshot knew this key, so a later --update fills the new field unless staff already set it.
+    initial: object = MISSING
 
     def __post_init__(self):
         self.fields = self.fields or (self.key,)
@@ -179,7 +182,7 @@ def merge(obj, specs: list[FieldSpec], base, theirs: dict, log: SyncLog, subject
     (the caller saves them)."""
     written = []
     for spec in specs:
-        old = MISSING if base is MISSING else base.get(spec.key, MISSING)
+        old = MISSING if base is MISSING else base.get(spec.key, spec.initial)
         if merge_value(log, subject, spec.label, spec.read(obj), old, theirs[spec.key], spec.display):
             written += spec.write(obj, theirs[spec.key])
     return written

@@ -7,11 +7,13 @@ reports come from units of the node plan and authors who act for them, and a dea
 by an approved "已完成" report for it.
 """
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from plans.choices import ExtensionState, MilestoneStatus, ReportKind, ReportState, UnitRole
+from plans.choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
+from plans.closing import closing_outcome
 from plans.models import (
     Category,
     ExtensionRequest,
@@ -44,11 +46,16 @@ ORDER = [
     ProgressReport,
     ExtensionRequest,
     Instruction,
+    Instruction.units.through,  # the units a 批示 names (its lead unit here, as the portal defaults)
     PlanYearClosure,
 ]
 MET_SHARE = 0.85  # past deadlines met by an approved "已完成" report
 ONGOING_REPORTED_SHARE = 0.3  # past report periods of ongoing work with an approved report
 REPORTS_PER_MILESTONE = 3
+
+
+def _pk(obj_or_id) -> int:
+    return getattr(obj_or_id, "pk", obj_or_id)
 
 
 def report_budgets(rows: int, total: int, rng) -> list[int]:
@@ -190,10 +197,9 @@ class PlanBuilder:
         # spread with a skew, so a few node plans carry hundreds of reports.
         required = sum(len(draft[-1]) for draft in drafts)
         budgets = report_budgets(rows, max(0, REPORTS_PER_MILESTONE * rows - required), rng)
-        met = missed = 0
+        counts = Counter()
         for draft, budget in zip(drafts, budgets, strict=True):
-            outcome = self._finish(*draft, budget, closed_year)
-            met, missed = met + outcome[0], missed + outcome[1]
+            counts += self._finish(*draft, budget, closed_year)
         if closed_year is not None:
             self.buffer.add(
                 PlanYearClosure(
@@ -201,8 +207,9 @@ class PlanBuilder:
                     plan=plan,
                     year=closed_year,
                     closed_by_id=self.people.staff_ids[0],
-                    met_count=met,
-                    missed_count=missed,
+                    met_count=counts[Outcome.MET],
+                    late_count=counts[Outcome.LATE],
+                    missed_count=counts[Outcome.MISSED],
                 )
             )
         self.buffer.maybe_flush()
@@ -302,16 +309,14 @@ class PlanBuilder:
     def _finish(self, milestone, lead, others, occurrences, reports, budget, closed_year) -> tuple[int, int]:
         reports += self._extra_reports(milestone, lead, others, occurrences, budget)
         self._settle(milestone, reports, occurrences)
-        met = missed = 0
+        counts = Counter()
         for occurrence in occurrences:
             if closed_year and occurrence.is_deadline and occurrence.due_date.year == closed_year:
-                on_time = (
-                    occurrence.completed_on is not None and occurrence.completed_on <= occurrence.effective_due_date
-                )
-                occurrence.outcome = "met" if on_time else "missed"
-                met, missed = met + on_time, missed + (not on_time)
+                # The close's own rule (plans.closing); every completion here is on or before the data day.
+                occurrence.outcome = closing_outcome(occurrence, date.max)
+                counts[occurrence.outcome] += 1
         self._extras(milestone, lead, occurrences)
-        return met, missed
+        return counts
 
     def _report(self, milestone, unit, kind, state, status, percent, occurrence, submitted: date) -> ProgressReport:
         rng = self.rng
@@ -459,11 +464,13 @@ class PlanBuilder:
             if approved:
                 occurrence.extended_due_date = new_date
         if rng.random() < 0.01:
+            instruction_id = self.ids.next(Instruction)
             self.buffer.add(
                 Instruction(
-                    pk=self.ids.next(Instruction),
+                    pk=instruction_id,
                     milestone=milestone,
                     author_id=self.people.leader_ids[0],
                     text="请牵头单位加快推进，确保按期完成。",
                 )
             )
+            self.buffer.add(Instruction.units.through(instruction_id=instruction_id, unit_id=_pk(lead)))

@@ -1,0 +1,146 @@
+"""批示 follow-up (detail, 反馈, 办结) and 催办: thin views over plans.instructions and plans.chasing."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from units.models import Unit
+
+from .. import access, chasing, instructions
+from ..forms import ChaseForm, InstructionDecisionForm, InstructionReplyForm
+
+
+def _instruction_context(request, instruction, **forms):
+    user = request.user
+    context = {
+        "instruction": instruction,
+        "replies": instruction.replies.select_related("unit", "author").prefetch_related("files"),
+        "units": list(instruction.units.all()),
+        "sees_milestone": access.milestones(user).filter(pk=instruction.milestone_id).exists(),
+        "activity": instruction.history.select_related("history_user").order_by("-history_date"),
+    }
+    if access.can(user, "reply", instruction):
+        context["reply_form"] = forms.get("reply_form") or InstructionReplyForm()
+    if access.can(user, "decide", instruction):
+        context["decision_form"] = forms.get("decision_form") or InstructionDecisionForm(
+            initial={"version": instruction.version}
+        )
+    return context
+
+
+def _instruction(request, pk):
+    return get_object_or_404(
+        access.instructions(request.user).select_related("milestone__plan", "author", "closed_by"), pk=pk
+    )
+
+
+def instruction_detail(request, pk):
+    instruction = _instruction(request, pk)
+    # Opening the 批示 is reading what was said about it: its lines under 通知 are read too.
+    unread = access.notifications(request.user).filter(link=instruction.get_absolute_url(), read_at__isnull=True)
+    unread.update(read_at=timezone.now())
+    return render(request, "plans/instruction_detail.html", _instruction_context(request, instruction))
+
+
+def _act(request, instruction, form, form_name, action, success):
+    access.require(request.user, "reply" if form_name == "reply_form" else "decide", instruction)
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, success)
+            return redirect(instruction.get_absolute_url())
+    else:
+        messages.error(request, "提交的内容有误，请按提示修改后重新提交；本次未保存任何内容。")
+    context = _instruction_context(request, instruction, **{form_name: form})
+    return render(request, "plans/instruction_detail.html", context, status=400)
+
+
+@require_POST
+def instruction_reply(request, pk):
+    instruction = _instruction(request, pk)
+    return _act(
+        request,
+        instruction,
+        InstructionReplyForm(request.POST, request.FILES),
+        "reply_form",
+        lambda d: instructions.reply(request.user, instruction, d["text"], d["files"]),
+        "反馈已提交，等待组织部办结。",
+    )
+
+
+@require_POST
+def instruction_decide(request, pk):
+    instruction = _instruction(request, pk)
+    form = InstructionDecisionForm(request.POST)
+    done = request.POST.get("decision") == "done"
+    return _act(
+        request,
+        instruction,
+        form,
+        "decision_form",
+        lambda d: instructions.decide(request.user, instruction, done, d["comment"], d["version"]),
+        "批示已办结。" if done else "已退回承办单位继续办理。",
+    )
+
+
+def instruction_file(request, pk):
+    attachment = get_object_or_404(access.instruction_files(request.user), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+def _chase_done(request, chases):
+    if chases:
+        names = "、".join(str(c.unit) for c in chases)
+        messages.success(request, f"已向{names}催办，联络员已收到通知。")
+    else:
+        messages.info(request, "该催办已发送过，未重复发送。")
+
+
+@require_POST
+def milestone_chase(request, pk):
+    milestone = get_object_or_404(access.milestones(request.user), pk=pk)
+    access.require(request.user, "chase", milestone, "只有组织部工作人员可以催办。")
+    form = ChaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            _chase_done(request, chasing.chase_milestone(request.user, milestone, **form.cleaned_data))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect(milestone.get_absolute_url())
+
+
+@require_POST
+def unit_chase(request, pk):
+    access.require_page(request.user, "chase_unit")
+    unit = get_object_or_404(access.units(request.user), pk=pk)
+    form = ChaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    else:
+        _chase_done(request, chasing.chase_unit(request.user, unit, **form.cleaned_data))
+    return redirect("plans:chase_list")
+
+
+def chase_list(request):
+    """催办记录, optionally of one unit (the league table's 催办次数 links here)."""
+    access.require_page(request.user, "chase_list")
+    rows = access.chases(request.user).select_related("unit", "milestone", "author").order_by("-created_at")
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = Unit.objects.filter(pk=request.GET["unit"]).first()
+        rows = rows.filter(unit=unit) if unit else rows.none()
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/chase_list.html", {"page": page, "unit": unit})
