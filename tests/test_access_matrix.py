@@ -357,6 +357,9 @@ STAFF_SITE_PAGES = {
     "plans:import_confirm",
     "plans:reminder_log",
     "plans:data_health",
+    "plans:plan_create",  # 交办 a new plan: into a region where the user manages (江门市 for the 督查员)
+    "plans:adhoc_create",  # an ad-hoc 督办事项: likewise, in a region the user manages
+    "plans:schedule_preview",  # the 交办 form's deadline preview reads no region's data
 }
 REGIONS = ["jianghai", "nanping"]
 
@@ -415,6 +418,7 @@ def _objects(milestone, report, extension, indicator, entry, import_job):
     return {
         "import_job": import_job,
         "milestone": milestone,
+        "measure": milestone.measure,
         "report": report,
         "evidence": report.evidence.get(),
         "extension": extension,
