@@ -46,8 +46,9 @@ def portal_data(django_user_model):
     if not Milestone.objects.exists():  # a transactional test starts from a flushed database
         load_plans()
     create_test_users()
-    for username in ("liaison_hr", "staff", "leader"):
-        django_user_model.objects.filter(username=username).update(email=f"{username}@example.gov.cn")
+    # Every test user who may receive a summary or an escalation (staff and leaders of each region) has an address.
+    for user in django_user_model.objects.all():
+        django_user_model.objects.filter(pk=user.pk).update(email=f"{user.username}@example.gov.cn")
     Unit.objects.filter(email="").update(email="office@example.gov.cn")
 
 
