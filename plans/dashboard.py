@@ -90,6 +90,7 @@ class Dashboard:
     per_plan: list = field(default_factory=list)
     per_category: list = field(default_factory=list)
     league: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)  # node plans past a deadline, the longest overdue first
 
 
 def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_plans=None) -> Dashboard:
@@ -122,6 +123,9 @@ def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_pl
     board.per_plan = list(plan_tallies.values())
     board.per_category = list(category_tallies.values())
     board.league = _league(milestones, ids, today)
+    board.overdue = sorted(
+        (m for m in milestones if is_overdue(m.next_due, today)), key=lambda m: (m.next_due, m.plan_id, m.position)
+    )
     return board
 
 

@@ -101,13 +101,22 @@ class MilestoneFilterSet(django_filters.FilterSet):
         )
 
     def filter_text(self, queryset, name, value):
+        """Every word must match the text, or a unit's full name, short name, the document's spelling or any
+        alias of it (q=人社局 finds 区人社局 = 区人力资源和社会保障局)."""
         for word in value.split()[:SEARCH_WORDS_MAX]:
+            by_unit = MilestoneUnit.objects.filter(
+                Q(written_name__icontains=word)
+                | Q(unit__name__icontains=word)
+                | Q(unit__short_name__icontains=word)
+                | Q(unit__aliases__alias__icontains=word)
+            ).values("milestone_id")
             queryset = queryset.filter(
                 Q(text__icontains=word)
                 | Q(measure__text__icontains=word)
                 | Q(measure__item__title__icontains=word)
                 | Q(due_text__icontains=word)
                 | Q(schedule_text__icontains=word)
+                | Q(pk__in=by_unit)
             )
         return queryset
 
@@ -151,3 +160,17 @@ class MilestoneFilterSet(django_filters.FilterSet):
         year = self.form.cleaned_data.get("year")
         done = done_q(int(year) if year is not None else None)
         return queryset.filter(done) if value else queryset.exclude(done)
+
+
+class MyTaskFilterSet(MilestoneFilterSet):
+    """我的任务: the same filters, minus the ones that make no sense for one unit's open tasks."""
+
+    KEPT = ("q", "plan", "status", "rag", "overdue", "due_within")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [n for n in self.filters if n not in self.KEPT]:
+            del self.filters[name]
+            self.form.fields.pop(name, None)
+        status = self.form.fields["status"]
+        status.choices = [c for c in status.choices if c[0] != MilestoneStatus.COMPLETED]  # /my/ lists open ones

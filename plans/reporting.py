@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from talentplan.lib.dates import cn_date
 from talentplan.lib.uploads import check_report_total
 from talentplan.lib.versioning import lock_current
 from units.models import Unit
@@ -239,7 +240,7 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
     if occurrence.completed_on:
         raise ValidationError("该期次已完成，无需延期。")
     if new_date <= occurrence.effective_due_date:
-        raise ValidationError(f"延期日期应晚于当前截止日期 {occurrence.effective_due_date:%Y年%m月%d日}。")
+        raise ValidationError(f"延期日期应晚于当前截止日期 {cn_date(occurrence.effective_due_date)}。")
     if occurrence.extension_requests.filter(state=ExtensionState.PENDING).exists():
         raise ValidationError("该期次已有待审批的延期申请。")
     extension = ExtensionRequest.objects.create(

@@ -1,5 +1,8 @@
 import django_tables2 as tables
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.html import format_html
+
+from talentplan.lib.dates import cn_date, cn_datetime
 
 from .choices import Rag, UnitRole
 from .models import Milestone
@@ -7,6 +10,14 @@ from .tracking import period_status
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+# Sorting by light puts the worst first: red, then yellow, green, and grey (paused) last.
+RAG_RANK = Case(
+    When(rag=Rag.RED, then=Value(0)),
+    When(rag=Rag.YELLOW, then=Value(1)),
+    When(rag=Rag.GREEN, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 RAG_BADGE = {Rag.GREEN: "success", Rag.YELLOW: "warning", Rag.RED: "danger", Rag.GREY: "secondary"}
 
 
@@ -14,6 +25,11 @@ def rag_badge(value) -> str:
     if not value:
         return ""
     return format_html('<span class="badge rounded-pill text-bg-{}">{}</span>', RAG_BADGE[value], Rag(value).label)
+
+
+def lead_unit_names(milestone) -> str:
+    """The 牵头单位 of a node plan as the document names them (assignments prefetched by task_queryset)."""
+    return "、".join(a.export_name for a in milestone.assignments.all() if a.role == UnitRole.LEAD)
 
 
 class MilestoneTable(tables.Table):
@@ -25,8 +41,8 @@ class MilestoneTable(tables.Table):
     lead_units = tables.Column("牵头单位", empty_values=(), orderable=False)
     status = tables.Column("状态", attrs=NOWRAP)
     rag = tables.Column("灯色", order_by=("rag",), attrs=NOWRAP)
-    last_report_at = tables.DateTimeColumn(verbose_name="最近报送", format="Y-m-d", default="—", attrs=NOWRAP)
-    next_due = tables.DateColumn(verbose_name="下一截止日", format="Y-m-d", default="—", attrs=NOWRAP)
+    last_report_at = tables.Column(verbose_name="最近报送", default="—", attrs=NOWRAP)
+    next_due = tables.Column(verbose_name="下一截止日", default="—", attrs=NOWRAP)
 
     class Meta:
         model = Milestone
@@ -47,6 +63,18 @@ class MilestoneTable(tables.Table):
         empty_text = "没有符合条件的节点计划。"
         attrs = {"class": "table table-sm table-hover align-top bg-white"}
 
+    def order_rag(self, queryset, is_descending):
+        rank = RAG_RANK.desc() if is_descending else RAG_RANK.asc()
+        return queryset.order_by(rank, F("next_due").asc(nulls_last=True), "plan__code", "position"), True
+
+    def order_due(self, queryset, is_descending):
+        """The nearest (or, descending, the furthest) deadline first; no deadline last either way."""
+        due = F("next_due").desc(nulls_last=True) if is_descending else F("next_due").asc(nulls_last=True)
+        return queryset.order_by(due, "plan__code", "position"), True
+
+    def order_next_due(self, queryset, is_descending):
+        return self.order_due(queryset, is_descending)
+
     def paginate(self, *args, per_page=None, **kwargs):
         # django-tables2 passes ?per_page=… as given: a negative one raises EmptyPage, a huge one loads all rows.
         per_page = min(max(per_page or PER_PAGE_DEFAULT, 1), PER_PAGE_MAX)
@@ -61,14 +89,17 @@ class MilestoneTable(tables.Table):
     def render_due(self, record):
         return record.due_text or f"{record.schedule_text}（推定）"
 
-    def _leads(self, record):
-        return "、".join(a.export_name for a in record.assignments.all() if a.role == UnitRole.LEAD)
-
     def render_lead_units(self, record):
-        return self._leads(record)
+        return lead_unit_names(record)
 
     def value_lead_units(self, record):
-        return self._leads(record)
+        return lead_unit_names(record)
+
+    def render_last_report_at(self, value):
+        return cn_date(value)
+
+    def render_next_due(self, value):
+        return cn_date(value)
 
     def render_status(self, record):
         return period_status(record)
@@ -87,6 +118,12 @@ class MilestoneTable(tables.Table):
 
     def value_measure(self, record):
         return record.measure.text
+
+    def value_last_report_at(self, value):
+        return cn_datetime(value)  # Asia/Shanghai, not the stored UTC
+
+    def value_next_due(self, value):
+        return cn_date(value)
 
     def value_due(self, record):
         return self.render_due(record)

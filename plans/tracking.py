@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from talentplan.lib.dates import cn_date
+
 from .choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
 from .models import Occurrence, ProgressReport
 
@@ -187,7 +189,7 @@ def occurrence_state(occurrence, today: date, approved_occurrence_ids: set[int])
             word = f"销号：{Outcome(occurrence.outcome).label}"
         else:
             word = Outcome.LATE.label if late else "已完成"
-        return f"{word}（{occurrence.completed_on:%Y-%m-%d}）", "warning" if late else "success"
+        return f"{word}（{cn_date(occurrence.completed_on)}）", "warning" if late else "success"
     if occurrence.outcome == Outcome.MISSED:
         if occurrence.is_open:
             return "逾期未完成（销号时未完成）", "danger"

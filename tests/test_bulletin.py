@@ -44,7 +44,8 @@ def test_bulletin_has_every_section_with_the_dashboards_figures(bulletin_path):
         "二、分类推进情况",
         "三、逾期事项（按牵头单位）",
         "四、指标完成情况",
-        "五、工作亮点",
+        "五、牵头单位推进情况",
+        "六、工作亮点",
     ]:
         assert heading in text
     # Completion is per year: the demo's one 已完成 report in this scope (row 6, 每年12月) completes its
@@ -89,6 +90,37 @@ def test_bulletin_opens_in_libreoffice(bulletin_path, tmp_path):
     )
     pages = list(ARTIFACTS.glob("page*.png"))
     assert pages and pages[0].stat().st_size > 10_000
+    # A4 in the PDF: 210 × 297 mm = 595 × 842 points (1 pt = 25.4/72 mm).
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "(A4)" in info.split("Page size:")[1].split("\n")[0]
+
+
+def test_bulletin_is_a4_gongwen_with_the_league_table(bulletin_path):
+    from docx.oxml.ns import qn
+
+    path, _ = bulletin_path
+    document = Document(path)
+    section = document.sections[0]
+    # GB/T 9704: A4, top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+    # Word stores twips (1/1440 inch), so compare in whole millimetres.
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+
+    def east_asian_font(paragraph):
+        return paragraph.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    by_text = {p.text: p for p in document.paragraphs if p.runs}
+    assert east_asian_font(document.paragraphs[0]) == "方正小标宋简体"  # the title
+    assert east_asian_font(by_text["一、总体情况"]) == "黑体"
+    assert (
+        east_asian_font(next(p for t, p in by_text.items() if t.startswith("区人力资源和社会保障局（")))
+        == "楷体_GB2312"
+    )
+    assert east_asian_font(next(p for t, p in by_text.items() if "涉及节点计划" in t)) == "仿宋_GB2312"
+    league = document.tables[2]
+    assert [c.text for c in league.rows[0].cells] == ["牵头单位", "牵头节点", "按期完成率", "逾期", "待审核"]
+    assert "区人力资源和社会保障局" in {row.cells[0].text for row in league.rows[1:]}
 
 
 def test_bulletin_command(tmp_path):

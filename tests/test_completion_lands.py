@@ -35,7 +35,7 @@ def test_report_form_defaults_to_the_open_or_overdue_deadline(client_as, user_na
     with time_machine.travel(date(2023, 3, 1), tick=False):
         html = client_as("liaison_hr").get(f"/tasks/{milestone.pk}/").content.decode()
         # 2022-12-31 has passed and nothing was approved for it: it is the overdue deadline still open.
-        assert selected_occurrence(html) == "2022年12月（截止 2022-12-31）"
+        assert selected_occurrence(html) == "2022年12月（截止 2022年12月31日）"
         report = submit(
             user_named("liaison_hr"),
             milestone,
@@ -45,7 +45,7 @@ def test_report_form_defaults_to_the_open_or_overdue_deadline(client_as, user_na
         )
         reporting.review_report(user_named("staff"), report, True, "", report.version)
         html = client_as("liaison_hr").get(f"/tasks/{milestone.pk}/").content.decode()
-        assert selected_occurrence(html) == "2023年12月（截止 2023-12-31）"  # the next one, now the open deadline
+        assert selected_occurrence(html) == "2023年12月（截止 2023年12月31日）"  # the next one, now the open deadline
 
 
 def test_a_completed_report_naming_no_deadline_warns_the_reviewer(client_as, user_named):
@@ -102,10 +102,10 @@ def test_yearly_status_is_per_year_on_the_pages(done_for_2022, client_as):
     milestone = done_for_2022
     with time_machine.travel(date(2024, 1, 10), tick=False):
         detail = client_as("staff").get(f"/tasks/{milestone.pk}/").content.decode()
-        assert "2022年度已完成 · 100%" in detail and "下一截止 2023-12-31（已逾期）" in detail
+        assert "2022年度已完成 · 100%" in detail and "下一截止 2023年12月31日（已逾期）" in detail
         my = client_as("liaison_hr").get("/my/").content.decode()
         entry = my.split(f'href="/tasks/{milestone.pk}/"')[1].split("</a>")[0]  # still on the home page
-        assert "状态：2022年度已完成" in entry and "2023-12-31（已逾期）" in entry
+        assert "状态：2022年度已完成" in entry and "2023年12月31日（已逾期）" in entry
         listing = client_as("staff").get(f"/tasks/?plan={milestone.plan_id}&per_page=500").content.decode()
         row = listing.split(f'href="/tasks/{milestone.pk}/"')[1].split("</tr>")[0]
         assert "2022年度已完成" in row and "红灯" in row

@@ -147,10 +147,12 @@ def test_report_return_resubmit_approve_in_a_real_browser(browser, portal, tmp_p
 
 def test_dashboard_is_legible_at_desktop_and_phone_widths(browser, portal):
     from plans.demo import seed_demo_progress
+    from plans.demo_year import seed_demo_year
     from units.demo import ensure_demo_accounts
 
     ensure_demo_accounts()
     seed_demo_progress()
+    seed_demo_year()  # a year of reports: most deadlines met on time, some late, overdue or returned
     create_test_users()  # the demo accounts share the names "staff" and "leader"; restore the test password
     for name, width, height in (("desktop", 1366, 900), ("phone", 390, 844)):
         page = browser.new_page(viewport={"width": width, "height": height})

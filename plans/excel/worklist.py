@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
 
+from talentplan.lib.dates import cn_datetime
 from targets.models import Indicator, IndicatorYear
 from targets.trajectory import figure_text, trajectory_of
 
@@ -53,7 +54,7 @@ def worklist_rows(plan: Plan, today=None) -> list[list[str]]:
             "状态": period_status(milestone),
             "灯色": Rag(milestone.rag).label,
             "最新审核通过进展": milestone.approved_narrative or "",
-            "最近更新": timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else "",
+            "最近更新": cn_datetime(updated),
             "备注": milestone.note,
             "来源": milestone.get_origin_display(),
             "原文出处": milestone.source,

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from talentplan.lib.dates import cn_date
 from units.models import Unit
 
 from ..choices import ExtensionState, InstructionState, MilestoneStatus, ReportKind, ReportState
@@ -56,7 +57,7 @@ class ProgressReport(Reviewable):
         ordering = ["-submitted_at"]
 
     def __str__(self):
-        return f"{self.unit} · {self.get_kind_display()} · {self.submitted_at:%Y-%m-%d}"
+        return f"{self.unit} · {self.get_kind_display()} · {cn_date(self.submitted_at)}"
 
 
 def evidence_path(instance, filename: str) -> str:
@@ -117,7 +118,7 @@ class ExtensionRequest(Reviewable):
         ordering = ["-requested_at"]
 
     def __str__(self):
-        return f"{self.unit} 申请延期至 {self.requested_due_date:%Y-%m-%d}"
+        return f"{self.unit} 申请延期至 {cn_date(self.requested_due_date)}"
 
 
 class Instruction(models.Model):

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from talentplan.lib.dates import cn_date
 from units.models import Region, Unit
 
 from ..choices import MilestoneStatus, Outcome, Rag, ScheduleKind, UnitRole
@@ -318,7 +319,7 @@ class Occurrence(models.Model):
         constraints = [models.UniqueConstraint(fields=["milestone", "label"], name="occurrence_unique_label")]
 
     def __str__(self):
-        return f"{self.label}（截止 {self.effective_due_date:%Y-%m-%d}）"
+        return f"{self.label}（截止 {cn_date(self.effective_due_date)}）"
 
     @property
     def effective_due_date(self):

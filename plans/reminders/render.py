@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from talentplan.lib.dates import cn_date
+
 from ..models import ReminderKind
 from .due import Digest
 
@@ -33,6 +35,10 @@ def one_line(text: str) -> str:
     return " ".join(str(text or "").split())
 
 
+def _cn_due(value) -> str:
+    return cn_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
 def render_digest(digest: Digest, today: date) -> dict:
     return render_message(digest.kind, digest.unit, digest.user, [i.as_dict() for i in digest.items], today)
 
@@ -43,7 +49,8 @@ def render_message(kind: str, unit, user, items: list[dict], today: date) -> dic
     days = settings.REMINDER_ESCALATE_AFTER_DAYS
     person = one_line(user.get_full_name() or user.username) if user else name
     cap = settings.REMINDER_EMAIL_MAX_ITEMS
-    shown = [{**i, "overdue_days": -i["days_left"]} for i in items[:cap]]
+    # The message shows the Chinese date (2022年4月30日); the stored items keep ISO dates for machines.
+    shown = [{**i, "due": _cn_due(i["due"]), "overdue_days": -i["days_left"]} for i in items[:cap]]
     path = reverse("plans:my_tasks") if unit else reverse("plans:task_list")
     context = {
         "title": title.format(name=name, days=days),

@@ -1,7 +1,9 @@
 from django import template
 
 from plans import access, tracking
+from plans.tables import lead_unit_names
 from plans.tables import rag_badge as _rag_badge
+from talentplan.lib import dates
 from targets.trajectory import VERDICT_RULE
 from targets.trajectory import figure_text as _figure_text
 
@@ -16,6 +18,23 @@ def get_item(mapping, key):
 @register.filter
 def rag_badge(value):
     return _rag_badge(value)
+
+
+@register.filter
+def cn_date(value):
+    """{{ d|cn_date }} → 2022年4月30日 (Asia/Shanghai); blank for None."""
+    return dates.cn_date(value)
+
+
+@register.filter
+def cn_datetime(value):
+    """{{ moment|cn_datetime }} → 2022年4月30日 14:05 in Asia/Shanghai."""
+    return dates.cn_datetime(value)
+
+
+@register.filter
+def lead_units(milestone):
+    return lead_unit_names(milestone)
 
 
 @register.filter

@@ -1,16 +1,19 @@
 """Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
+from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
 
 from .. import access
 from ..chasing import new_request_key
-from ..dashboard import build_dashboard
+from ..dashboard import build_dashboard, task_link
 from ..instructions import open_instructions
 
 
@@ -23,9 +26,46 @@ def indicator_cards(user, plan, today):
     for indicator in indicators:
         trajectory = trajectory_of(indicator, today)
         cards.append(
-            {"indicator": indicator, "t": trajectory, "svg": trajectory_svg(trajectory.points, indicator.name)}
+            {
+                "indicator": indicator,
+                "t": trajectory,
+                "standing": standing_of(trajectory),
+                "svg": trajectory_svg(trajectory.points, indicator.name),
+            }
         )
     return cards
+
+
+DRAWN_BY_DEFAULT = 12  # charts drawn before a click: the worst first, so the page stays a few screens long
+
+
+def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
+    """Counts per standing, each linking to the dashboard drawing exactly those charts. Without a choice,
+    the off-track ones are drawn (未达标 before 落后, at most DRAWN_BY_DEFAULT; the others in a fold) and the
+    on-track ones folded."""
+    chosen = Standing(chosen) if chosen in Standing.values else None
+    counts = [
+        {
+            "standing": standing,
+            "count": sum(1 for card in cards if card["standing"] == standing),
+            "link": "?" + urlencode({**link_params, "standing": standing.value}) + "#indicators",
+        }
+        for standing in Standing
+    ]
+    if chosen:
+        drawn, more = [card for card in cards if card["standing"] == chosen], []
+    else:
+        off_track = [card for standing in OFF_TRACK for card in cards if card["standing"] == standing]
+        drawn, more = off_track[:DRAWN_BY_DEFAULT], off_track[DRAWN_BY_DEFAULT:]
+    shown = {id(card) for card in drawn + more}
+    return {
+        "counts": [c for c in counts if c["count"] or c["standing"] != Standing.UNJUDGED],
+        "shown": drawn,
+        "more": more,
+        "folded": [card for card in cards if id(card) not in shown],
+        "chosen": chosen,
+        "total": len(cards),
+    }
 
 
 def dashboard(request):
@@ -38,10 +78,13 @@ def dashboard(request):
         messages.warning(request, "筛选条件无效（计划不存在，或年度不是 1900—2100 之间的年份），已显示全部。")
     board = build_dashboard(plan, year, today, visible_plans=plans)
     years = sorted({y for p in board.plans for y in p.years})
+    link_params = {k: v for k, v in (("plan", plan and plan.pk), ("year", year)) if v}
+    cards = indicator_cards(request.user, plan, today)
     context = {
         "board": board,
         "years": years,
-        "cards": indicator_cards(request.user, plan, today),
+        "indicators": indicator_summary(cards, request.GET.get("standing"), link_params),
+        "overdue_link": task_link(**link_params, overdue="true"),
         "open_instructions": open_instructions(request.user),
         "may_chase": access.can(request.user, "chase_unit"),
         "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once

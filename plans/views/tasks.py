@@ -14,7 +14,7 @@ from talentplan.lib.xlsx import stream_xlsx
 from .. import access, chasing
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
-from ..filtersets import MilestoneFilterSet
+from ..filtersets import MilestoneFilterSet, MyTaskFilterSet
 from ..forms import (
     ChaseForm,
     ExtensionRequestForm,
@@ -63,6 +63,13 @@ class TaskListView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return task_queryset(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        # How many filters are in force: shown on the phone's folded 筛选 button.
+        context["filter_count"] = sum(1 for name in self.filterset.filters if self.request.GET.get(name))
+        return context
+
     def get_table_kwargs(self):
         return {"exclude": ("measure",)} if self.request.GET.get("compact") else {}
 
@@ -88,12 +95,15 @@ class TaskListView(SingleTableMixin, FilterView):
 
 
 def my_tasks(request):
-    tasks = list(my_open_tasks(request.user))
+    filterset = MyTaskFilterSet(request.GET or None, queryset=my_open_tasks(request.user), request=request)
+    tasks = list(filterset.qs) if filterset.is_bound and filterset.is_valid() else list(my_open_tasks(request.user))
     today = timezone.localdate()
     context = {
         "tasks": tasks,
         "today": today,
         "Rag": Rag,
+        "filter": filterset,
+        "filter_count": sum(1 for name in filterset.filters if request.GET.get(name)),
         "open_instructions": open_instructions(request.user),
         "indicators": my_indicators(request.user, today),
     }
