@@ -30,9 +30,9 @@ def find_context() -> BenchContext:
     if staff is None or leader is None:
         raise RuntimeError("基准数据库中没有合成用户：请先运行 gen_synthetic")
     busiest_unit = (
-        MilestoneUnit.objects.filter(role=UnitRole.LEAD, unit__is_group=False)
+        MilestoneUnit.objects.filter(role=UnitRole.LEAD, unit__is_group=False, unit__memberships__isnull=False)
         .values("unit_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id", distinct=True))
         .order_by("-n", "unit_id")
         .first()
     )

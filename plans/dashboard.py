@@ -1,16 +1,21 @@
 """The leaders' dashboard: how are we doing, what is late, who is behind — in a fixed number of queries."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, DateField, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from units.models import Unit
+
 from .choices import MilestoneStatus, Outcome, ReportState, UnitRole
-from .models import Chase, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import deadline_outcome, is_done, is_done_for_year, is_due_soon, is_overdue, with_tracking
+from .models import Category, Chase, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from .tracking import DUE_SOON_DAYS, done_q, due_within_q, occurrences_with_outcome, overdue_q, with_tracking
+
+OVERDUE_LISTED = 8  # the dashboard names the longest overdue; the count links to the rest
 
 
 def task_link(**params) -> str:
@@ -30,21 +35,6 @@ class Tally:
     percent_sum: int = 0
     outcomes: Counter = field(default_factory=Counter)  # node plans with a deadline 按期完成 / 逾期完成 / 未完成
     completed: int = 0  # 已完成 for the chosen year (tracking.is_done_for_year), or over all years
-
-    def add(self, milestone, today: date, outcomes=None) -> None:
-        """`outcomes`: the node plan's deadlines of the chosen year (None: no year chosen)."""
-        self.total += 1
-        self.outcomes.update({o for o in outcomes or () if o})
-        if outcomes is None:
-            self.completed += is_done(milestone)
-        else:
-            self.completed += is_done_for_year(milestone.status, milestone.deadline_count, outcomes)
-        self.by_status[milestone.status] += 1
-        self.percent_sum += milestone.percent
-        if is_overdue(milestone.next_due, today):
-            self.overdue += 1
-        elif is_due_soon(milestone.next_due, today):
-            self.due_soon += 1
 
     @property
     def completion_rate(self) -> int:
@@ -90,87 +80,125 @@ class Dashboard:
     per_plan: list = field(default_factory=list)
     per_category: list = field(default_factory=list)
     league: list = field(default_factory=list)
-    overdue: list = field(default_factory=list)  # node plans past a deadline, the longest overdue first
+    overdue: list = field(default_factory=list)  # the OVERDUE_LISTED node plans longest overdue
+    overdue_count: int = 0
+
+
+def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
+    """One grouped query: (key, status) → counts, folded into a Tally per key. Deadline outcomes
+    (按期完成 / 逾期完成 / 未完成) are counted for a chosen year only, as before."""
+    done = with_tracking(milestones, today).filter(done_q(year or None))
+    outcome_rows = {}
+    if year:
+        outcome_rows = {o: occurrences_with_outcome(o.value, today).filter(due_date__year=year) for o in Outcome}
+    rows = (
+        milestones.order_by()
+        .values(key, "status")
+        .annotate(
+            n=Count("pk"),
+            percent_sum=Sum("percent"),
+            # On the denormalised next due date (tracking.refresh_next_due), as the task list filters.
+            overdue=Count("pk", filter=overdue_q("next_due_date", today)),
+            due_soon=Count("pk", filter=due_within_q("next_due_date", today, DUE_SOON_DAYS)),
+            # 已完成 and 期限完成情况 by the same SQL as the task list's `done` / `outcome` filters, so a
+            # count and the list its link opens agree.
+            completed=Count("pk", filter=Q(pk__in=done.values("pk"))),
+            **{
+                f"outcome_{o.value}": Count("pk", filter=Q(pk__in=occurrences.values("milestone_id")))
+                for o, occurrences in outcome_rows.items()
+            },
+        )
+    )
+    tallies = {}
+    for row in rows:
+        if row[key] is None:
+            continue
+        tally = tallies.setdefault(row[key], Tally({link_key: row[key], "year": year}))
+        tally.total += row["n"]
+        tally.by_status[row["status"]] += row["n"]
+        tally.percent_sum += row["percent_sum"] or 0
+        tally.overdue += row["overdue"]
+        tally.due_soon += row["due_soon"]
+        tally.completed += row["completed"]
+        for o in outcome_rows:
+            tally.outcomes[o.value] += row[f"outcome_{o.value}"]
+    return tallies
 
 
 def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_plans=None) -> Dashboard:
-    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them."""
+    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them.
+    A fixed number of grouped queries, whatever the number of plans, categories or node plans."""
     visible_plans = Plan.objects.active() if visible_plans is None else visible_plans
     plans = list(visible_plans.order_by("-issue_date", "code"))
     # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
     milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.filter(plan__in=visible_plans)
     if year:
         milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
-    milestones = list(
-        with_tracking(milestones, today).select_related("plan", "measure__item__category").order_by("plan", "position")
-    )
-    ids = [m.pk for m in milestones]
     board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
 
-    outcomes = deadline_outcomes(ids, year, today)
-    per_year = (lambda m: outcomes[m.pk]) if year else (lambda m: None)
-    plan_tallies, category_tallies = {}, {}
-    for milestone in milestones:
-        key = milestone.plan_id
-        if key not in plan_tallies:
-            plan_tallies[key] = (milestone.plan, Tally({"plan": key, "year": year}))
-        plan_tallies[key][1].add(milestone, today, per_year(milestone))
-        category = milestone.measure.item.category
-        if category:
-            if category.pk not in category_tallies:
-                category_tallies[category.pk] = (category, Tally({"category": category.pk, "year": year}))
-            category_tallies[category.pk][1].add(milestone, today, per_year(milestone))
-    board.per_plan = list(plan_tallies.values())
-    board.per_category = list(category_tallies.values())
-    board.league = _league(milestones, ids, today)
-    board.overdue = sorted(
-        (m for m in milestones if is_overdue(m.next_due, today)), key=lambda m: (m.next_due, m.plan_id, m.position)
+    plan_tallies = _tallies(milestones, "plan_id", today, "plan", year)
+    category_tallies = _tallies(milestones, "measure__item__category_id", today, "category", year)
+    plan_objects = Plan.objects.filter(pk__in=plan_tallies)  # Plan's own ordering, as the old per-row loop
+    board.per_plan = [(p, plan_tallies[p.pk]) for p in plan_objects]
+    categories = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
+    board.per_category = [(c, category_tallies[c.pk]) for c in categories]
+    board.league = _league(milestones, today)
+    board.overdue_count = sum(tally.overdue for tally in plan_tallies.values())
+    board.overdue = list(
+        milestones.filter(overdue_q("next_due_date", today)).order_by("next_due_date", "plan_id", "position")[
+            :OVERDUE_LISTED
+        ]
     )
     return board
 
 
-def deadline_outcomes(milestone_ids, year: int | None, as_of: date) -> dict[int, list[str]]:
-    """Each node plan's deadlines (of `year`, if given) as they stand on `as_of`: 按期完成 / 逾期完成 / 未完成,
-    or "" for one not yet due."""
-    occurrences = Occurrence.objects.filter(milestone_id__in=milestone_ids, is_deadline=True)
-    if year:
-        occurrences = occurrences.filter(due_date__year=year)
-    result = defaultdict(list)
-    for occurrence in occurrences.only("milestone_id", "due_date", "extended_due_date", "completed_on"):
-        result[occurrence.milestone_id].append(deadline_outcome(occurrence, as_of))
-    return result
-
-
-def _league(milestones, ids, today) -> list[UnitRow]:
-    leads = defaultdict(set)
+def _league(milestones, today) -> list[UnitRow]:
+    """Lead units: four grouped queries over the node plans they lead."""
+    leads = MilestoneUnit.objects.filter(milestone__in=milestones.values("pk"), role=UnitRole.LEAD)
     rows: dict[int, UnitRow] = {}
-    leading = MilestoneUnit.objects.filter(milestone_id__in=ids, role=UnitRole.LEAD).select_related("unit__region")
-    for assignment in leading:
-        leads[assignment.milestone_id].add(assignment.unit_id)
-        rows.setdefault(assignment.unit_id, UnitRow(assignment.unit))
-    by_id = {m.pk: m for m in milestones}
-    for milestone_id, unit_ids in leads.items():
-        milestone = by_id[milestone_id]
-        for unit_id in unit_ids:
-            rows[unit_id].led += 1
-            rows[unit_id].overdue += is_overdue(milestone.next_due, today)
-    passed = Occurrence.objects.filter(milestone_id__in=ids, is_deadline=True, due_date__lt=today).only(
-        "milestone_id", "due_date", "extended_due_date", "completed_on"
+    counted = leads.order_by().values("unit_id")
+    counted = counted.annotate(
+        led=Count("pk"), overdue_count=Count("pk", filter=overdue_q("milestone__next_due_date", today))
     )
-    for occurrence in passed:
-        if not is_overdue(occurrence.effective_due_date, today):
-            continue  # extended beyond today
-        for unit_id in leads.get(occurrence.milestone_id, ()):
-            rows[unit_id].deadlines_passed += 1
-            rows[unit_id].met_on_time += occurrence.completed_on_time
-    reports = ProgressReport.objects.filter(milestone_id__in=ids)
-    for unit_id, waiting in reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk")):
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=leads.values("unit_id")).select_related("region")}
+    for row in counted:
+        rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])
+    # Deadlines whose effective date (extension included) has passed, and how many were met on time.
+    passed = (
+        Occurrence.objects.filter(milestone__in=milestones.values("pk"), is_deadline=True, due_date__lt=today)
+        .annotate(effective=Coalesce("extended_due_date", "due_date", output_field=DateField()))
+        .filter(effective__lt=today)
+    )
+    per_unit = (
+        leads.filter(milestone__occurrences__in=passed.values("pk"))
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            passed=Count("milestone__occurrences"),
+            met=Count(
+                "milestone__occurrences",
+                filter=Q(
+                    milestone__occurrences__completed_on__isnull=False,
+                    milestone__occurrences__completed_on__lte=Coalesce(
+                        "milestone__occurrences__extended_due_date", "milestone__occurrences__due_date"
+                    ),
+                ),
+            ),
+        )
+    )
+    for row in per_unit:
+        rows[row["unit_id"]].deadlines_passed = row["passed"]
+        rows[row["unit_id"]].met_on_time = row["met"]
+    reports = ProgressReport.objects.filter(milestone__in=milestones.values("pk")).order_by()
+    waiting = reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk"))
+    for unit_id, count in waiting:
         if unit_id in rows:
-            rows[unit_id].awaiting_review = waiting
+            rows[unit_id].awaiting_review = count
     for unit_id, last in reports.values_list("unit_id").annotate(Max("submitted_at")):
         if unit_id in rows:
             rows[unit_id].last_report_at = last
-    chases = Chase.objects.filter(unit_id__in=list(rows)).filter(Q(milestone_id__in=ids) | Q(milestone__isnull=True))
+    about_these = Q(milestone__in=milestones.values("pk")) | Q(milestone__isnull=True)
+    chases = Chase.objects.filter(unit_id__in=list(rows)).filter(about_these)
     for unit_id, count in chases.values_list("unit_id").annotate(Count("pk")).order_by():
         rows[unit_id].chases = count
     return sorted(

@@ -46,6 +46,7 @@ from .fixture_files import PlanSource, item_text, row_item_key
 from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan
 from .schedule import parse_schedule
 from .textutil import leading_number
+from .tracking import refresh_next_due
 
 SNAPSHOT_FORMAT = 1
 
@@ -423,6 +424,8 @@ class PlanSync:
     def _write_pending(self) -> None:
         for model, objects in (self.pending or {}).items():
             bulk_create_with_history(objects, model, batch_size=500, default_change_reason=LOADED)
+            if model is Occurrence:  # bulk_create sends no signal: the one next-due writer, called directly
+                refresh_next_due({o.milestone_id for o in objects})
         self.pending = None  # anything created later goes one by one, as for an existing plan
 
     def _renumber(self, collection: Collection, deleted: set, queryset, noun: str, field_label: str) -> None:

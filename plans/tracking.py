@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from talentplan.lib.dates import cn_date
 
 from .choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
-from .models import Occurrence, ProgressReport
+from .models import Milestone, Occurrence, ProgressReport
 
 YELLOW_WITHIN_DAYS = 7  # the yellow window
 DUE_SOON_DAYS = 30  # "due soon" on the dashboard, the plan page and the bulletin
@@ -64,6 +64,23 @@ def overdue_q(field: str, today: date) -> Q:
 
 def due_within_q(field: str, today: date, days: int) -> Q:
     return Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=days)})
+
+
+def next_open_deadline(milestone_ref="pk"):
+    """The rule: a node plan's next open deadline is its open deadline with the earliest effective date."""
+    return Occurrence.objects.open_deadlines().filter(milestone=OuterRef(milestone_ref)).order_by("effective_due", "pk")
+
+
+def refresh_next_due(milestone_ids=None) -> int:
+    """THE writer of Milestone.next_due_date / next_deadline_id: one UPDATE from the rule above. Called on
+    every occurrence save or delete (plans.signals), so inside the transaction that changed it; bulk
+    writers (gen_synthetic) and `manage.py rebuild_next_due` call it for everything."""
+    milestones = Milestone.objects.all() if milestone_ids is None else Milestone.objects.filter(pk__in=milestone_ids)
+    next_open = next_open_deadline()
+    return milestones.update(
+        next_due_date=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
+        next_deadline_id=Subquery(next_open.values("pk")[:1]),
+    )
 
 
 def deadline_outcome(occurrence, as_of: date) -> str:
@@ -124,7 +141,6 @@ def deadline_outcome_q(outcome: str, as_of: date) -> Q:
 
 
 def with_tracking(queryset, today: date):
-    next_open = Occurrence.objects.open_deadlines().filter(milestone=OuterRef("pk")).order_by("effective_due")
     last_done = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True, completed_on__isnull=False)
     effective_due = Coalesce("extended_due_date", "due_date")
     last_done = last_done.annotate(
@@ -134,25 +150,30 @@ def with_tracking(queryset, today: date):
     latest_report = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at")
     latest_consolidated = latest_report.filter(kind=ReportKind.CONSOLIDATED)
     queryset = queryset.annotate(
-        next_due=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
-        next_occurrence_id=Subquery(next_open.values("pk")[:1]),
+        # The denormalised, indexed columns written by refresh_next_due.
+        next_due=F("next_due_date"),
+        next_occurrence_id=F("next_deadline_id"),
         last_report_at=Subquery(latest_report.values("submitted_at")[:1]),
         last_report_state=Subquery(latest_consolidated.values("state")[:1], output_field=CharField()),
         last_done_due=Subquery(last_done.values("due_date")[:1], output_field=DateField()),
         last_done_late=Subquery(last_done.values("late")[:1]),
         deadline_count=Coalesce(Subquery(deadlines.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
     )
+    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of every
+    # approved report (planned for all rows, before the page's LIMIT); this one runs per shown row on an index.
     approved_for_next = ProgressReport.objects.filter(
         occurrence_id=OuterRef("next_occurrence_id"), state=ReportState.APPROVED
-    )
+    ).values("pk")[:1]
     return queryset.annotate(
-        next_approved=Exists(approved_for_next),
+        next_approved_report=Subquery(approved_for_next),
         rag=Case(
             When(~Q(rag_override=""), then=F("rag_override")),
             When(status=MilestoneStatus.PAUSED, then=Value(Rag.GREY)),
             When(overdue_q("next_due", today), then=Value(Rag.RED)),
             When(status=MilestoneStatus.LAGGING, then=Value(Rag.RED)),
-            When(due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved=False, then=Value(Rag.YELLOW)),
+            When(
+                due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved_report=None, then=Value(Rag.YELLOW)
+            ),
             default=Value(Rag.GREEN),
             output_field=CharField(),
         ),

@@ -27,3 +27,25 @@ def milestone_led_by(unit_name: str, plan_code="jianghai-rcqq-2022", deadline=Tr
 def submit(user, milestone, status="in_progress", percent=40, narrative="按计划推进。", occurrence=None, files=()):
     data = reporting.ReportInput(status=status, percent=percent, narrative=narrative, occurrence=occurrence)
     return reporting.submit_report(user, milestone, data, files)
+
+
+def every_page(client, url: str, param: str = "page") -> str:
+    """The HTML of every page of a paginated list, followed until a page has no “下一页” link."""
+    pages, number = [], 1
+    while True:
+        separator = "&" if "?" in url else "?"
+        html = client.get(f"{url}{separator}{param}={number}").content.decode()
+        pages.append(html)
+        if f"{param}={number + 1}" not in html:
+            return "".join(pages)
+        number += 1
+
+
+def every_api_task(client, url: str = "/api/tasks/") -> list[dict]:
+    """Every row of the cursor-paginated task API, following `next` to the end."""
+    tasks = []
+    while url:
+        body = client.get(url).json()
+        tasks += body["tasks"]
+        url = body["next"]
+    return tasks

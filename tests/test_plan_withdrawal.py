@@ -16,7 +16,7 @@ from plans.models import Category, Milestone, Occurrence, Plan
 from plans.reminders.due import plan_digests
 from plans.withdrawal import archive_plan, delete_plan, restore_plan
 from targets.models import Indicator
-from tests.helpers import milestone_led_by, submit
+from tests.helpers import every_api_task, milestone_led_by, submit
 from tests.test_access_matrix import exported_texts
 from tests.test_loadplans import database_snapshot
 
@@ -46,7 +46,7 @@ def what_shows(client_as, plan):
     shown["task list"] = bool(linked_tasks(task_page) & ids)
     shown["plan filter choice"] = str(plan.pk) in select_options(task_page, "plan")
     shown["category filter choice"] = str(category.pk) in select_options(task_page, "category")
-    shown["API"] = bool({t["id"] for t in staff.get("/api/tasks/").json()["tasks"]} & ids)
+    shown["API"] = bool({t["id"] for t in every_api_task(staff)} & ids)
     shown["task export"] = plan.title in exported_texts(staff.get("/tasks/?_export=xlsx"))
     dashboard = staff.get("/dashboard/").content.decode()
     shown["dashboard"] = f"/plans/{plan.code}/" in dashboard or str(plan.pk) in select_options(dashboard, "plan")

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from plans.models import Milestone
 from tests.fixture_reading import node_plan_rows, unit_names, unit_spellings
+from tests.helpers import every_api_task, every_page
 from tests.test_access_matrix import exported_texts
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +48,12 @@ def test_liaison_sees_exactly_their_units_node_plans(client_as, user, unit, regi
     assert expected
     client = client_as(user)
     assert _listed(client.get("/tasks/?per_page=500").content.decode()) == expected
-    assert _listed(client.get("/my/").content.decode()) == expected  # nothing is completed yet
+    assert _listed(every_page(client, "/my/")) == expected  # nothing is completed yet
     texts = exported_texts(client.get("/tasks/?_export=xlsx"))
     expected_texts = {Milestone.objects.get(plan__code=c, position=p).text for c, p in expected}
     all_texts = set(Milestone.objects.values_list("text", flat=True))
     assert texts & all_texts == expected_texts
-    json_ids = {t["id"] for t in client.get("/api/tasks/").json()["tasks"]}
+    json_ids = {t["id"] for t in every_api_task(client)}
     assert set(Milestone.objects.filter(pk__in=json_ids).values_list("plan__code", "position")) == expected
 
 

@@ -11,12 +11,16 @@ def merge_runs(sheet, columns: list[int]) -> None:
 
     A run in a later column never crosses a boundary of an earlier one (an item belongs to one category).
     """
+    last = sheet.max_row  # once: openpyxl computes max_row by scanning every cell (quadratic inside the loop)
     boundaries = set()
     for column in columns:
+        values = [
+            row[0] for row in sheet.iter_rows(min_row=1, max_row=last, min_col=column, max_col=column, values_only=True)
+        ]
         start = 2
-        for row in range(3, sheet.max_row + 2):
-            current = sheet.cell(row, column).value if row <= sheet.max_row else object()
-            if current != sheet.cell(start, column).value or row in boundaries:
+        for row in range(3, last + 2):
+            current = values[row - 1] if row <= last else object()
+            if current != values[start - 1] or row in boundaries:
                 if row - 1 > start:
                     sheet.merge_cells(start_row=start, start_column=column, end_row=row - 1, end_column=column)
                 boundaries.add(row)

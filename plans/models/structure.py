@@ -221,8 +221,12 @@ class Milestone(models.Model):
         help_text="工作清单所列，或由正文中的具体承诺整理而来",
     )
     source = models.TextField("原文出处", blank=True, help_text="正文承诺所依据的原文和行号")
+    # Denormalised from the occurrences by plans.tracking.refresh_next_due (the one writer), in the same
+    # transaction as the change, so lists sort and filter on an index instead of a subquery per row.
+    next_due_date = models.DateField("下一截止日", null=True, blank=True, editable=False, db_index=True)
+    next_deadline_id = models.IntegerField("下一截止期次", null=True, blank=True, editable=False)
     units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
-    history = HistoricalRecords(excluded_fields=["plan", "measure", "position"])
+    history = HistoricalRecords(excluded_fields=["plan", "measure", "position", "next_due_date", "next_deadline_id"])
 
     objects = MilestoneQuerySet.as_manager()
 

@@ -90,15 +90,22 @@ def _side_effects(outbox, digest, users, today, first_channel: bool) -> None:
     if not first_channel:
         return  # one in-app notification per digest, whatever the number of channels
     link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
-    for user in users:
-        Notification.objects.get_or_create(
-            user=user,
-            outbox=outbox,
-            defaults={"title": outbox.subject, "body": outbox.body_text, "link": link, "kind": digest.kind},
-        )
+    # Bulk, one statement each; the unique constraints make a repeat (a parallel run) a no-op.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link, kind=digest.kind
+            )
+            for u in users
+        ],
+        ignore_conflicts=True,
+    )
     if digest.kind == ReminderKind.ESCALATION:
-        for item in digest.items:
-            Escalation.objects.get_or_create(occurrence_id=item.occurrence_id, defaults={"date": today})
+        Escalation.objects.bulk_create(
+            [Escalation(occurrence_id=item.occurrence_id, date=today) for item in digest.items],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
 
 
 def _list_link(kind) -> str:

@@ -85,3 +85,11 @@ def due_soon_days():
 def unit_label(context, unit):
     """A unit's name as the reader reads it: plain in their own region, with the region's name elsewhere."""
     return access.unit_label(context["request"].user, unit)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, param="page"):
+    """The current URL's query with one page parameter replaced, so pagers keep the filters."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()

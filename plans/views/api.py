@@ -1,6 +1,6 @@
 """JSON for the task list and one task, scoped exactly as the pages are."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 
@@ -28,9 +28,45 @@ def _task_json(milestone):
     }
 
 
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+
+
+def _cursor(milestone) -> str:
+    return f"{milestone.plan_id}.{milestone.position}"
+
+
+def _parse_cursor(text: str):
+    """(plan_id, position) from an opaque 'plan.position' cursor, or None when it is not one."""
+    plan_id, _, position = text.partition(".")
+    if plan_id.isdigit() and position.isdigit():
+        return int(plan_id), int(position)
+    return None
+
+
 def task_list_json(request):
-    tasks = task_queryset(request.user).order_by("plan__code", "position")
-    return JsonResponse({"tasks": [_task_json(m) for m in tasks]}, json_dumps_params={"ensure_ascii": False})
+    """Cursor pagination over (plan, position), the unique index the rows are read in: every page costs
+    the same, however deep, and a row added meanwhile is neither skipped nor repeated."""
+    limit = request.GET.get("limit", "")
+    limit = min(max(int(limit), 1), API_MAX_PAGE_SIZE) if limit.isdigit() else API_PAGE_SIZE
+    tasks = task_queryset(request.user).order_by("plan_id", "position")
+    after = request.GET.get("cursor", "")
+    if after:
+        position = _parse_cursor(after)
+        if position is None:
+            return JsonResponse({"error": "cursor 参数无效，请使用上一页返回的 next 链接。"}, status=400)
+        plan_id, position = position
+        tasks = tasks.filter(Q(plan_id__gt=plan_id) | Q(plan_id=plan_id, position__gt=position))
+    rows = list(tasks[: limit + 1])
+    next_url = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        query = request.GET.copy()
+        query["cursor"] = _cursor(rows[-1])
+        next_url = f"{request.path}?{query.urlencode()}"
+    return JsonResponse(
+        {"tasks": [_task_json(m) for m in rows], "next": next_url}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def task_detail_json(request, pk):

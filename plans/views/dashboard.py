@@ -16,8 +16,12 @@ from ..chasing import new_request_key
 from ..dashboard import build_dashboard, task_link
 from ..instructions import open_instructions
 
+DRAWN_BY_DEFAULT = 12  # charts drawn before a click: the worst first, so the page stays a few screens long
+DRAWN_AT_MOST = 60  # charts drawn on one page whatever is chosen; the rest are listed as links, not drawn
+
 
 def indicator_cards(user, plan, today):
+    """Every visible indicator judged (the counts must be whole); charts are drawn later, only for shown ones."""
     indicators = (
         access.indicators(user).select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
     )
@@ -25,24 +29,20 @@ def indicator_cards(user, plan, today):
     cards = []
     for indicator in indicators:
         trajectory = trajectory_of(indicator, today)
-        cards.append(
-            {
-                "indicator": indicator,
-                "t": trajectory,
-                "standing": standing_of(trajectory),
-                "svg": trajectory_svg(trajectory.points, indicator.name),
-            }
-        )
+        cards.append({"indicator": indicator, "t": trajectory, "standing": standing_of(trajectory)})
     return cards
 
 
-DRAWN_BY_DEFAULT = 12  # charts drawn before a click: the worst first, so the page stays a few screens long
+def _draw(cards):
+    for card in cards:
+        card["svg"] = trajectory_svg(card["t"].points, card["indicator"].name)
+    return cards
 
 
 def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
     """Counts per standing, each linking to the dashboard drawing exactly those charts. Without a choice,
     the off-track ones are drawn (未达标 before 落后, at most DRAWN_BY_DEFAULT; the others in a fold) and the
-    on-track ones folded."""
+    on-track ones folded into a list of links. At most DRAWN_AT_MOST charts are drawn in all."""
     chosen = Standing(chosen) if chosen in Standing.values else None
     counts = [
         {
@@ -57,12 +57,13 @@ def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
     else:
         off_track = [card for standing in OFF_TRACK for card in cards if card["standing"] == standing]
         drawn, more = off_track[:DRAWN_BY_DEFAULT], off_track[DRAWN_BY_DEFAULT:]
+    drawn, more = _draw(drawn[:DRAWN_AT_MOST]), _draw(more[: max(0, DRAWN_AT_MOST - len(drawn))])
     shown = {id(card) for card in drawn + more}
     return {
         "counts": [c for c in counts if c["count"] or c["standing"] != Standing.UNJUDGED],
         "shown": drawn,
         "more": more,
-        "folded": [card for card in cards if id(card) not in shown],
+        "folded": [card for card in cards if id(card) not in shown],  # listed as links, not drawn
         "chosen": chosen,
         "total": len(cards),
     }

@@ -2,6 +2,7 @@
 
 import tempfile
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from talentplan.lib.xlsx import stream_xlsx
 from .. import access, chasing
 from ..activity import milestone_activity
 from ..choices import ExtensionState, Rag, ReportState
+from ..excel.task_export import TASK_EXPORT_HEADER, ordered_rows
 from ..filtersets import MilestoneFilterSet, MyTaskFilterSet
 from ..forms import (
     ChaseForm,
@@ -57,7 +59,8 @@ class TaskListView(SingleTableMixin, FilterView):
     table_class = MilestoneTable
     filterset_class = MilestoneFilterSet
     template_name = "plans/milestone_list.html"
-    paginate_by = 25
+    paginate_by = None  # the table paginates (and counts) once; ListView's own paging would count again
+    table_pagination = {"per_page": 25}
     export_name = "节点计划清单"
 
     def get_queryset(self):
@@ -79,14 +82,17 @@ class TaskListView(SingleTableMixin, FilterView):
         return super().render_to_response(context, **kwargs)
 
     def export_xlsx(self):
-        """What is filtered, in the order and with the columns shown, every row (not one page), streamed
-        through the shared writer so no cell is ever a formula."""
+        """What is filtered, in the order shown, every row (not one page), streamed through the shared
+        writer so no cell is ever a formula. Rows are read in chunks of primary keys (task_export), not
+        rendered cell by cell through the table."""
         table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)
-        values = table.as_values()
-        header = [str(title) for title in next(values)]
+        shown = {str(column.header) for column in table.columns}
+        keep = [i for i, title in enumerate(TASK_EXPORT_HEADER) if title in shown]  # e.g. compact drops 工作举措
+        rows = ([row[i] for i in keep] for row in ordered_rows(table.data.data))
+        header = [TASK_EXPORT_HEADER[i] for i in keep]
         handle = tempfile.TemporaryFile()
-        stream_xlsx(handle, [("节点计划清单", header, values)], widths=EXPORT_WIDTHS)
+        stream_xlsx(handle, [("节点计划清单", header, rows)], widths=EXPORT_WIDTHS)
         handle.seek(0)
         stamp = timezone.localdate().strftime("%Y%m%d")
         return FileResponse(
@@ -94,12 +100,18 @@ class TaskListView(SingleTableMixin, FilterView):
         )
 
 
+MY_TASKS_PER_PAGE = 30
+REPORTS_PER_PAGE = 20
+
+
 def my_tasks(request):
     filterset = MyTaskFilterSet(request.GET or None, queryset=my_open_tasks(request.user), request=request)
-    tasks = list(filterset.qs) if filterset.is_bound and filterset.is_valid() else list(my_open_tasks(request.user))
+    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else my_open_tasks(request.user)
+    page = Paginator(tasks, MY_TASKS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context = {
-        "tasks": tasks,
+        "page": page,
+        "tasks": page.object_list,
         "today": today,
         "Rag": Rag,
         "filter": filterset,
@@ -112,8 +124,14 @@ def my_tasks(request):
 
 def _detail_context(request, milestone):
     user, today = request.user, timezone.localdate()
-    reports = list(milestone_reports(milestone))
-    approved = {r.occurrence_id for r in reports if r.state == ReportState.APPROVED and r.occurrence_id}
+    # Long histories are paged; the deadline states need every approved occurrence, fetched as ids only.
+    report_page = Paginator(milestone_reports(milestone), REPORTS_PER_PAGE).get_page(request.GET.get("reports_page"))
+    reports = list(report_page.object_list)
+    approved = set(
+        milestone.reports.filter(state=ReportState.APPROVED, occurrence__isnull=False).values_list(
+            "occurrence_id", flat=True
+        )
+    )
     occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
     context = {
         "milestone": milestone,
@@ -121,6 +139,7 @@ def _detail_context(request, milestone):
         "assignments": list(milestone.assignments.all()),
         "occurrences": occurrences,
         "reports": reports,
+        "report_page": report_page,
         "instructions": access.instructions(user)
         .filter(milestone=milestone)
         .select_related("author")
