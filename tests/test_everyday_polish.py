@@ -116,8 +116,15 @@ def _staff_named(username):
 
 
 def _my_ids(client, query=""):
-    html = client.get(f"/my/?{query}").content.decode()
-    return re.findall(r'href="/tasks/(\d+)/"', html), html
+    """Every node plan /my/ lists for the query, following its pages (the pager keeps the filters)."""
+    ids, pages, url = [], [], f"/my/?{query}"
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(html)
+        ids += re.findall(r'href="/tasks/(\d+)/"', html)
+        following = re.search(r'href="([^"]*)">下一页<', html)
+        url = "/my/" + following.group(1).replace("&amp;", "&") if following else None
+    return ids, "".join(pages)
 
 
 @time_machine.travel(date(2023, 6, 1), tick=False)

@@ -4,7 +4,7 @@ django-tables2's export built a normal workbook in memory and rendered every cel
 (1.3 GB and 138 s at 100k rows). This writes the same columns, in the list's filter and sort order,
 written through the shared writer (talentplan.lib.xlsx.stream_xlsx), which neutralises formulas."""
 
-from django.utils import timezone
+from talentplan.lib.dates import cn_date, cn_datetime
 
 from ..choices import Rag, UnitRole
 
@@ -34,8 +34,8 @@ def task_row(m) -> list:
         "、".join(a.export_name for a in m.assignments.all() if a.role == UnitRole.LEAD),
         m.get_status_display(),
         Rag(m.rag).label if m.rag else "",
-        timezone.localtime(m.last_report_at).strftime("%Y-%m-%d") if m.last_report_at else "—",
-        m.next_due.strftime("%Y-%m-%d") if m.next_due else "—",
+        cn_datetime(m.last_report_at) or "—",  # Asia/Shanghai, in the portal's one date format
+        cn_date(m.next_due) or "—",
     ]
 
 
