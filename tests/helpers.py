@@ -1,5 +1,7 @@
 """Small builders for workflow tests: they go through the real services, never around them."""
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans import reporting
@@ -49,3 +51,16 @@ def every_api_task(client, url: str = "/api/tasks/") -> list[dict]:
         tasks += body["tasks"]
         url = body["next"]
     return tasks
+
+
+def every_my_task_id(client, query: str = "") -> tuple[list[str], str]:
+    """Every node plan id /my/ lists for the query, following its pages (the pager keeps the filters),
+    and the pages' HTML joined."""
+    ids, pages, url = [], [], f"/my/?{query}"
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(html)
+        ids += re.findall(r'href="/tasks/(\d+)/"', html)
+        following = re.search(r'href="([^"]*)">下一页<', html)
+        url = "/my/" + following.group(1).replace("&amp;", "&") if following else None
+    return ids, "".join(pages)

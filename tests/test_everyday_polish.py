@@ -12,6 +12,7 @@ from plans.models import Milestone
 from plans.queries import task_queryset
 from talentplan.lib.dates import cn_date, cn_datetime
 from tests.fixture_reading import tsv_rows, unit_names, unit_spellings
+from tests.helpers import every_my_task_id
 
 pytestmark = pytest.mark.django_db
 
@@ -115,32 +116,20 @@ def _staff_named(username):
     return get_user_model().objects.get(username=username)
 
 
-def _my_ids(client, query=""):
-    """Every node plan /my/ lists for the query, following its pages (the pager keeps the filters)."""
-    ids, pages, url = [], [], f"/my/?{query}"
-    while url:
-        html = client.get(url).content.decode()
-        pages.append(html)
-        ids += re.findall(r'href="/tasks/(\d+)/"', html)
-        following = re.search(r'href="([^"]*)">下一页<', html)
-        url = "/my/" + following.group(1).replace("&amp;", "&") if following else None
-    return ids, "".join(pages)
-
-
 @time_machine.travel(date(2023, 6, 1), tick=False)
 def test_my_tasks_filter_by_overdue_light_and_text(client_as):
     client = client_as("liaison_hr")
-    everything, _ = _my_ids(client)
-    overdue, html = _my_ids(client, "overdue=true")
-    on_time, _ = _my_ids(client, "overdue=false")
+    everything, _ = every_my_task_id(client)
+    overdue, html = every_my_task_id(client, "overdue=true")
+    on_time, _ = every_my_task_id(client, "overdue=false")
     # Overdue and not overdue split the list exactly, each overdue card says so, and order is kept.
     assert overdue and on_time and sorted(overdue + on_time) == sorted(everything)
     assert html.count("（已逾期）") == len(overdue) and everything[: len(overdue)] == overdue
-    red, _ = _my_ids(client, "rag=red")
+    red, _ = every_my_task_id(client, "rag=red")
     assert set(overdue) <= set(red)  # an overdue node plan is red (plans.tracking's rule)
     milestone = Milestone.objects.get(pk=everything[-1])
     word = milestone.text[:8]
-    found, _ = _my_ids(client, f"q={word}")
+    found, _ = every_my_task_id(client, f"q={word}")
     assert str(milestone.pk) in found and len(found) <= len(everything)
 
 

@@ -32,7 +32,7 @@ def test_export_follows_the_filter_and_the_sort(client_as):
         .values_list("next_due_date", flat=True)
     )
     exported = [r[9] for r in rows[1:] if r[9] != "—"]
-    assert exported == [d.strftime("%Y-%m-%d") for d in expected]
+    assert exported == [f"{d.year}年{d.month}月{d.day}日" for d in expected]  # the portal's one date format
     assert len(rows) - 1 == Milestone.objects.filter(plan_id=plan_id).count()
 
 

@@ -7,6 +7,7 @@ written through the shared writer (talentplan.lib.xlsx.stream_xlsx), which neutr
 from talentplan.lib.dates import cn_date, cn_datetime
 
 from ..choices import Rag, UnitRole
+from ..tracking import period_status
 
 TASK_EXPORT_HEADER = [
     "行动计划",
@@ -32,7 +33,7 @@ def task_row(m) -> list:
         m.text,
         m.due_text or f"{m.schedule_text}（推定）",
         "、".join(a.export_name for a in m.assignments.all() if a.role == UnitRole.LEAD),
-        m.get_status_display(),
+        period_status(m),  # "2023年度已完成", as the list shows it
         Rag(m.rag).label if m.rag else "",
         cn_datetime(m.last_report_at) or "—",  # Asia/Shanghai, in the portal's one date format
         cn_date(m.next_due) or "—",
