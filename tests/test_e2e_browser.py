@@ -101,9 +101,13 @@ def test_report_return_resubmit_approve_in_a_real_browser(browser, portal, tmp_p
 
     staff = Session(browser, portal, "staff")
     staff.go(f"/tasks/{milestone.pk}/")
-    staff.page.select_option(f"#id_v{report.pk}-decision", "return")
+    staff.page.click(f"#report-{report.pk} button[value=return]")  # 退回 without a reason is refused
+    assert "退回时请填写退回意见" in staff.page.content()
+    staff.shot("return-needs-a-reason")
+    report.refresh_from_db()
+    assert report.state == "submitted"
     staff.page.fill(f"#id_v{report.pk}-comment", "请补充征求意见的范围。")
-    staff.page.click(f"#report-{report.pk} form button[type=submit]")
+    staff.page.click(f"#report-{report.pk} button[value=return]")
     assert "已退回" in staff.page.content()
     staff.shot("returned")
 
@@ -116,8 +120,7 @@ def test_report_return_resubmit_approve_in_a_real_browser(browser, portal, tmp_p
     liaison.shot("resubmitted")
 
     staff.go(f"/tasks/{milestone.pk}/")
-    staff.page.select_option(f"#id_v{report.pk}-decision", "approve")
-    staff.page.click(f"#report-{report.pk} form button[type=submit]")
+    staff.page.click(f"#report-{report.pk} button[value=approve]")
     page = staff.page.content()
     assert "已审核通过" in page and "推进中 · 80%" in page
     for step in ("退回", "修改后重新报送", "审核通过"):
