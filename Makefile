@@ -14,7 +14,7 @@ export ALLOWED_HOSTS ?= *
 PUBLIC_WARNING := 注意：正在监听 $(HOST)，网络上的其他人也能访问；演示账号的密码是公开的（见 README），用完请停止。
 endif
 
-.PHONY: setup run serve test test-sqlite test-postgres lint browsers clean
+.PHONY: setup run serve test test-sqlite test-postgres lint browsers clean screenshots
 
 # The virtualenv is created once; each requirements file has its own stamp, so `make run` installs what the
 # portal needs and a later `make test` adds the test tools.
@@ -50,6 +50,10 @@ serve:
 		--loglevel=INFO --logfile=$(VAR_DIR)/celery/worker.log & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The leader's dashboard, first screen at 1366 and 390 px, on make run's data in a throwaway SQLite.
+screenshots: $(VENV)/.installed-dev
+	$(PY) tools/dashboard_screenshots.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

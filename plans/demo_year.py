@@ -3,6 +3,7 @@
 Deterministic: each deadline's fate comes from its node plan's position and the deadline's order, so every
 `make run` on a fresh database shows the same portal. Of every ten past deadlines, six are met on time, two
 late, one left overdue with a progress report, and one overdue with a completion report returned by staff.
+Then the daily loop: an open 批示 and a 催办 (seed_demo_loop).
 """
 
 from contextlib import contextmanager
@@ -13,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import access, reporting
+from . import access, chasing, instructions, reporting
 from .choices import MilestoneStatus, UnitRole
-from .models import Milestone, ProgressReport
+from .models import Instruction, Milestone, ProgressReport
 
 DEMO_LIAISONS = ("hr", "health", "science", "lile", "np-hr")
 ON_TIME, LATE, OVERDUE, RETURNED = "on_time", "late", "overdue", "returned"
@@ -93,6 +94,44 @@ def seed_demo_year(today=None) -> dict:
     return counts
 
 
-def seed_demo_loop() -> None:
-    """Hook for the 批示 and 催办 loop (issue 12, branch i12-loop): once its services are on main, an open 批示
-    to 区人社局 and one 催办 of an overdue node plan go here, through those services. Until then: nothing."""
+DEMO_INSTRUCTION = "请区人社局加快推进，两周内报送落实情况和下一步措施。"
+DEMO_CHASE_MESSAGE = "该节点计划已逾期，请本周内报送进展。"
+DEMO_CHASE_KEY = "demo-loop"  # the one 催办 of the demo: chasing.py records a key once per unit
+DEMO_LOOP_UNIT = "区人力资源和社会保障局"  # the unit of demo liaison hr
+
+
+def _overdue_hr_milestones(staff, today):
+    return list(
+        access.milestones(staff)
+        .active()
+        .filter(
+            assignments__unit__name=DEMO_LOOP_UNIT,
+            assignments__role=UnitRole.LEAD,
+            next_due_date__lt=today,
+            plan__region__code="jianghai",
+        )
+        .order_by("next_due_date", "plan__code", "position")[:2]
+    )
+
+
+@transaction.atomic
+def seed_demo_loop(today=None) -> dict:
+    """An open 批示 by the demo leader to 区人社局 (reply date two weeks ahead) and one 催办 of an overdue node plan
+    that 区人社局 leads, by demo staff: through instructions.py and chasing.py, so both notify 区人社局's liaison.
+    Idempotent: a second run finds them and adds nothing. Returns what it added."""
+    today = today or timezone.localdate()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["leader", "staff"])}
+    added = {"instructions": 0, "chases": 0}
+    if len(users) < 2:
+        return added
+    leader, staff = users["leader"], users["staff"]
+    overdue = _overdue_hr_milestones(staff, today)
+    if not overdue:
+        return added
+    if not Instruction.objects.filter(author=leader, text=DEMO_INSTRUCTION).exists():
+        target = overdue[-1]  # the second longest overdue when there are two: the 催办 goes to the first
+        unit = target.assignments.get(unit__name=DEMO_LOOP_UNIT).unit
+        instructions.give_instruction(leader, target, DEMO_INSTRUCTION, [unit], today + timedelta(days=14))
+        added["instructions"] = 1
+    added["chases"] = len(chasing.chase_milestone(staff, overdue[0], DEMO_CHASE_MESSAGE, DEMO_CHASE_KEY))
+    return added

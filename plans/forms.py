@@ -6,9 +6,11 @@ from talentplan.lib.forms import (
     BootstrapFormMixin,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
+    DecisionForm,
     MultipleFileField,
     ReviewForm,
     VersionedForm,
+    decision_field,
 )
 from talentplan.lib.recipients import (
     detect_channel,
@@ -20,7 +22,7 @@ from talentplan.lib.recipients import (
 from units.models import Unit
 
 from .choices import MilestoneStatus, NotifyBy, Rag, UnitRole
-from .models import Milestone, Occurrence, ReminderSettings
+from .models import ExtensionRequest, Milestone, Occurrence, ReminderSettings
 from .reporting import NO_DEADLINE_WARNING, default_occurrence_id
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
@@ -63,8 +65,12 @@ class ProgressReportForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.all()
-        if not self.is_bound and self.initial.get("occurrence") is None:
-            self.initial["occurrence"] = default_occurrence_id(milestone)
+        if not self.is_bound:
+            if self.initial.get("occurrence") is None:
+                self.initial["occurrence"] = default_occurrence_id(milestone)
+            # A new report starts from where the node plan stands, so a liaison changes only what moved.
+            self.initial.setdefault("status", milestone.status)
+            self.initial.setdefault("percent", milestone.percent)
 
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
@@ -113,11 +119,12 @@ class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
         self.fields["occurrence"].queryset = milestone.occurrences.filter(is_deadline=True, completed_on__isnull=True)
 
 
-class ExtensionReviewForm(BootstrapFormMixin, forms.Form):
-    decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "不批准")])
+class ExtensionReviewForm(DecisionForm):
+    decision = decision_field([("approve", "批准"), ("reject", "不批准")], label="审批结果")
     comment = forms.CharField(
         label="审批意见", required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
+    return_value, comment_required_message = "reject", ExtensionRequest.comment_required_message
 
 
 class InstructionForm(BootstrapFormMixin, forms.Form):

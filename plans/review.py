@@ -1,7 +1,7 @@
 """The one review workflow (审核) for everything staff decide on: progress reports, extension requests
 and indicator entries (each a `Reviewable`).
 
-Who may decide (plans.access), "a return needs a comment", the version lock (a stale page is refused
+Who may decide (plans.access), "a return (不批准) needs a comment", the version lock (a stale page is refused
 and what the first reviewer saved stays), the reviewer fields and the change reason kept in history
 are here once; what an approval changes (a node plan's status, a deadline, an indicator's actual) is
 the `on_approved` callback of the kind's own service.
@@ -25,8 +25,8 @@ def decide(user, item: Reviewable, approve: bool, comment: str, version: int | N
     model = type(item)
     access.require(user, "review", item, model.review_refusal)
     comment = comment.strip()
-    if not approve and model.comment_required_on_return and not comment:
-        raise ValidationError("退回时请填写退回意见。")
+    if not approve and not comment:
+        raise ValidationError(model.comment_required_message)
     if version is None:
         item = model.objects.select_for_update().get(pk=item.pk)
         item.version += 1

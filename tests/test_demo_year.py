@@ -55,3 +55,44 @@ def test_every_past_deadline_gets_its_fate_at_its_own_dates():
             assert occurrence.completed_on is None and report.state == ReportState.RETURNED
             assert "佐证材料" in report.review_comment
         assert report.submitted_at.date() < date(2023, 12, 15)
+
+
+@time_machine.travel(date(2023, 12, 15), tick=False)
+def test_the_demo_loop_shows_an_open_instruction_and_a_chase(client, capsys):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from plans.demo_year import DEMO_CHASE_MESSAGE, DEMO_INSTRUCTION
+    from plans.models import Chase, Instruction, Notification
+
+    User = get_user_model()
+
+    call_command("demo_accounts")
+    call_command("demo_progress")
+    call_command("demo_progress")  # `make run` twice adds nothing more
+    assert "已有进展数据" in capsys.readouterr().out
+
+    instruction = Instruction.objects.get(text=DEMO_INSTRUCTION)
+    assert instruction.author.username == "leader" and instruction.state == "open"
+    assert [u.name for u in instruction.units.all()] == ["区人力资源和社会保障局"]
+    assert instruction.reply_by == date(2023, 12, 29)  # two weeks ahead: open, not yet late
+    chase = Chase.objects.get()
+    assert (chase.author.username, chase.unit.name, chase.message) == (
+        "staff",
+        "区人力资源和社会保障局",
+        DEMO_CHASE_MESSAGE,
+    )
+    assert chase.milestone.next_due_date < date(2023, 12, 15)  # an overdue node plan
+    hr_notes = Notification.objects.filter(user__username="hr")
+    assert hr_notes.filter(kind="chase").count() == 1 and hr_notes.filter(kind="instruction").count() == 1
+
+    client.force_login(User.objects.get(username="leader"))
+    dashboard = client.get("/dashboard/").content.decode()
+    assert f"/instructions/{instruction.pk}/" in dashboard and DEMO_INSTRUCTION[:20] in dashboard
+    client.force_login(User.objects.get(username="hr"))
+    home = client.get("/my/").content.decode()
+    assert 'id="open-instructions"' in home and f"/instructions/{instruction.pk}/" in home
+    unread = hr_notes.filter(read_at__isnull=True).count()  # the demo year's reviews notified hr too
+    assert unread >= 2 and f'aria-label="{unread} 条未读"' in home  # the nav counts them, 批示 and 催办 included
+    notifications = client.get("/notifications/").content.decode()
+    assert "组织部催办“" in notifications and DEMO_CHASE_MESSAGE in notifications

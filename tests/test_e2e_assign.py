@@ -8,7 +8,13 @@ import pytest
 
 from plans.models import Milestone
 from tests.conftest import PASSWORD
-from tests.test_e2e_browser import ARTIFACTS, browser, portal, pytestmark  # noqa: F401 (fixtures, marks)
+from tests.test_e2e_browser import (  # noqa: F401 (fixtures, marks)
+    ARTIFACTS,
+    assert_no_sideways_scroll,
+    browser,
+    portal,
+    pytestmark,
+)
 
 PLAN = "jianghai-rcqq-2022"  # 2022—2024
 
@@ -23,12 +29,13 @@ class Steps:
         self.page.click("button[type=submit]")
 
     def shot(self, name):
+        assert_no_sideways_scroll(self.page)  # every step, at both widths
         self.step += 1
         path = ARTIFACTS / f"assign-{self.width}-{self.username}-{self.step:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
 
     def no_sideways_scroll(self):
-        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width + 1
+        assert_no_sideways_scroll(self.page)
 
 
 @pytest.mark.parametrize("width", [1366, 390])

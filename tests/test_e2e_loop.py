@@ -13,7 +13,7 @@ import pytest
 from plans.models import Chase, Instruction, Notification, ProgressReport
 from tests.conftest import PASSWORD
 from tests.helpers import PDF_BYTES, milestone_led_by
-from tests.test_e2e_browser import ARTIFACTS, browser, portal  # noqa: F401 (fixtures)
+from tests.test_e2e_browser import ARTIFACTS, assert_no_sideways_scroll, browser, portal  # noqa: F401 (fixtures)
 from tests.test_e2e_browser import pytestmark as browser_marks
 
 pytestmark = browser_marks
@@ -33,10 +33,12 @@ class Person:
         self.page.click("button[type=submit]")
 
     def go(self, path):
-        return self.page.goto(self.base + path).status
+        status = self.page.goto(self.base + path).status
+        assert_no_sideways_scroll(self.page)
+        return status
 
     def shot(self, step, name):
-        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width + 1, "sideways scrolling"
+        assert_no_sideways_scroll(self.page)  # every page visited, at both widths
         path = ARTIFACTS / f"loop-{self.flow}-{self.width}-{step:02d}-{self.username}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
 
@@ -68,17 +70,19 @@ def test_chase_loop(browser, portal, width):  # noqa: F811
     line.click()
     liaison.page.wait_for_url(f"**/tasks/{milestone.pk}/")
     assert Notification.objects.get(user__username="liaison_hr").read_at is not None
+    assert liaison.page.input_value("#id_status") == milestone.status  # the form starts from where it stands
+    liaison.shot(4, "task-opened")
     liaison.page.select_option("#id_status", "in_progress")
     liaison.page.fill("#id_percent", "60")
     liaison.page.fill("#id_narrative", "已按催办要求报送：方案已起草。")
     liaison.page.click("#report-form button[type=submit]")
     assert "进展报告已提交" in liaison.page.content()
     assert liaison.page.locator("#nav-notifications .badge, #nav-notifications-phone .badge").count() == 0
-    liaison.shot(4, "reported")
+    liaison.shot(5, "reported")
     assert ProgressReport.objects.get(milestone=milestone).narrative == "已按催办要求报送：方案已起草。"
 
     staff.go("/tasks/")
-    staff.shot(5, "staff-sees-pending-count")
+    staff.shot(6, "staff-sees-pending-count")
     pending = "#nav-reviews .badge"
     if width > 800:
         assert staff.page.locator(pending).inner_text() == "1"

@@ -107,7 +107,7 @@ def test_approved_extension_moves_the_deadline_and_keeps_the_original(user_named
     occurrence.refresh_from_db()
     assert (occurrence.due_date, occurrence.effective_due_date) == (date(2022, 12, 31), date(2023, 6, 30))
     with pytest.raises(ValidationError, match="已审批"):
-        reporting.review_extension(user_named("staff"), extension, False, "")
+        reporting.review_extension(user_named("staff"), extension, False, "理由")
 
 
 def _rag(milestone, today):

@@ -47,8 +47,10 @@ def test_the_same_rules_for_every_kind(user_named, three_kinds):
         actuals.review_entry(staff, entry, True, "", stale)
     entry.refresh_from_db()
     assert (entry.state, entry.reviewer, entry.review_comment) == ("returned", staff, "数据来源不清")
-    # Refusing an extension needs no comment (its own rule), and it is versioned like the others now.
-    decided = reporting.review_extension(staff, extension, False, "")
+    # Refusing an extension needs a reason too (在“不批准”时说明理由), and it is versioned like the others.
+    with pytest.raises(ValidationError, match="不批准延期时请填写理由"):
+        reporting.review_extension(staff, extension, False, "")
+    decided = reporting.review_extension(staff, extension, False, "年内必须完成")
     assert (decided.state, decided.reviewer, decided.version) == ("rejected", staff, 2)
     assert review.pending(staff)["extensions"].count() == 0 and review.pending(staff)["entries"].count() == 0
 

@@ -91,7 +91,7 @@ class ExtensionRequest(Reviewable):
     PENDING, APPROVED, RETURNED = ExtensionState.PENDING, ExtensionState.APPROVED, ExtensionState.REJECTED
     review_refusal = "只有组织部工作人员可以审批延期申请。"
     not_pending_message = "该延期申请已审批，不能重复处理。"
-    comment_required_on_return = False  # refusing an extension needs no comment
+    comment_required_message = "不批准延期时请填写理由。"
     change_reasons = ("批准延期", "不批准延期")
 
     milestone = models.ForeignKey(

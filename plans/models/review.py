@@ -25,7 +25,7 @@ class Reviewable(models.Model):
     PENDING = APPROVED = RETURNED = ""
     review_refusal = "只有组织部工作人员可以审核。"
     not_pending_message = "该记录不在待审核状态。"
-    comment_required_on_return = True
+    comment_required_message = "退回时请填写退回意见。"  # every return says why
     change_reasons = ("审核通过", "退回")
 
     class Meta:

@@ -39,18 +39,44 @@ class BootstrapFormMixin:
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
-class ReviewForm(BootstrapFormMixin, VersionedForm):
-    decision = forms.ChoiceField(label="审核结果", choices=[("approve", "通过"), ("return", "退回")])
+class DecisionButtons(forms.HiddenInput):
+    """A decision is the submit button pressed, so the form draws no input for it (it counts as hidden);
+    templates/includes/decision_buttons.html draws one button per choice, the first as the positive one."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
+def decision_field(choices, label="审核结果"):
+    words = "或".join(f"“{text}”" for _, text in choices)
+    message = f"请点击{words}按钮提交。"
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=DecisionButtons,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    """通过 or 退回, two buttons; a 退回 without a comment is refused (the service refuses it too)."""
+
+    decision = decision_field([("approve", "通过"), ("return", "退回")])
     # A text column, bounded so a review stays a comment (pages, e-mails and exports quote it).
     comment = forms.CharField(
         label="审核意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    return_value, comment_required_message = "return", "退回时请填写退回意见。"
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", "退回时请填写退回意见。")
+        if cleaned.get("decision") == self.return_value and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", self.comment_required_message)
         return cleaned
+
+
+class ReviewForm(DecisionForm, VersionedForm):
+    """A review of a versioned row: a stale page is refused."""
 
 
 def _refuse_unreadable_pk(field, value):

@@ -5,16 +5,22 @@ from plans.demo_year import seed_demo_loop, seed_demo_year
 
 
 class Command(BaseCommand):
-    help = "写入演示用的进展报告、一年的报送审核记录和指标实际值（已有进展报告时不做任何事）；仅用于演示"
+    help = (
+        "写入演示用的进展报告、一年的报送审核记录和指标实际值（已有进展报告时不再写入），"
+        "以及一条未办结的批示和一次催办（已有则不重复）；仅用于演示"
+    )
 
     def handle(self, *args, **options):
         added = seed_demo_progress()
-        if not added:
+        if added:
+            fates = seed_demo_year()
+            self.stdout.write(
+                f"已写入演示进展 {added} 条；演示年度：按期完成 {fates['on_time']} 项、逾期完成 {fates['late']} 项、"
+                f"逾期未完成 {fates['overdue']} 项、被退回 {fates['returned']} 项。"
+            )
+        else:
             self.stdout.write("已有进展数据，未写入演示进展。")
-            return
-        fates = seed_demo_year()
-        seed_demo_loop()
-        self.stdout.write(
-            f"已写入演示进展 {added} 条；演示年度：按期完成 {fates['on_time']} 项、逾期完成 {fates['late']} 项、"
-            f"逾期未完成 {fates['overdue']} 项、被退回 {fates['returned']} 项。"
-        )
+        # The loop runs on every call: idempotent, and a portal seeded before it existed gets it too.
+        loop = seed_demo_loop()
+        if loop["instructions"] or loop["chases"]:
+            self.stdout.write(f"已写入演示批示 {loop['instructions']} 条、催办 {loop['chases']} 次。")
