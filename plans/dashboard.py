@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, DateField, Max, Q, Sum
+from django.db.models import Count, DateField, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -19,8 +19,9 @@ OVERDUE_LISTED = 8  # the dashboard names the longest overdue; the count links t
 
 
 def task_link(**params) -> str:
+    base = reverse("plans:task_list")  # once per link, not per number: a dashboard at scale has thousands
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse('plans:task_list')}?{query}" if query else reverse("plans:task_list")
+    return f"{base}?{query}" if query else base
 
 
 @dataclass
@@ -125,23 +126,37 @@ def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
     return tallies
 
 
-def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_plans=None) -> Dashboard:
-    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them.
-    A fixed number of grouped queries, whatever the number of plans, categories or node plans."""
-    visible_plans = Plan.objects.active() if visible_plans is None else visible_plans
-    plans = list(visible_plans.order_by("-issue_date", "code"))
+def _milestones(plan, year, visible_plans):
     # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
     milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.filter(plan__in=visible_plans)
     if year:
         milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
+    return milestones
+
+
+def plan_tally(plan: Plan, year: int | None, today: date) -> Tally | None:
+    """The one plan's figures (the plan page): one grouped query, not the whole dashboard."""
+    return _tallies(_milestones(plan, year, None), "plan_id", today, "plan", year).get(plan.pk)
+
+
+def build_dashboard(
+    plan: Plan | None, year: int | None, today: date, visible_plans=None, categories: bool = True
+) -> Dashboard:
+    """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them.
+    A fixed number of grouped queries, whatever the number of plans, categories or node plans. Without
+    `categories` the per-category figures are not counted (the all-plans page of a province lists none)."""
+    visible_plans = Plan.objects.active() if visible_plans is None else visible_plans
+    plans = list(visible_plans.order_by("-issue_date", "code"))
+    milestones = _milestones(plan, year, visible_plans)
     board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
 
     plan_tallies = _tallies(milestones, "plan_id", today, "plan", year)
-    category_tallies = _tallies(milestones, "measure__item__category_id", today, "category", year)
     plan_objects = Plan.objects.filter(pk__in=plan_tallies)  # Plan's own ordering, as the old per-row loop
     board.per_plan = [(p, plan_tallies[p.pk]) for p in plan_objects]
-    categories = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
-    board.per_category = [(c, category_tallies[c.pk]) for c in categories]
+    if categories:
+        category_tallies = _tallies(milestones, "measure__item__category_id", today, "category", year)
+        in_order = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
+        board.per_category = [(c, category_tallies[c.pk]) for c in in_order]
     board.league = _league(milestones, today)
     board.overdue_count = sum(tally.overdue for tally in plan_tallies.values())
     board.overdue = list(
@@ -153,7 +168,7 @@ def build_dashboard(plan: Plan | None, year: int | None, today: date, visible_pl
 
 
 def _league(milestones, today) -> list[UnitRow]:
-    """Lead units: four grouped queries over the node plans they lead."""
+    """Lead units: grouped queries over the node plans they lead, a fixed number whatever the rows."""
     leads = MilestoneUnit.objects.filter(milestone__in=milestones.values("pk"), role=UnitRole.LEAD)
     rows: dict[int, UnitRow] = {}
     counted = leads.order_by().values("unit_id")
@@ -163,39 +178,33 @@ def _league(milestones, today) -> list[UnitRow]:
     units = {u.pk: u for u in Unit.objects.filter(pk__in=leads.values("unit_id")).select_related("region")}
     for row in counted:
         rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])
-    # Deadlines whose effective date (extension included) has passed, and how many were met on time.
+    # Deadlines whose effective date (extension included) has passed, and how many were met on time: one scan
+    # of the deadlines joined to their lead units (not the lead units joined back to a subquery of deadlines).
     passed = (
         Occurrence.objects.filter(milestone__in=milestones.values("pk"), is_deadline=True, due_date__lt=today)
         .annotate(effective=Coalesce("extended_due_date", "due_date", output_field=DateField()))
         .filter(effective__lt=today)
     )
     per_unit = (
-        leads.filter(milestone__occurrences__in=passed.values("pk"))
+        passed.filter(milestone__assignments__role=UnitRole.LEAD)
         .order_by()
-        .values("unit_id")
+        .values(unit_id=F("milestone__assignments__unit_id"))
         .annotate(
-            passed=Count("milestone__occurrences"),
-            met=Count(
-                "milestone__occurrences",
-                filter=Q(
-                    milestone__occurrences__completed_on__isnull=False,
-                    milestone__occurrences__completed_on__lte=Coalesce(
-                        "milestone__occurrences__extended_due_date", "milestone__occurrences__due_date"
-                    ),
-                ),
-            ),
+            passed=Count("pk"),
+            met=Count("pk", filter=Q(completed_on__isnull=False, completed_on__lte=F("effective"))),
         )
     )
     for row in per_unit:
         rows[row["unit_id"]].deadlines_passed = row["passed"]
         rows[row["unit_id"]].met_on_time = row["met"]
     reports = ProgressReport.objects.filter(milestone__in=milestones.values("pk")).order_by()
-    waiting = reports.filter(state=ReportState.SUBMITTED).values_list("unit_id").annotate(Count("pk"))
-    for unit_id, count in waiting:
+    # One scan of the reports for both figures.
+    per_reporter = reports.values_list("unit_id").annotate(
+        waiting=Count("pk", filter=Q(state=ReportState.SUBMITTED)), last=Max("submitted_at")
+    )
+    for unit_id, waiting, last in per_reporter:
         if unit_id in rows:
-            rows[unit_id].awaiting_review = count
-    for unit_id, last in reports.values_list("unit_id").annotate(Max("submitted_at")):
-        if unit_id in rows:
+            rows[unit_id].awaiting_review = waiting
             rows[unit_id].last_report_at = last
     about_these = Q(milestone__in=milestones.values("pk")) | Q(milestone__isnull=True)
     chases = Chase.objects.filter(unit_id__in=list(rows)).filter(about_these)

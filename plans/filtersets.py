@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from talentplan.lib.forms import quick_selects
 from talentplan.lib.params import YEAR_RANGE
 from units.models import Unit
 
@@ -84,6 +85,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
+        quick_selects(self.form)
         self.form.fields["due_within"].error_messages.update(
             min_value="天数不能为负数。",
             max_value=f"天数不能超过 {DUE_WITHIN_MAX}。",

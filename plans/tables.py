@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils.html import format_html
 
 from talentplan.lib.dates import cn_date, cn_datetime
@@ -33,7 +33,8 @@ def lead_unit_names(milestone) -> str:
 
 
 class MilestoneTable(tables.Table):
-    plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code"))
+    # position too: Meta.order_by's "position" names no column, so rows within a plan came unordered.
+    plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code", "position"))
     category = tables.Column("工作任务", accessor="measure__item__category__name", default="—")
     measure = tables.Column("工作举措", accessor="measure__text", attrs={"td": {"class": "small"}})
     text = tables.Column("节点计划", linkify=True)  # Milestone.get_absolute_url
@@ -63,6 +64,12 @@ class MilestoneTable(tables.Table):
         empty_text = "没有符合条件的节点计划。"
         attrs = {"class": "table table-sm table-hover align-top bg-white"}
 
+    def __init__(self, *args, row_source=None, **kwargs):
+        # The page's rows are read from row_source (the scoped, annotated node plans without the filters that
+        # chose the ids: a text search's unions need not run twice); by default from the filtered data.
+        self.row_source = row_source
+        super().__init__(*args, **kwargs)
+
     def order_rag(self, queryset, is_descending):
         rank = RAG_RANK.desc() if is_descending else RAG_RANK.asc()
         return queryset.order_by(rank, F("next_due").asc(nulls_last=True), "plan__code", "position"), True
@@ -78,7 +85,23 @@ class MilestoneTable(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         # django-tables2 passes ?per_page=… as given: a negative one raises EmptyPage, a huge one loads all rows.
         per_page = min(max(per_page or PER_PAGE_DEFAULT, 1), PER_PAGE_MAX)
-        return super().paginate(*args, per_page=per_page, **kwargs)
+        super().paginate(*args, per_page=per_page, **kwargs)
+        shown = self.page.object_list  # BoundRows over the sliced queryset
+        shown.data = page_rows(self.row_source if self.row_source is not None else self.data.data, shown.data)
+        return self
+
+
+def page_rows(queryset, page):
+    """A page in two steps: the page's ids by the narrow sort (filters and ORDER BY only: no per-row
+    subqueries, no joined columns), then those rows with everything the table shows. One wide query sorted
+    every visible node plan with all its joined columns before its LIMIT (issue 13)."""
+    if not isinstance(page, QuerySet):
+        return page
+    ids = list(page.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
 
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"

@@ -359,13 +359,14 @@ def spec_from_texts(
     )
 
 
-def spec_of(indicator, start_year: int, end_year: int) -> IndicatorSpec:
+def spec_of(indicator, start_year: int, end_year: int, years=None) -> IndicatorSpec:
+    years = indicator.years.all() if years is None else years
     return spec_from_texts(
         indicator.kind,
         start_year,
         end_year,
         indicator.baseline_text,
-        {y.year: y.planned_text for y in indicator.years.all()},
+        {y.year: y.planned_text for y in years},
         indicator.target_text,
         indicator.target_year,
         indicator.comparator,
@@ -374,8 +375,10 @@ def spec_of(indicator, start_year: int, end_year: int) -> IndicatorSpec:
     )
 
 
-def trajectory_of(indicator, today: date) -> Trajectory:
-    """Uses the approved actual increments kept on IndicatorYear (prefetch `years` and `plan`)."""
+def trajectory_of(indicator, today: date, years=None) -> Trajectory:
+    """Uses the approved actual increments kept on IndicatorYear (prefetch `years` and `plan`, or pass the
+    indicator's `years` already fetched)."""
     plan = indicator.plan
-    actuals = {y.year: y.actual_value for y in indicator.years.all() if y.actual_value is not None}
-    return compute(spec_of(indicator, plan.start_year, plan.end_year), actuals, set(actuals), today)
+    years = indicator.years.all() if years is None else years
+    actuals = {y.year: y.actual_value for y in years if y.actual_value is not None}
+    return compute(spec_of(indicator, plan.start_year, plan.end_year, years), actuals, set(actuals), today)

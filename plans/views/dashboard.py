@@ -1,5 +1,6 @@
 """Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
 
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,27 +9,39 @@ from django.utils import timezone
 
 from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
+from targets.models import IndicatorYear
 from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
 
 from .. import access
 from ..chasing import new_request_key
-from ..dashboard import build_dashboard, task_link
+from ..dashboard import build_dashboard, plan_tally, task_link
 from ..instructions import open_instructions
 
 DRAWN_BY_DEFAULT = 12  # charts drawn before a click: the worst first, so the page stays a few screens long
 DRAWN_AT_MOST = 60  # charts drawn on one page whatever is chosen; the rest are listed as links, not drawn
+# A province has hundreds of plans, categories and units: past PLAN_CARDS_MAX plans the all-plans page shows one
+# row per plan instead of a card; the per-category table is counted and shown for a chosen plan only (the same
+# queries whatever the number of plans); the league and the folded indicators show their first rows, with a link
+# to the rest (issue 13: a page a leader reads, rendered in time).
+PLAN_CARDS_MAX = 12
+LEAGUE_SHOWN = 30
+FOLDED_LISTED = 100
 
 
 def indicator_cards(user, plan, today):
     """Every visible indicator judged (the counts must be whole); charts are drawn later, only for shown ones."""
-    indicators = (
-        access.indicators(user).select_related("plan", "unit").prefetch_related("years").order_by("plan", "position")
-    )
+    indicators = access.indicators(user).select_related("plan", "unit").order_by("plan", "position")
     indicators = indicators.filter(plan=plan) if plan else indicators.filter(plan__archived_at__isnull=True)
+    indicators = list(indicators)
+    # One query for every indicator's years, grouped here: prefetch_related builds a queryset per indicator,
+    # which at 2,000 indicators cost more than judging them.
+    years = defaultdict(list)
+    for year in IndicatorYear.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("year"):
+        years[year.indicator_id].append(year)
     cards = []
     for indicator in indicators:
-        trajectory = trajectory_of(indicator, today)
+        trajectory = trajectory_of(indicator, today, years=years[indicator.pk])
         cards.append({"indicator": indicator, "t": trajectory, "standing": standing_of(trajectory)})
     return cards
 
@@ -77,7 +90,8 @@ def dashboard(request):
     plan = plans.filter(pk=plan_id).first() if plan_id else None
     if request.GET.get("plan") and plan is None or request.GET.get("year") and year is None:
         messages.warning(request, "筛选条件无效（计划不存在，或年度不是 1900—2100 之间的年份），已显示全部。")
-    board = build_dashboard(plan, year, today, visible_plans=plans)
+    board = build_dashboard(plan, year, today, visible_plans=plans, categories=plan is not None)
+    all_units = request.GET.get("units") == "all"
     years = sorted({y for p in board.plans for y in p.years})
     link_params = {k: v for k, v in (("plan", plan and plan.pk), ("year", year)) if v}
     cards = indicator_cards(request.user, plan, today)
@@ -85,6 +99,10 @@ def dashboard(request):
         "board": board,
         "years": years,
         "indicators": indicator_summary(cards, request.GET.get("standing"), link_params),
+        "plan_cards": len(board.per_plan) <= PLAN_CARDS_MAX,
+        "league": board.league if all_units else board.league[:LEAGUE_SHOWN],
+        "all_units_link": "?" + urlencode({**link_params, "units": "all"}) + "#league",
+        "folded_listed": FOLDED_LISTED,
         "overdue_link": task_link(**link_params, overdue="true"),
         "open_instructions": open_instructions(request.user),
         "may_chase": access.can(request.user, "chase_unit"),
@@ -96,12 +114,11 @@ def dashboard(request):
 def plan_detail(request, code):
     plan = get_object_or_404(access.plans(request.user).select_related("region", "archived_by"), code=code)
     today = timezone.localdate()
-    board = build_dashboard(plan, None, today, visible_plans=access.plans(request.user))
     closures = list(plan.closures.select_related("closed_by"))
     closed_years = {closure.year for closure in closures}
     context = {
         "plan": plan,
-        "tally": board.per_plan[0][1] if board.per_plan else None,
+        "tally": plan_tally(plan, None, today),
         "closures": closures,
         "closable_years": [year for year in plan.years if year not in closed_years],
     }

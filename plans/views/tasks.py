@@ -74,7 +74,8 @@ class TaskListView(SingleTableMixin, FilterView):
         return context
 
     def get_table_kwargs(self):
-        return {"exclude": ("measure",)} if self.request.GET.get("compact") else {}
+        kwargs = {"row_source": task_queryset(self.request.user)}
+        return {**kwargs, "exclude": ("measure",)} if self.request.GET.get("compact") else kwargs
 
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("_export") == "xlsx":
