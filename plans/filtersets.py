@@ -126,11 +126,13 @@ class MilestoneFilterSet(django_filters.FilterSet):
                 .union(
                     MilestoneUnit.objects.filter(
                         Q(written_name__icontains=word)
-                        | Q(unit__in=Unit.objects.filter(
-                            Q(name__icontains=word)
-                            | Q(short_name__icontains=word)
-                            | Q(aliases__alias__icontains=word)
-                        ))
+                        | Q(
+                            unit__in=Unit.objects.filter(
+                                Q(name__icontains=word)
+                                | Q(short_name__icontains=word)
+                                | Q(aliases__alias__icontains=word)
+                            )
+                        )
                     )
                     .order_by()
                     .values("milestone_id")

@@ -55,6 +55,14 @@ class ProgressReport(Reviewable):
         verbose_name = "进展报告"
         verbose_name_plural = "进展报告"
         ordering = ["-submitted_at"]
+        # The 待审核 count in every staff page's nav reads the few submitted reports, not all of them.
+        indexes = [
+            models.Index(
+                fields=["milestone", "submitted_at"],
+                condition=models.Q(state="submitted"),
+                name="report_awaiting_review_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_kind_display()} · {cn_date(self.submitted_at)}"
