@@ -90,19 +90,6 @@ class MilestoneTable(tables.Table):
         shown.data = page_rows(self.row_source if self.row_source is not None else self.data.data, shown.data)
         return self
 
-
-def page_rows(queryset, page):
-    """A page in two steps: the page's ids by the narrow sort (filters and ORDER BY only: no per-row
-    subqueries, no joined columns), then those rows with everything the table shows. One wide query sorted
-    every visible node plan with all its joined columns before its LIMIT (issue 13)."""
-    if not isinstance(page, QuerySet):
-        return page
-    ids = list(page.values_list("pk", flat=True))
-    if not ids:
-        return []
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
-    return [rows[pk] for pk in ids if pk in rows]
-
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"
 
@@ -150,3 +137,16 @@ def page_rows(queryset, page):
 
     def value_due(self, record):
         return self.render_due(record)
+
+
+def page_rows(queryset, page):
+    """A page in two steps: the page's ids by the narrow sort (filters and ORDER BY only: no per-row
+    subqueries, no joined columns), then those rows with everything the table shows. One wide query sorted
+    every visible node plan with all its joined columns before its LIMIT (issue 13)."""
+    if not isinstance(page, QuerySet):
+        return page
+    ids = list(page.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
