@@ -11,6 +11,7 @@ automatically. Staff can retry (rendered again from the current settings), confi
 """
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -48,64 +49,131 @@ def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
     Lists are split again here, so a value saved before validation existed cannot stall a send."""
     if user is not None:
         return {Channel.EMAIL: split_addresses(user.email)[0]}, [user]
+    return _unit_addresses([unit])[unit.pk]
+
+
+def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
+    """addresses_for for many units in two queries, whatever their number."""
     User = get_user_model()
-    users = list(User.objects.filter(memberships__unit=unit, is_active=True, groups__name=Role.LIAISON).distinct())
-    config = ReminderSettings.objects.filter(unit=unit).first() or ReminderSettings(unit=unit)
-    channels = {}
-    if config.email_enabled:
-        typed = [u.email for u in users] + [unit.email, config.extra_emails]
-        channels[Channel.EMAIL] = split_addresses("\n".join(t for t in typed if t))[0]
-    if config.webhook_enabled and config.webhook_url.strip():
-        channels[config.robot] = [config.webhook_url.strip()]
-    return channels, users
+    liaisons = defaultdict(list)
+    rows = User.objects.filter(memberships__unit__in=units, is_active=True, groups__name=Role.LIAISON).annotate(
+        via_unit=F("memberships__unit_id")
+    )
+    for user in rows.distinct().order_by("pk"):
+        liaisons[user.via_unit].append(user)
+    configs = {c.unit_id: c for c in ReminderSettings.objects.filter(unit__in=units)}
+    result = {}
+    for unit in units:
+        users = liaisons[unit.pk]
+        config = configs.get(unit.pk) or ReminderSettings(unit=unit)
+        channels = {}
+        if config.email_enabled:
+            typed = [u.email for u in users] + [unit.email, config.extra_emails]
+            channels[Channel.EMAIL] = split_addresses("\n".join(t for t in typed if t))[0]
+        if config.webhook_enabled and config.webhook_url.strip():
+            channels[config.robot] = [config.webhook_url.strip()]
+        result[unit.pk] = (channels, users)
+    return result
+
+
+CREATE_BATCH = 200  # digests per transaction: bounded memory, one INSERT per table per batch
 
 
 def record_digests(today: date, plan_codes=None) -> RunReport:
     """Create the day's outbox rows; a row that already exists (an earlier, parallel or interrupted run)
-    is left alone, so a run that was killed half-way is finished by running it again."""
+    is left alone, so a run that was killed half-way is finished by running it again.
+
+    The day's existing rows are read in one query up front, so a second run renders nothing; the new
+    rows are written in batches (outbox rows, notifications and escalations in one transaction each)."""
     report = RunReport()
-    for digest in plan_digests(today, plan_codes):
-        channels, users = addresses_for(digest.unit, digest.user)
-        content = render_digest(digest, today)
-        for channel, addresses in channels.items():
-            try:
-                with transaction.atomic():
-                    outbox, created = Outbox.objects.get_or_create(
-                        recipient_key=digest.recipient_key,
-                        channel=channel,
-                        date=today,
-                        kind=digest.kind,
-                        defaults={"unit": digest.unit, "user": digest.user, "recipients": addresses, **content},
-                    )
-                    if created:
-                        _side_effects(outbox, digest, users, today, first_channel=channel == next(iter(channels)))
-            except IntegrityError:
-                created = False  # a parallel run created it between our read and write
-            report.created += created
-            report.existing += not created
+    digests = plan_digests(today, plan_codes)
+    existing = set(Outbox.objects.filter(date=today, event_key="").values_list("recipient_key", "channel", "kind"))
+    by_unit = _unit_addresses([d.unit for d in digests if d.unit is not None])
+    todo = []
+    for digest in digests:
+        channels, users = by_unit[digest.unit.pk] if digest.unit else addresses_for(user=digest.user)
+        new = [c for c in channels if (digest.recipient_key, c, digest.kind) not in existing]
+        report.existing += len(channels) - len(new)
+        if new:
+            todo.append((digest, channels, users, new))
+    for start in range(0, len(todo), CREATE_BATCH):
+        batch = todo[start : start + CREATE_BATCH]
+        try:
+            report.created += _create_batch(batch, today)
+        except IntegrityError:  # a parallel run created some of them meanwhile: row by row, as it is safe
+            for digest, channels, users, new in batch:
+                for channel in new:
+                    created = _create_one(digest, channels, users, channel, today)
+                    report.created += created
+                    report.existing += not created
     return report
 
 
-def _side_effects(outbox, digest, users, today, first_channel: bool) -> None:
-    if not first_channel:
-        return  # one in-app notification per digest, whatever the number of channels
-    link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
-    # Bulk, one statement each; the unique constraints make a repeat (a parallel run) a no-op.
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link, kind=digest.kind
+def _create_batch(batch, today) -> int:
+    rows, effects = [], []
+    for digest, channels, users, new in batch:
+        content = render_digest(digest, today)
+        for channel in new:
+            rows.append(_row(digest, channel, channels[channel], content, today))
+            effects.append((digest, users, channel == next(iter(channels))))
+    with transaction.atomic():
+        Outbox.objects.bulk_create(rows)  # primary keys come back (RETURNING on PostgreSQL and SQLite)
+        notifications, escalations = [], []
+        for outbox, (digest, users, first_channel) in zip(rows, effects, strict=True):
+            if first_channel:
+                notifications += _notifications(outbox, digest, users)
+                escalations += _escalations(digest, today)
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=2000)
+        Escalation.objects.bulk_create(escalations, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def _create_one(digest, channels, users, channel, today) -> bool:
+    try:
+        with transaction.atomic():
+            content = render_digest(digest, today)
+            outbox, created = Outbox.objects.get_or_create(
+                recipient_key=digest.recipient_key,
+                channel=channel,
+                date=today,
+                kind=digest.kind,
+                event_key="",
+                defaults={"unit": digest.unit, "user": digest.user, "recipients": channels[channel], **content},
             )
-            for u in users
-        ],
-        ignore_conflicts=True,
+            if created and channel == next(iter(channels)):
+                Notification.objects.bulk_create(_notifications(outbox, digest, users), ignore_conflicts=True)
+                Escalation.objects.bulk_create(_escalations(digest, today), ignore_conflicts=True, batch_size=2000)
+    except IntegrityError:
+        created = False  # a parallel run created it between our read and write
+    return created
+
+
+def _row(digest, channel, addresses, content, today) -> Outbox:
+    return Outbox(
+        recipient_key=digest.recipient_key,
+        channel=channel,
+        date=today,
+        kind=digest.kind,
+        unit=digest.unit,
+        user=digest.user,
+        recipients=addresses,
+        **content,
     )
-    if digest.kind == ReminderKind.ESCALATION:
-        Escalation.objects.bulk_create(
-            [Escalation(occurrence_id=item.occurrence_id, date=today) for item in digest.items],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
+
+
+def _notifications(outbox, digest, users) -> list[Notification]:
+    """One in-app notification per digest (on its first channel's row), whatever the number of channels."""
+    link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
+    return [
+        Notification(user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link, kind=digest.kind)
+        for u in users
+    ]
+
+
+def _escalations(digest, today) -> list[Escalation]:
+    if digest.kind != ReminderKind.ESCALATION:
+        return []
+    return [Escalation(occurrence_id=item.occurrence_id, date=today) for item in digest.items]
 
 
 def _list_link(kind) -> str:
@@ -206,6 +274,7 @@ def deliver_pending() -> RunReport:
     report = RunReport()
     now = timezone.now()
     release_stale_claims(now)
+    tried = []
     for outbox_id in list(_due_rows(now).order_by("pk").values_list("pk", flat=True)):
         try:
             sent = send_one(outbox_id)
@@ -213,7 +282,12 @@ def deliver_pending() -> RunReport:
             log.exception("提醒 %s 处理失败", outbox_id)
             sent = False
         report.sent += sent
-        report.failed += not sent and Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.FAILED).exists()
+        if not sent:
+            tried.append(outbox_id)
+    # The failures counted once at the end (not one query per row); a row still failing is failed.
+    for start in range(0, len(tried), 5000):
+        chunk = tried[start : start + 5000]
+        report.failed += Outbox.objects.filter(pk__in=chunk, status=OutboxStatus.FAILED).count()
     return report
 
 
