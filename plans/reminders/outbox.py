@@ -76,7 +76,7 @@ def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
     return result
 
 
-CREATE_BATCH = 200  # digests per transaction: bounded memory, one INSERT per table per batch
+CREATE_BATCH = 50  # digests per transaction: a mail body is up to ~200 KB, so memory stays bounded
 
 
 def record_digests(today: date, plan_codes=None) -> RunReport:
@@ -209,23 +209,38 @@ def send_one(outbox_id: int) -> bool:
     now = timezone.now()
     if not claim(outbox_id, now):
         return False
+    outcome = _attempt(outbox_id, now)
+    outcome.write()
+    return outcome.sent
+
+
+@dataclass
+class Outcome:
+    """What one send attempt did, as the conditional update that records it on the row."""
+
+    outbox_id: int
+    sent: bool
+    fields: dict
+
+    def write(self) -> None:
+        Outbox.objects.filter(pk=self.outbox_id, status=OutboxStatus.SENDING).update(**self.fields)
+
+
+def _attempt(outbox_id: int, now) -> Outcome:
+    """Send a row this worker has claimed; the outcome is returned for the caller to write."""
     outbox = Outbox.objects.get(pk=outbox_id)
     try:
         note = TRANSPORTS[outbox.channel]().notify(outbox)
     except TransportError as exc:
-        _record_failure(outbox, exc.message, exc.permanent, exc.maybe_sent, now)
-        return False
+        return _failure(outbox, exc.message, exc.permanent, exc.maybe_sent, now)
     except Exception as exc:  # noqa: BLE001  a bug or bad data in one row must not stall the others
         log.exception("提醒 %s 发送时出错", outbox_id)
-        _record_failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
-        return False
-    Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=note[:ERROR_MAX_CHARS], permanent_error=False
-    )
-    return True
+        return _failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
+    fields = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": note[:ERROR_MAX_CHARS]}
+    return Outcome(outbox_id, True, {**fields, "permanent_error": False})
 
 
-def _record_failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> None:
+def _failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> Outcome:
     attempts, limit = outbox.attempts, settings.REMINDER_MAX_ATTEMPTS
     if maybe_sent:
         status, next_at = OutboxStatus.UNKNOWN, None
@@ -237,13 +252,9 @@ def _record_failure(outbox, message: str, permanent: bool, maybe_sent: bool, now
     else:
         delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
         status, next_at = OutboxStatus.FAILED, now + timedelta(seconds=delay)
-    Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.SENDING).update(
-        status=status,
-        last_error=message[:ERROR_MAX_CHARS],
-        permanent_error=permanent or maybe_sent,
-        next_attempt_at=next_at,
-    )
     log.warning("提醒 %s 发送未成功（第 %s 次）：%s", outbox.pk, attempts, message)
+    fields = {"status": status, "last_error": message[:ERROR_MAX_CHARS], "permanent_error": permanent or maybe_sent}
+    return Outcome(outbox.pk, False, {**fields, "next_attempt_at": next_at})
 
 
 def release_stale_claims(now) -> int:
@@ -274,16 +285,28 @@ def deliver_pending() -> RunReport:
     report = RunReport()
     now = timezone.now()
     release_stale_claims(now)
-    tried = []
+    tried, outcome = [], None
     for outbox_id in list(_due_rows(now).order_by("pk").values_list("pk", flat=True)):
         try:
-            sent = send_one(outbox_id)
+            # The last row's outcome and this row's claim commit together: one commit per message.
+            # A crash after a send and before this commit leaves that row "sending", as it always could.
+            attempted_at = timezone.now()
+            with transaction.atomic():
+                if outcome is not None:
+                    outcome, written = None, outcome
+                    written.write()
+                claimed = claim(outbox_id, attempted_at)
+            if claimed:
+                outcome = _attempt(outbox_id, attempted_at)
         except Exception:  # noqa: BLE001  e.g. the database went away for one row: go on with the next
             log.exception("提醒 %s 处理失败", outbox_id)
-            sent = False
+            outcome = None
+        sent = outcome is not None and outcome.sent
         report.sent += sent
         if not sent:
             tried.append(outbox_id)
+    if outcome is not None:
+        outcome.write()
     # The failures counted once at the end (not one query per row); a row still failing is failed.
     for start in range(0, len(tried), 5000):
         chunk = tried[start : start + 5000]
