@@ -1,11 +1,16 @@
 """50 logged-in users against gunicorn (2 sync workers) on loopback for 60 s; 10 of them write reports.
 
+Each user waits a think time between requests (`think` seconds, drawn ±50 % from a fixed seed, and a
+random first start so the users do not arrive in step). think=0 is the stress test: every user sends
+its next request the moment the last one returns.
+
 Stdlib only: one thread per user, http.client, a new connection per request (sync workers close it).
 Users are signed in by creating their sessions directly, so the test measures pages, not password hashing.
 """
 
 import http.client
 import os
+import random
 import re
 import socket
 import statistics
@@ -28,6 +33,7 @@ from .resolve import find_url
 MARKER = "【压测写入】"
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 REQUEST_TIMEOUT = 90
+THINK_SPREAD = 0.5  # a think time of t seconds is drawn uniformly from t·(1 ± THINK_SPREAD)
 
 
 def _free_port() -> int:
@@ -70,9 +76,22 @@ def _request(port, method, path, cookie, body=None, headers=None):
         connection.close()
 
 
-def _user_loop(port, cookie, paths, stop_at, stats, writer=None):
+def _pause(rng, think, stop_at, first=False):
+    """Think time before the next request; the first pause is anywhere in [0, think) to stagger starts."""
+    if think <= 0:
+        return
+    seconds = rng.uniform(0, think) if first else rng.uniform(think * (1 - THINK_SPREAD), think * (1 + THINK_SPREAD))
+    time.sleep(max(0.0, min(seconds, stop_at - time.monotonic())))
+
+
+def _user_loop(port, cookie, paths, stop_at, stats, writer=None, think=0.0, rng=None):
     step = 0
+    _pause(rng, think, stop_at, first=True)
     while time.monotonic() < stop_at:
+        if step:
+            _pause(rng, think, stop_at)
+            if time.monotonic() >= stop_at:
+                break
         if writer and step % 2 == 1:
             _write_report(port, cookie, writer, stats)
         else:
@@ -155,7 +174,9 @@ def _flows(ctx, users_by_role):
     return flows
 
 
-def run_load(ctx, users_by_role, database_url: str, seconds: int = 60, log=print) -> dict:
+def run_load(
+    ctx, users_by_role, database_url: str, seconds: int = 60, log=print, think: float = 0.0, seed: int = 1
+) -> dict:
     port = _free_port()
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": database_url}
@@ -186,13 +207,18 @@ def run_load(ctx, users_by_role, database_url: str, seconds: int = 60, log=print
         cookies = [_session_cookie(user) for user, _, _ in flows]
         log(
             f"  gunicorn 已在 127.0.0.1:{port} 启动；{len(flows)} 个用户，"
-            f"其中 {len(writers)} 个同时写入，持续 {seconds} 秒"
+            f"其中 {len(writers)} 个同时写入，持续 {seconds} 秒，"
+            + (f"思考时间 {think:g} 秒（±{THINK_SPREAD:.0%}）" if think > 0 else "无思考时间（压力测试）")
         )
         started = time.monotonic()
         stop_at = started + seconds
         threads = [
-            threading.Thread(target=_user_loop, args=(port, cookie, paths, stop_at, stats, writer), daemon=True)
-            for cookie, (_, paths, writer) in zip(cookies, flows, strict=True)
+            threading.Thread(
+                target=_user_loop,
+                args=(port, cookie, paths, stop_at, stats, writer, think, random.Random(seed * 1000 + n)),
+                daemon=True,
+            )
+            for n, (cookie, (_, paths, writer)) in enumerate(zip(cookies, flows, strict=True))
         ]
         for thread in threads:
             thread.start()
@@ -206,6 +232,10 @@ def run_load(ctx, users_by_role, database_url: str, seconds: int = 60, log=print
             return round(latencies[min(len(latencies) - 1, round(p * (len(latencies) - 1)))], 2) if latencies else None
 
         result = {
+            "mode": "think" if think > 0 else "stress",
+            "think_s": think,
+            "think_spread": THINK_SPREAD if think > 0 else 0,
+            "think_seed": seed,
             "users": len(flows),
             "writers": len(writers),
             "seconds": round(elapsed, 1),

@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# A 督办 user reads a list or a task page before the next click; 5 s is a brisk reader (see README 性能基准).
+DEFAULT_THINK_S = 5.0
 sys.path.insert(0, str(ROOT))
 
 
@@ -35,7 +37,19 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=int, default=1, help="预热轮数，默认 1")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-seconds", type=int, default=60, help="并发压测时长（秒），默认 60")
-    parser.add_argument("--skip", action="append", default=[], choices=["reminders", "pages", "exports", "load"])
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=DEFAULT_THINK_S,
+        help=f"压测中每个用户两次请求之间的平均思考时间（秒，±50%%，固定种子），默认 {DEFAULT_THINK_S:g}；0 即压力测试",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["reminders", "pages", "exports", "load", "stress"],
+        help="跳过某一项；stress 是无思考时间的压力测试（在 --think 大于 0 时另外运行）",
+    )
     parser.add_argument("--smoke", action="store_true", help="冒烟：临时 SQLite、200 个节点计划、每页 1 轮、只测页面")
     parser.add_argument("--output", help="结果文件（默认 bench/results/<scale>-<时间>.json）")
     parser.add_argument("--note", default="", help="写进结果的说明（如机器负载）")
@@ -199,7 +213,10 @@ def main(argv=None) -> dict:
             role: list(User.objects.filter(username__startswith=f"syn-{role}-").order_by("pk"))
             for role in ("staff", "leader", "liaison")
         }
-        result["load"] = run_load(ctx, users, url, args.load_seconds, log)
+        result["load"] = run_load(ctx, users, url, args.load_seconds, log, think=args.think, seed=args.seed)
+        if args.think > 0 and "stress" not in skip:
+            log("压力测试（同样 50 个用户，无思考时间）…")
+            result["load_stress"] = run_load(ctx, users, url, args.load_seconds, log, think=0, seed=args.seed)
     result["machine"]["loadavg_at_end"] = os.getloadavg()
     result["seconds"] = round((datetime.now() - started_at).total_seconds(), 1)
     output = Path(args.output) if args.output else RESULTS / f"{scale_name}-{started_at:%Y%m%d-%H%M%S}.json"

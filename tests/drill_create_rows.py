@@ -1,5 +1,6 @@
 """Run by tests/test_delivery_drills.py as a subprocess: the daily job for one day, slowed down while it
-creates the day's outbox rows (0.3 s a row), so the test can kill -9 it half-way. Not a test itself."""
+creates the day's outbox rows (one digest per transaction, 0.3 s each), so the test can kill -9 it half-way.
+Not a test itself."""
 
 import os
 import sys
@@ -14,15 +15,17 @@ django.setup()
 
 from plans.reminders import outbox, runs  # noqa: E402
 
-original = outbox._side_effects
+outbox.CREATE_BATCH = 1  # the job writes 50 digests per transaction; one here, so a kill lands between them
+original = outbox._create_batch
 
 
-def slow_side_effects(*args, **kwargs):
-    original(*args, **kwargs)
+def slow_create_batch(*args, **kwargs):
+    made = original(*args, **kwargs)
     time.sleep(0.3)
+    return made
 
 
-outbox._side_effects = slow_side_effects
+outbox._create_batch = slow_create_batch
 print("started", flush=True)
 runs.run_reminders(date.fromisoformat(sys.argv[1]))
 print("finished", flush=True)

@@ -176,3 +176,32 @@ def test_running_twice_on_the_same_day_sends_once(user_named):
     hr_mail = [m for m in mail.outbox if "liaison_hr@example.gov.cn" in m.to]
     assert len(hr_mail) == 1 and "到期提醒" in hr_mail[0].subject and "还有 30 天" in hr_mail[0].body
     assert user_named("liaison_hr").notifications.count() == 1
+
+
+def test_a_row_made_by_a_parallel_run_meanwhile_is_left_alone_and_the_rest_created(user_named, monkeypatch):
+    """Between the job's read of the day's rows and its batch insert, another run creates one of them:
+    the batch falls back to one row at a time, that row keeps the other run's content, nothing is lost."""
+    from plans.reminders import outbox as outbox_service
+
+    day = date(2022, 12, 1)
+    planned = {(d.recipient_key, d.kind) for d in plan_digests(day, RCQQ) if d.unit}
+    hr_key = f"unit:{user_named('liaison_hr').memberships.get().unit_id}"
+    assert (hr_key, "unit_digest") in planned
+    addresses = outbox_service._unit_addresses
+
+    def parallel_run_meanwhile(units):
+        Outbox.objects.create(
+            recipient_key=hr_key, channel="email", date=day, kind="unit_digest", subject="另一次运行", body_text="-"
+        )
+        return addresses(units)
+
+    monkeypatch.setattr(outbox_service, "_unit_addresses", parallel_run_meanwhile)
+    report = record_digests(day, RCQQ)
+    rows = Outbox.objects.filter(date=day)
+    assert report.existing == 1 and report.created == rows.count() - 1 > 0
+    assert rows.get(recipient_key=hr_key, kind="unit_digest", channel="email").subject == "另一次运行"
+    assert {(r.recipient_key, r.kind) for r in rows} >= planned
+    # The rows this run created carry their in-app notifications (the other run's row is its business).
+    for_people = rows.filter(user__isnull=False)
+    assert for_people and all(r.notifications.filter(user=r.user).exists() for r in for_people)
+    assert not rows.get(recipient_key=hr_key, kind="unit_digest").notifications.exists()

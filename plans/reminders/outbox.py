@@ -11,6 +11,7 @@ automatically. Staff can retry (rendered again from the current settings), confi
 """
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -48,64 +49,131 @@ def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
     Lists are split again here, so a value saved before validation existed cannot stall a send."""
     if user is not None:
         return {Channel.EMAIL: split_addresses(user.email)[0]}, [user]
+    return _unit_addresses([unit])[unit.pk]
+
+
+def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
+    """addresses_for for many units in two queries, whatever their number."""
     User = get_user_model()
-    users = list(User.objects.filter(memberships__unit=unit, is_active=True, groups__name=Role.LIAISON).distinct())
-    config = ReminderSettings.objects.filter(unit=unit).first() or ReminderSettings(unit=unit)
-    channels = {}
-    if config.email_enabled:
-        typed = [u.email for u in users] + [unit.email, config.extra_emails]
-        channels[Channel.EMAIL] = split_addresses("\n".join(t for t in typed if t))[0]
-    if config.webhook_enabled and config.webhook_url.strip():
-        channels[config.robot] = [config.webhook_url.strip()]
-    return channels, users
+    liaisons = defaultdict(list)
+    rows = User.objects.filter(memberships__unit__in=units, is_active=True, groups__name=Role.LIAISON).annotate(
+        via_unit=F("memberships__unit_id")
+    )
+    for user in rows.distinct().order_by("pk"):
+        liaisons[user.via_unit].append(user)
+    configs = {c.unit_id: c for c in ReminderSettings.objects.filter(unit__in=units)}
+    result = {}
+    for unit in units:
+        users = liaisons[unit.pk]
+        config = configs.get(unit.pk) or ReminderSettings(unit=unit)
+        channels = {}
+        if config.email_enabled:
+            typed = [u.email for u in users] + [unit.email, config.extra_emails]
+            channels[Channel.EMAIL] = split_addresses("\n".join(t for t in typed if t))[0]
+        if config.webhook_enabled and config.webhook_url.strip():
+            channels[config.robot] = [config.webhook_url.strip()]
+        result[unit.pk] = (channels, users)
+    return result
+
+
+CREATE_BATCH = 50  # digests per transaction: a mail body is up to ~200 KB, so memory stays bounded
 
 
 def record_digests(today: date, plan_codes=None) -> RunReport:
     """Create the day's outbox rows; a row that already exists (an earlier, parallel or interrupted run)
-    is left alone, so a run that was killed half-way is finished by running it again."""
+    is left alone, so a run that was killed half-way is finished by running it again.
+
+    The day's existing rows are read in one query up front, so a second run renders nothing; the new
+    rows are written in batches (outbox rows, notifications and escalations in one transaction each)."""
     report = RunReport()
-    for digest in plan_digests(today, plan_codes):
-        channels, users = addresses_for(digest.unit, digest.user)
-        content = render_digest(digest, today)
-        for channel, addresses in channels.items():
-            try:
-                with transaction.atomic():
-                    outbox, created = Outbox.objects.get_or_create(
-                        recipient_key=digest.recipient_key,
-                        channel=channel,
-                        date=today,
-                        kind=digest.kind,
-                        defaults={"unit": digest.unit, "user": digest.user, "recipients": addresses, **content},
-                    )
-                    if created:
-                        _side_effects(outbox, digest, users, today, first_channel=channel == next(iter(channels)))
-            except IntegrityError:
-                created = False  # a parallel run created it between our read and write
-            report.created += created
-            report.existing += not created
+    digests = plan_digests(today, plan_codes)
+    existing = set(Outbox.objects.filter(date=today, event_key="").values_list("recipient_key", "channel", "kind"))
+    by_unit = _unit_addresses([d.unit for d in digests if d.unit is not None])
+    todo = []
+    for digest in digests:
+        channels, users = by_unit[digest.unit.pk] if digest.unit else addresses_for(user=digest.user)
+        new = [c for c in channels if (digest.recipient_key, c, digest.kind) not in existing]
+        report.existing += len(channels) - len(new)
+        if new:
+            todo.append((digest, channels, users, new))
+    for start in range(0, len(todo), CREATE_BATCH):
+        batch = todo[start : start + CREATE_BATCH]
+        try:
+            report.created += _create_batch(batch, today)
+        except IntegrityError:  # a parallel run created some of them meanwhile: row by row, as it is safe
+            for digest, channels, users, new in batch:
+                for channel in new:
+                    created = _create_one(digest, channels, users, channel, today)
+                    report.created += created
+                    report.existing += not created
     return report
 
 
-def _side_effects(outbox, digest, users, today, first_channel: bool) -> None:
-    if not first_channel:
-        return  # one in-app notification per digest, whatever the number of channels
-    link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
-    # Bulk, one statement each; the unique constraints make a repeat (a parallel run) a no-op.
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link, kind=digest.kind
+def _create_batch(batch, today) -> int:
+    rows, effects = [], []
+    for digest, channels, users, new in batch:
+        content = render_digest(digest, today)
+        for channel in new:
+            rows.append(_row(digest, channel, channels[channel], content, today))
+            effects.append((digest, users, channel == next(iter(channels))))
+    with transaction.atomic():
+        Outbox.objects.bulk_create(rows)  # primary keys come back (RETURNING on PostgreSQL and SQLite)
+        notifications, escalations = [], []
+        for outbox, (digest, users, first_channel) in zip(rows, effects, strict=True):
+            if first_channel:
+                notifications += _notifications(outbox, digest, users)
+                escalations += _escalations(digest, today)
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=2000)
+        Escalation.objects.bulk_create(escalations, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def _create_one(digest, channels, users, channel, today) -> bool:
+    try:
+        with transaction.atomic():
+            content = render_digest(digest, today)
+            outbox, created = Outbox.objects.get_or_create(
+                recipient_key=digest.recipient_key,
+                channel=channel,
+                date=today,
+                kind=digest.kind,
+                event_key="",
+                defaults={"unit": digest.unit, "user": digest.user, "recipients": channels[channel], **content},
             )
-            for u in users
-        ],
-        ignore_conflicts=True,
+            if created and channel == next(iter(channels)):
+                Notification.objects.bulk_create(_notifications(outbox, digest, users), ignore_conflicts=True)
+                Escalation.objects.bulk_create(_escalations(digest, today), ignore_conflicts=True, batch_size=2000)
+    except IntegrityError:
+        created = False  # a parallel run created it between our read and write
+    return created
+
+
+def _row(digest, channel, addresses, content, today) -> Outbox:
+    return Outbox(
+        recipient_key=digest.recipient_key,
+        channel=channel,
+        date=today,
+        kind=digest.kind,
+        unit=digest.unit,
+        user=digest.user,
+        recipients=addresses,
+        **content,
     )
-    if digest.kind == ReminderKind.ESCALATION:
-        Escalation.objects.bulk_create(
-            [Escalation(occurrence_id=item.occurrence_id, date=today) for item in digest.items],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
+
+
+def _notifications(outbox, digest, users) -> list[Notification]:
+    """One in-app notification per digest (on its first channel's row), whatever the number of channels."""
+    link = digest.items[0].link if len(digest.items) == 1 else _list_link(digest.kind)
+    return [
+        Notification(user=u, outbox=outbox, title=outbox.subject, body=outbox.body_text, link=link, kind=digest.kind)
+        for u in users
+    ]
+
+
+def _escalations(digest, today) -> list[Escalation]:
+    if digest.kind != ReminderKind.ESCALATION:
+        return []
+    return [Escalation(occurrence_id=item.occurrence_id, date=today) for item in digest.items]
 
 
 def _list_link(kind) -> str:
@@ -141,23 +209,38 @@ def send_one(outbox_id: int) -> bool:
     now = timezone.now()
     if not claim(outbox_id, now):
         return False
+    outcome = _attempt(outbox_id, now)
+    outcome.write()
+    return outcome.sent
+
+
+@dataclass
+class Outcome:
+    """What one send attempt did, as the conditional update that records it on the row."""
+
+    outbox_id: int
+    sent: bool
+    fields: dict
+
+    def write(self) -> None:
+        Outbox.objects.filter(pk=self.outbox_id, status=OutboxStatus.SENDING).update(**self.fields)
+
+
+def _attempt(outbox_id: int, now) -> Outcome:
+    """Send a row this worker has claimed; the outcome is returned for the caller to write."""
     outbox = Outbox.objects.get(pk=outbox_id)
     try:
         note = TRANSPORTS[outbox.channel]().notify(outbox)
     except TransportError as exc:
-        _record_failure(outbox, exc.message, exc.permanent, exc.maybe_sent, now)
-        return False
+        return _failure(outbox, exc.message, exc.permanent, exc.maybe_sent, now)
     except Exception as exc:  # noqa: BLE001  a bug or bad data in one row must not stall the others
         log.exception("提醒 %s 发送时出错", outbox_id)
-        _record_failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
-        return False
-    Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=note[:ERROR_MAX_CHARS], permanent_error=False
-    )
-    return True
+        return _failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
+    fields = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": note[:ERROR_MAX_CHARS]}
+    return Outcome(outbox_id, True, {**fields, "permanent_error": False})
 
 
-def _record_failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> None:
+def _failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> Outcome:
     attempts, limit = outbox.attempts, settings.REMINDER_MAX_ATTEMPTS
     if maybe_sent:
         status, next_at = OutboxStatus.UNKNOWN, None
@@ -169,13 +252,9 @@ def _record_failure(outbox, message: str, permanent: bool, maybe_sent: bool, now
     else:
         delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
         status, next_at = OutboxStatus.FAILED, now + timedelta(seconds=delay)
-    Outbox.objects.filter(pk=outbox.pk, status=OutboxStatus.SENDING).update(
-        status=status,
-        last_error=message[:ERROR_MAX_CHARS],
-        permanent_error=permanent or maybe_sent,
-        next_attempt_at=next_at,
-    )
     log.warning("提醒 %s 发送未成功（第 %s 次）：%s", outbox.pk, attempts, message)
+    fields = {"status": status, "last_error": message[:ERROR_MAX_CHARS], "permanent_error": permanent or maybe_sent}
+    return Outcome(outbox.pk, False, {**fields, "next_attempt_at": next_at})
 
 
 def release_stale_claims(now) -> int:
@@ -206,14 +285,32 @@ def deliver_pending() -> RunReport:
     report = RunReport()
     now = timezone.now()
     release_stale_claims(now)
+    tried, outcome = [], None
     for outbox_id in list(_due_rows(now).order_by("pk").values_list("pk", flat=True)):
         try:
-            sent = send_one(outbox_id)
+            # The last row's outcome and this row's claim commit together: one commit per message.
+            # A crash after a send and before this commit leaves that row "sending", as it always could.
+            attempted_at = timezone.now()
+            with transaction.atomic():
+                if outcome is not None:
+                    outcome, written = None, outcome
+                    written.write()
+                claimed = claim(outbox_id, attempted_at)
+            if claimed:
+                outcome = _attempt(outbox_id, attempted_at)
         except Exception:  # noqa: BLE001  e.g. the database went away for one row: go on with the next
             log.exception("提醒 %s 处理失败", outbox_id)
-            sent = False
+            outcome = None
+        sent = outcome is not None and outcome.sent
         report.sent += sent
-        report.failed += not sent and Outbox.objects.filter(pk=outbox_id, status=OutboxStatus.FAILED).exists()
+        if not sent:
+            tried.append(outbox_id)
+    if outcome is not None:
+        outcome.write()
+    # The failures counted once at the end (not one query per row); a row still failing is failed.
+    for start in range(0, len(tried), 5000):
+        chunk = tried[start : start + 5000]
+        report.failed += Outbox.objects.filter(pk__in=chunk, status=OutboxStatus.FAILED).count()
     return report
 
 

@@ -39,6 +39,19 @@ def _cn_due(value) -> str:
     return cn_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
+def _state(item: dict) -> str:
+    days = item["days_left"]
+    if item.get("kind") == "report_request":
+        return "请报送本季度进展"
+    if days < 0:
+        return f"已逾期 {-days} 天"
+    return "今天到期" if days == 0 else f"还有 {days} 天"
+
+
+def _color(item: dict) -> str:
+    return "#dc3545" if item["days_left"] < 0 else "#fd7e14"
+
+
 def render_digest(digest: Digest, today: date) -> dict:
     return render_message(digest.kind, digest.unit, digest.user, [i.as_dict() for i in digest.items], today)
 
@@ -50,7 +63,8 @@ def render_message(kind: str, unit, user, items: list[dict], today: date) -> dic
     person = one_line(user.get_full_name() or user.username) if user else name
     cap = settings.REMINDER_EMAIL_MAX_ITEMS
     # The message shows the Chinese date (2022年4月30日); the stored items keep ISO dates for machines.
-    shown = [{**i, "due": _cn_due(i["due"]), "overdue_days": -i["days_left"]} for i in items[:cap]]
+    # The state line is worked out here once, not by an if-chain in both bodies (a third of the rendering).
+    shown = [{**i, "due": _cn_due(i["due"]), "state": _state(i), "color": _color(i)} for i in items[:cap]]
     path = reverse("plans:my_tasks") if unit else reverse("plans:task_list")
     context = {
         "title": title.format(name=name, days=days),
