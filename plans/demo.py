@@ -1,12 +1,7 @@
 """Demo progress for a local run, so the dashboards have something to show. Goes through the real services."""
 
-from decimal import Decimal
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
-
-from targets import actuals
-from targets.models import Indicator
 
 from . import reporting
 from .choices import MilestoneStatus, UnitRole
@@ -24,7 +19,6 @@ DEMO_REPORTS = [
     ("lile", "jianghai-rcqq-2022", MilestoneStatus.IN_PROGRESS, 50, "已建成乡村振兴人才驿站主体，正在布展。", None),
     ("np-hr", "nanping-cjwy-2021", MilestoneStatus.IN_PROGRESS, 65, "今年已提供实习实训岗位 520 个。", True),
 ]
-DEMO_ACTUALS = {"博士（后）": [15, 12], "硕士": [48, 50], "高级职称专业技术人才": [62, 55], "博士工作站": [1, 1]}
 
 
 @transaction.atomic
@@ -59,9 +53,4 @@ def seed_demo_progress() -> int:
         added += 1
         if approve is not None:
             reporting.review_report(staff, report, approve, "" if approve else "请补充形象进度照片。", report.version)
-    for name, values in DEMO_ACTUALS.items():
-        indicator = Indicator.objects.filter(plan__code="jianghai-rcqq-2022", name=name).first()
-        for year, value in zip((2022, 2023), values, strict=False):
-            entry = actuals.submit_entry(staff, indicator, year, "increment", Decimal(value), "区人社局统计年报")
-            actuals.review_entry(staff, entry, True, "", entry.version)
     return added

@@ -1,18 +1,26 @@
-"""A demo year: the demo liaisons' past deadlines played through the real services at the dates they happened.
+"""A demo year: the demo liaisons' past deadlines and the indicators' actual figures, played through the real
+services at the dates they happened.
 
 Deterministic: each deadline's fate comes from its node plan's position and the deadline's order, so every
 `make run` on a fresh database shows the same portal. Of every ten past deadlines, six are met on time, two
 late, one left overdue with a progress report, and one overdue with a completion report returned by staff.
-Then the daily loop: an open 批示 and a 催办 (seed_demo_loop).
+Indicators get their figures as seed_demo_indicators says. Then the daily loop: an open 批示 and a 催办
+(seed_demo_loop).
 """
 
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+
+from targets import actuals
+from targets.choices import Cadence, IndicatorKind
+from targets.models import Indicator, IndicatorEntry
+from targets.trajectory import IndicatorSpec, required_value, spec_of
 
 from . import access, chasing, instructions, reporting
 from .choices import MilestoneStatus, UnitRole
@@ -134,4 +142,115 @@ def seed_demo_loop(today=None) -> dict:
         instructions.give_instruction(leader, target, DEMO_INSTRUCTION, [unit], today + timedelta(days=14))
         added["instructions"] = 1
     added["chases"] = len(chasing.chase_milestone(staff, overdue[0], DEMO_CHASE_MESSAGE, DEMO_CHASE_KEY))
+    return added
+
+
+# Indicators: every printed figure gets actuals for each plan year that has ended, entered in the January after
+# by the indicator unit's demo liaison (else the region's demo staff) and approved by that region's staff.
+# By position: most reach 100–125 % of the year's planned figure, one in six falls short (70–85 %; a yearly
+# target in its last year only), and the 8th indicator of each plan lacks its latest year (its liaison's figure
+# awaits review, or nobody reported it).
+ABOVE = [Decimal(f) for f in ("1.00", "1.10", "1.20", "1.05", "1.25", "1.15")]
+SHORT = [Decimal(f) for f in ("0.80", "0.70", "0.85")]
+MISSING_LATEST_POSITION = 8
+DEMO_SOURCE = "统计年报"
+
+
+def factor_of(position: int) -> Decimal:
+    return SHORT[position % len(SHORT)] if position % 6 == 5 else ABOVE[position % len(ABOVE)]
+
+
+def planned_figures(spec: IndicatorSpec) -> tuple[str, dict[int, Decimal], Decimal | None]:
+    """(value kind, the figure each year's entry carries at 100 % of plan, the increment the end target needs).
+    An annual target is that year's own figure; a printed yearly path its increments; any other target a year-end
+    total growing evenly to its deadline year (held level for a standard without deadline)."""
+    years, comparator = list(spec.years), spec.comparator
+    if spec.kind == IndicatorKind.ANNUAL:
+        figures = {y: required_value(spec.yearly.get(y) or spec.target, comparator) for y in sorted(spec.due_years())}
+        return IndicatorEntry.ValueKind.INCREMENT, {y: v for y, v in figures.items() if v is not None}, None
+    base, target = spec.baseline or Decimal(0), required_value(spec.target, comparator)
+    if spec.kind == IndicatorKind.CUMULATIVE and any(spec.yearly.get(y) for y in years):
+        figures = {y: spec.yearly[y].value if spec.yearly.get(y) else Decimal(0) for y in years}
+        return IndicatorEntry.ValueKind.INCREMENT, figures, None if target is None else target - base
+    if target is None:
+        return IndicatorEntry.ValueKind.TOTAL, {}, None
+    if spec.effective_cadence == Cadence.ONGOING:
+        return IndicatorEntry.ValueKind.TOTAL, dict.fromkeys(years, target), None
+    deadline = spec.target_year if spec.target_year in spec.years else spec.end_year
+    span = deadline - spec.start_year + 1
+    figures = {y: base + (target - base) * min(y - spec.start_year + 1, span) / span for y in years}
+    return IndicatorEntry.ValueKind.TOTAL, figures, None
+
+
+def demo_figures(spec: IndicatorSpec, factor: Decimal, measure_unit: str) -> tuple[str, dict[int, Decimal]]:
+    """The actual figures at `factor` of plan, whole numbers: at or above plan when factor ≥ 1, else surely short."""
+    kind, planned, need = planned_figures(spec)
+    above, increments = factor >= 1, kind == IndicatorEntry.ValueKind.INCREMENT
+    if increments and need is not None and not above:
+        total = sum(planned.values())
+        factor = factor * need / total if total else factor  # short of the end target, not only of the path
+    figures, previous = {}, Decimal(0)
+    for year, plan in planned.items():
+        value = (plan * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP if above else ROUND_FLOOR)
+        if above:
+            value = max(value, plan.quantize(Decimal(1), rounding=ROUND_CEILING))
+            if measure_unit == "%":
+                value = min(value, max(Decimal(100), plan))  # a rate stops at 100 %
+        elif spec.kind == IndicatorKind.ANNUAL:  # held in the earlier years, short in the last one
+            value = max(min(value, plan - 1), Decimal(0)) if year == max(planned) else plan
+        if not increments:
+            value = max(value, previous)  # a year-end total does not shrink
+        figures[year], previous = value, value
+    if figures:
+        last = max(figures)
+        reached = sum(figures.values()) if increments else figures[last]
+        if increments and need is not None and above and reached < need:
+            figures[last] += need - reached  # the path as printed may fall short of the end target
+        limit = need if need is not None else (sum(planned.values()) if increments else planned[last])
+        if not above and spec.kind != IndicatorKind.ANNUAL and reached >= limit:
+            figures[last] = max(figures[last] - (reached - limit) - 1, Decimal(0))
+    return kind, figures
+
+
+def _enter_and_review(author, reviewers, indicator, year, kind, value, review: bool) -> IndicatorEntry:
+    day = min(date(year + 1, 1, 8 + indicator.position % 20), timezone.localdate())
+    with demo_clock(day):
+        entry = actuals.submit_entry(author, indicator, year, kind, value, DEMO_SOURCE)
+    staff = next((user for user in reviewers if access.can(user, "review", entry)), None)
+    if review and staff is not None:
+        with demo_clock(min(day + timedelta(days=3), timezone.localdate()), hour=15):
+            actuals.review_entry(staff, entry, True, "", entry.version)
+    return entry
+
+
+@transaction.atomic
+def seed_demo_indicators(today=None) -> int:
+    """Actual figures for every ended plan year of indicators nobody has entered a figure for. Idempotent: an
+    indicator with any entry is left alone. Returns how many entries it added."""
+    today = today or timezone.localdate()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[*DEMO_STAFF, *DEMO_LIAISONS])}
+    reviewers = [users[name] for name in DEMO_STAFF if name in users]
+    liaisons = [users[name] for name in DEMO_LIAISONS if name in users]
+    added = 0
+    indicators = (
+        Indicator.objects.exclude(pk__in=IndicatorEntry.objects.values("indicator_id"))
+        .select_related("plan")
+        .prefetch_related("years")
+        .order_by("plan__code", "position")
+    )
+    for indicator in indicators:
+        plan = indicator.plan
+        liaison = next((user for user in liaisons if access.can(user, "enter", indicator)), None)
+        author = liaison or next((user for user in reviewers if access.can(user, "enter", indicator)), None)
+        if author is None:
+            continue
+        spec = spec_of(indicator, plan.start_year, plan.end_year)
+        kind, figures = demo_figures(spec, factor_of(indicator.position), indicator.measure_unit)
+        ended = [year for year in sorted(figures) if year < today.year]
+        for year in ended:
+            latest_missing = indicator.position == MISSING_LATEST_POSITION and year == ended[-1] and len(ended) > 1
+            if latest_missing and liaison is None:
+                continue  # nobody reported it
+            _enter_and_review(author, reviewers, indicator, year, kind, figures[year], review=not latest_missing)
+            added += 1
     return added

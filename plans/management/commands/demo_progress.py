@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from plans.demo import seed_demo_progress
-from plans.demo_year import seed_demo_loop, seed_demo_year
+from plans.demo_year import seed_demo_indicators, seed_demo_loop, seed_demo_year
 
 
 class Command(BaseCommand):
@@ -13,10 +13,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         added = seed_demo_progress()
         if added:
-            fates = seed_demo_year()
+            # Only into an empty portal, like the reports: a portal with real figures never gets invented ones.
+            fates, entries = seed_demo_year(), seed_demo_indicators()
             self.stdout.write(
                 f"已写入演示进展 {added} 条；演示年度：按期完成 {fates['on_time']} 项、逾期完成 {fates['late']} 项、"
-                f"逾期未完成 {fates['overdue']} 项、被退回 {fates['returned']} 项。"
+                f"逾期未完成 {fates['overdue']} 项、被退回 {fates['returned']} 项；指标实际值 {entries} 条。"
             )
         else:
             self.stdout.write("已有进展数据，未写入演示进展。")
