@@ -1,5 +1,5 @@
-"""A demo year: the demo liaisons' past deadlines and the indicators' actual figures, played through the real
-services at the dates they happened.
+"""A demo year: every lead unit's past deadlines (through its demo liaison) and the indicators' actual figures,
+played through the real services at the dates they happened.
 
 Deterministic: each deadline's fate comes from its node plan's position and the deadline's order, so every
 `make run` on a fresh database shows the same portal. Of every ten past deadlines, six are met on time, two
@@ -21,6 +21,8 @@ from targets import actuals
 from targets.choices import Cadence, IndicatorKind
 from targets.models import Indicator, IndicatorEntry
 from targets.trajectory import IndicatorSpec, required_value, spec_of
+from units.demo import UNIT_LIAISON_PREFIX
+from units.roles import covered_unit_ids
 
 from . import access, chasing, instructions, reporting
 from .choices import MilestoneStatus, UnitRole
@@ -70,35 +72,51 @@ def _submit_and_review(liaison, reviewers, milestone, occurrence, fate):
             reporting.review_report(staff, report, approved, comment, report.version)
 
 
+def _liaison_by_unit() -> dict[int, object]:
+    """Unit id → the demo liaison who reports for it: a named one (hr, …) before a per-unit one (lx-…); a group
+    unit (各街道) is answered for by a member's liaison."""
+    named = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LIAISONS)}
+    per_unit = get_user_model().objects.filter(username__startswith=UNIT_LIAISON_PREFIX).order_by("username")
+    by_unit = {}
+    for liaison in [*(named[name] for name in DEMO_LIAISONS if name in named), *per_unit]:
+        for unit_id in sorted(covered_unit_ids(liaison)):
+            by_unit.setdefault(unit_id, liaison)
+    return by_unit
+
+
 @transaction.atomic
 def seed_demo_year(today=None) -> dict:
-    """Plays the demo liaisons' past deadlines (node plans nobody has reported on yet). Returns counts per fate."""
+    """Plays every past deadline nobody has reported on yet, through the demo liaison of the node plan's first
+    lead unit that has one. Returns counts per fate."""
     today = today or timezone.localdate()
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=[*DEMO_STAFF, *DEMO_LIAISONS])}
-    reviewers = [users[name] for name in DEMO_STAFF if name in users]
+    staff = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_STAFF)}
+    reviewers = [staff[name] for name in DEMO_STAFF if name in staff]
     counts = dict.fromkeys(FATES, 0)
-    if not reviewers:
+    liaisons = _liaison_by_unit()
+    if not reviewers or not liaisons:
         return counts
-    reported = ProgressReport.objects.values("milestone_id")
-    for username in DEMO_LIAISONS:
-        liaison = users.get(username)
-        if liaison is None:
+    reported = set(ProgressReport.objects.exclude(occurrence=None).values_list("occurrence_id", flat=True))
+    milestones = (
+        Milestone.objects.filter(assignments__role=UnitRole.LEAD, occurrences__is_deadline=True)
+        .distinct()
+        .select_related("plan")
+        .prefetch_related("assignments")
+        .order_by("plan__code", "position")
+    )
+    for milestone in milestones:
+        leads = sorted((a for a in milestone.assignments.all() if a.role == UnitRole.LEAD), key=lambda a: a.position)
+        liaison = next((liaisons[a.unit_id] for a in leads if a.unit_id in liaisons), None)
+        if liaison is None or not access.can(liaison, "report", milestone):
             continue
-        unit_ids = list(liaison.memberships.values_list("unit_id", flat=True))
-        milestones = (
-            Milestone.objects.filter(assignments__unit_id__in=unit_ids, assignments__role=UnitRole.LEAD)
-            .exclude(pk__in=reported)
-            .distinct()
-            .order_by("plan__code", "position")
-        )
-        for milestone in milestones:
-            deadlines = milestone.occurrences.filter(is_deadline=True, due_date__lt=today).order_by("due_date")
-            for index, occurrence in enumerate(deadlines):
-                fate = fate_of(milestone.position, index)
-                if fate == LATE and occurrence.due_date + timedelta(days=23) >= today:
-                    fate = OVERDUE  # a late completion cannot be dated in the future
-                _submit_and_review(liaison, reviewers, milestone, occurrence, fate)
-                counts[fate] += 1
+        deadlines = milestone.occurrences.filter(is_deadline=True, due_date__lt=today).order_by("due_date")
+        for index, occurrence in enumerate(deadlines):
+            if occurrence.pk in reported:  # seed_demo_progress's report: its deadline keeps that report
+                continue
+            fate = fate_of(milestone.position, index)
+            if fate == LATE and occurrence.due_date + timedelta(days=23) >= today:
+                fate = OVERDUE  # a late completion cannot be dated in the future
+            _submit_and_review(liaison, reviewers, milestone, occurrence, fate)
+            counts[fate] += 1
     return counts
 
 

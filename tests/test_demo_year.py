@@ -1,15 +1,20 @@
-"""The demo year: past deadlines of the demo liaisons played through the real services at their dates."""
+"""The demo year: every lead unit's past deadlines played through the real services at their dates, by the demo
+liaison each lead unit gets."""
 
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
-from plans.choices import ReportState
+from plans.choices import ReportState, UnitRole
 from plans.demo import seed_demo_progress
 from plans.demo_year import FATES, fate_of, seed_demo_year
-from plans.models import Occurrence, ProgressReport
-from units.demo import ensure_demo_accounts
+from plans.models import MilestoneUnit, Occurrence, Plan, ProgressReport
+from units.demo import DEMO_PASSWORD, ensure_demo_accounts
+from units.models import Unit
+from units.roles import covered_unit_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +64,6 @@ def test_every_past_deadline_gets_its_fate_at_its_own_dates():
 
 @time_machine.travel(date(2023, 12, 15), tick=False)
 def test_the_demo_loop_shows_an_open_instruction_and_a_chase(client, capsys):
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
     from plans.demo_year import DEMO_CHASE_MESSAGE, DEMO_INSTRUCTION
     from plans.models import Chase, Instruction, Notification
 
@@ -96,3 +98,44 @@ def test_the_demo_loop_shows_an_open_instruction_and_a_chase(client, capsys):
     assert unread >= 2 and f'aria-label="{unread} 条未读"' in home  # the nav counts them, 批示 and 催办 included
     notifications = client.get("/notifications/").content.decode()
     assert "组织部催办“" in notifications and DEMO_CHASE_MESSAGE in notifications
+
+
+TODAY = date(2026, 11, 22)  # the middle of the plans' life, as on the day make run's screenshots were taken
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_every_lead_unit_gets_a_liaison_and_each_plan_meets_most_past_deadlines_on_time(capsys):
+    User = get_user_model()
+    call_command("demo_accounts")
+    out = capsys.readouterr().out
+    seed_demo_progress()
+    seed_demo_year(TODAY)
+
+    liaisons = User.objects.filter(groups__name="liaison")
+    covered = set().union(*(covered_unit_ids(user) for user in liaisons))
+    leads = set(MilestoneUnit.objects.filter(role=UnitRole.LEAD).values_list("unit_id", flat=True))
+    assert len(leads) > 20 and leads <= covered  # 各街道 and 各县（市、区） through a member unit's liaison
+    for name in ["hr", "health", "science", "lile", "np-hr"]:  # the named liaisons stay as they were
+        assert User.objects.get(username=name).memberships.count() == 1
+    education = User.objects.get(memberships__unit=Unit.objects.get(region__code="nanping", name="市教育局"))
+    assert education.username.startswith("lx-nanping-") and education.first_name == "市教育局联络员"
+    assert education.check_password(DEMO_PASSWORD)
+    # The main accounts one per line; the per-unit liaisons in one line with their count.
+    per_unit = liaisons.filter(username__startswith="lx-").count()
+    assert "  hr " in out and "  np-hr " in out and f"另有牵头单位联络员 {per_unit} 个" in out
+    assert "lx-nanping-" not in out.split("另有")[0] and len(out.splitlines()) == 13
+
+    for plan in Plan.objects.all():
+        past = list(Occurrence.objects.filter(milestone__plan=plan, is_deadline=True, due_date__lt=TODAY))
+        on_time = [o for o in past if o.completed_on is not None and o.completed_on <= o.due_date]
+        late = [o for o in past if o.completed_on is not None and o.completed_on > o.due_date]
+        still_open = [o for o in past if o.completed_on is None]
+        assert len(on_time) * 2 > len(past), plan.code  # most deadlines met on time
+        assert late and still_open, plan.code
+        # Every past deadline was played: a report on it from its lead unit.
+        assert not [o for o in past if not o.reports.exists()], plan.code
+
+    users, reports = User.objects.count(), ProgressReport.objects.count()
+    ensure_demo_accounts()
+    assert seed_demo_year(TODAY) == dict.fromkeys(FATES, 0)
+    assert (User.objects.count(), ProgressReport.objects.count()) == (users, reports)  # re-running adds nothing

@@ -14,7 +14,8 @@ STAFF_APPS = ["units", "plans", "targets"]
 
 
 def find_units(names: list[str]) -> list[Unit]:
-    """Units by full name, short name or alias, across regions; unknown or ambiguous names are errors."""
+    """Units by full name, short name or alias, across regions; unknown or ambiguous names are errors. A Unit
+    passes through as it is."""
     found, errors = [], []
     by_key: dict[str, set[int]] = {}
     for unit in Unit.objects.all():
@@ -24,6 +25,9 @@ def find_units(names: list[str]) -> list[Unit]:
     for alias in UnitAlias.objects.all():
         by_key.setdefault(normalize_name(alias.alias), set()).add(alias.unit_id)
     for name in names:
+        if isinstance(name, Unit):  # already resolved (demo accounts): a bare name may exist in two regions
+            found.append(name)
+            continue
         matches = by_key.get(normalize_name(name), set())
         if len(matches) == 1:
             found.append(Unit.objects.get(pk=next(iter(matches))))

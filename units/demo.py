@@ -1,10 +1,16 @@
 """Demo accounts for a local run: staff, a leader and liaisons in each region, a 督查员 of the parent city and
-one superuser (系统管理员), printed by `make run`."""
+one superuser (系统管理员), printed by `make run`. Besides the named liaisons, every unit that leads a node plan
+gets a liaison of its own (lx-<region>-<position>), so the demo year can play every lead unit's deadlines."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
+
+from plans.choices import UnitRole
+
 from .accounts import create_user
-from .models import Unit
+from .models import Membership, Unit
+from .roles import covered_unit_ids
 
 DEMO_PASSWORD = "talentplan-demo"  # passes AUTH_PASSWORD_VALIDATORS like any other password (tests/test_accounts.py)
 
@@ -14,14 +20,18 @@ class DemoAccount:
     username: str
     role: str
     full_name: str
-    units: tuple[str, ...] = ()
+    units: tuple[str | Unit, ...] = ()  # names, or the Unit itself (a per-unit liaison: names repeat across regions)
     region: str = ""  # the region shown (a liaison's is their unit's)
     regions: tuple[str, ...] = ()  # region codes where a staff member or leader acts (管理)
     superuser: bool = False
 
     @property
+    def is_unit_liaison(self) -> bool:
+        return self.username.startswith(UNIT_LIAISON_PREFIX)
+
+    @property
     def description(self) -> str:
-        units = f"：{'、'.join(self.units)}" if self.units else ""
+        units = f"：{'、'.join(map(str, self.units))}" if self.units else ""
         return f"{self.full_name}（{self.role_label}{units}）· {self.region}"
 
     @property
@@ -34,6 +44,7 @@ class DemoAccount:
 
 
 SUPERVISOR = "jm-supervisor"
+UNIT_LIAISON_PREFIX = "lx-"
 
 
 JIANGHAI, NANPING = "江门市江海区", "南平市"
@@ -52,7 +63,36 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def unit_liaison_accounts() -> list[DemoAccount]:
+    """A liaison for every lead unit of a node plan that no named demo liaison covers: the unit's own, or for a
+    group unit (各县（市、区）) its first member's; a group without members gets one of its own."""
+    named = [a.username for a in DEMO_ACCOUNTS if a.role == "liaison"]
+    covered: set[int] = set()
+    for membership in Membership.objects.filter(user__username__in=named).select_related("user"):
+        covered |= covered_unit_ids(membership.user)
+    leads = (
+        Unit.objects.filter(milestone_assignments__role=UnitRole.LEAD)
+        .distinct()
+        .select_related("region")
+        .prefetch_related("members")
+        .order_by("region__code", "position")
+    )
+    accounts = []
+    for lead in leads:
+        if lead.pk in covered:
+            continue
+        members = sorted(lead.members.all(), key=lambda unit: unit.position) if lead.is_group else []
+        unit = members[0] if members else lead
+        covered |= {unit.pk, lead.pk, *unit.groups.values_list("pk", flat=True)}  # its liaison covers its groups
+        name = f"{unit.short_name or unit.name}联络员"
+        username = f"{UNIT_LIAISON_PREFIX}{unit.region.code}-{unit.position}"
+        accounts.append(DemoAccount(username, "liaison", name, (unit,), region=unit.region.name))
+    return accounts
+
+
 def ensure_demo_accounts() -> list[DemoAccount]:
+    """Creates or resets the demo accounts (after loadplans: the per-unit liaisons follow the node plans' lead
+    units). Returns them all, the named ones first."""
     # Demo contact addresses so reminders have somewhere to go; real ones are set per unit by staff.
     for unit in Unit.objects.filter(email=""):
         unit.email = f"unit{unit.pk}@demo.talentplan.local"
@@ -68,4 +108,11 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         if user.is_superuser != account.superuser:  # `staff` was the superuser before regions came
             user.is_superuser = account.superuser
             user.save(update_fields=["is_superuser"])
-    return DEMO_ACCOUNTS
+    unit_liaisons = unit_liaison_accounts()
+    # One hash for them all: hashing (PBKDF2) per account would add seconds to every `make run`.
+    hashed = make_password(DEMO_PASSWORD)
+    for account in unit_liaisons:
+        user = create_user(account.username, account.role, account.units, None, account.full_name)
+        user.password, user.email = hashed, f"{account.username}@demo.invalid"
+        user.save(update_fields=["password", "email"])
+    return DEMO_ACCOUNTS + unit_liaisons
