@@ -21,8 +21,7 @@ from targets import actuals
 from targets.choices import Cadence, IndicatorKind
 from targets.models import Indicator, IndicatorEntry
 from targets.trajectory import IndicatorSpec, required_value, spec_of
-from units.demo import UNIT_LIAISON_PREFIX
-from units.roles import covered_unit_ids
+from units.demo import liaison_by_unit
 
 from . import access, chasing, instructions, reporting
 from .choices import MilestoneStatus, UnitRole
@@ -72,18 +71,6 @@ def _submit_and_review(liaison, reviewers, milestone, occurrence, fate):
             reporting.review_report(staff, report, approved, comment, report.version)
 
 
-def _liaison_by_unit() -> dict[int, object]:
-    """Unit id → the demo liaison who reports for it: a named one (hr, …) before a per-unit one (lx-…); a group
-    unit (各街道) is answered for by a member's liaison."""
-    named = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LIAISONS)}
-    per_unit = get_user_model().objects.filter(username__startswith=UNIT_LIAISON_PREFIX).order_by("username")
-    by_unit = {}
-    for liaison in [*(named[name] for name in DEMO_LIAISONS if name in named), *per_unit]:
-        for unit_id in sorted(covered_unit_ids(liaison)):
-            by_unit.setdefault(unit_id, liaison)
-    return by_unit
-
-
 @transaction.atomic
 def seed_demo_year(today=None) -> dict:
     """Plays every past deadline nobody has reported on yet, through the demo liaison of the node plan's first
@@ -92,7 +79,7 @@ def seed_demo_year(today=None) -> dict:
     staff = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_STAFF)}
     reviewers = [staff[name] for name in DEMO_STAFF if name in staff]
     counts = dict.fromkeys(FATES, 0)
-    liaisons = _liaison_by_unit()
+    liaisons = liaison_by_unit(DEMO_LIAISONS)
     if not reviewers or not liaisons:
         return counts
     reported = set(ProgressReport.objects.exclude(occurrence=None).values_list("occurrence_id", flat=True))

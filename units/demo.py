@@ -4,6 +4,7 @@ gets a liaison of its own (lx-<region>-<position>), so the demo year can play ev
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from plans.choices import UnitRole
@@ -116,3 +117,15 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         user.password, user.email = hashed, f"{account.username}@demo.invalid"
         user.save(update_fields=["password", "email"])
     return DEMO_ACCOUNTS + unit_liaisons
+
+
+def liaison_by_unit(named_liaisons) -> dict[int, object]:
+    """Unit id → the demo liaison who reports for it: a named one (hr, …) before a per-unit one (lx-…); a group
+    unit (各街道) is answered for by a member's liaison."""
+    named = {u.username: u for u in get_user_model().objects.filter(username__in=named_liaisons)}
+    per_unit = get_user_model().objects.filter(username__startswith=UNIT_LIAISON_PREFIX).order_by("username")
+    by_unit = {}
+    for liaison in [*(named[name] for name in named_liaisons if name in named), *per_unit]:
+        for unit_id in sorted(covered_unit_ids(liaison)):
+            by_unit.setdefault(unit_id, liaison)
+    return by_unit

@@ -33,7 +33,7 @@ class QuickSelect(forms.Select):
         choices = list(iter(self.choices))  # one pass: a model choice iterator queries on each (and counts on len)
         if self.allow_multiple_selected or any(isinstance(label, list | tuple) for _, label in choices):
             return super().render(name, value, attrs, renderer)  # groups, multiple: Django's own templates
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}  # name first, as Django's own Select writes it
         chosen = next(iter(self.format_value(value)), None)
         options = format_html_join(
             "",
