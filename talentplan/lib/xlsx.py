@@ -6,8 +6,8 @@ Here every value becomes a string cell ("s", never "f"); one that begins with a 
 cell's quotePrefix flag, the spreadsheet's own "this is text" mark (what typing a leading ' does), so the
 text comes back exactly as written ("=1+1" stays the text "=1+1") and stays text when edited.
 
-`write_sheet` fills a normal worksheet (the 工作清单 merges cells, which write-only mode cannot);
-`stream_xlsx` writes a write-only workbook row by row, for exports of any length.
+`write_sheet` fills a normal worksheet; `stream_xlsx` / `stream_sheet` write a write-only workbook row by
+row, for exports of any length (the 工作清单's merged runs too: `stream_sheet(merged=...)`).
 """
 
 from collections.abc import Iterable
@@ -17,13 +17,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TEXT_FORMAT = "@"
-# XML 1.0 refuses these control characters; openpyxl raises IllegalCharacterError on them.
+MAX_CELL_TEXT = 32767  # Excel's limit; openpyxl's value setter cuts there too
+# XML 1.0 refuses these control characters; openpyxl raises IllegalCharacterError on them
+# (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE: the same set).
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
 
 
@@ -67,15 +70,35 @@ def stream_xlsx(output, sheets: Iterable[tuple[str, list[str], Iterable[list]]],
     written as they come, so memory stays flat however long the export."""
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        for index, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(name, 14)
-        sheet.freeze_panes = "A2"
-        sheet.append([_header_cell(sheet, name) for name in header])
-        plain, quoted = _text_styles(sheet)
-        for row in rows:
-            sheet.append([_stream_cell(sheet, value, plain, quoted) for value in row])
+        stream_sheet(workbook, title, header, rows, widths)
     workbook.save(output)
+
+
+def stream_sheet(workbook, title, header, rows, widths=None, merged=(), header_as_text=True) -> None:
+    """One sheet of a write-only workbook. `merged` is (column, first row, last row) runs: write-only mode
+    cannot merge cells afterwards, so the merged-away cells are left out as they are written (what
+    merging does to a normal sheet) and the ranges are recorded for the sheet's tail. `header_as_text`
+    False gives the header the normal sheet's look (`write_sheet`: no text format)."""
+    sheet = workbook.create_sheet(title)
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(name, 14)
+    sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, name, header_as_text) for name in header])
+    hidden = set()
+    for column, first, last in merged:
+        sheet.merged_cells.add(CellRange(min_col=column, min_row=first, max_col=column, max_row=last))
+        hidden.update((row, column - 1) for row in range(first + 1, last + 1))
+    plain, quoted = _text_styles(sheet)
+    for row_number, row in enumerate(rows, start=2):
+        if hidden:
+            sheet.append(
+                [
+                    None if (row_number, index) in hidden else _stream_cell(sheet, value, plain, quoted)
+                    for index, value in enumerate(row)
+                ]
+            )
+        else:
+            sheet.append([_stream_cell(sheet, value, plain, quoted) for value in row])
 
 
 def _text_styles(sheet) -> tuple[StyleArray, StyleArray]:
@@ -90,9 +113,12 @@ def _text_styles(sheet) -> tuple[StyleArray, StyleArray]:
     return template._style, quoted
 
 
-def _header_cell(sheet, name):
+def _header_cell(sheet, name, as_text=True):
     cell = WriteOnlyCell(sheet)
-    _as_text(cell, name)
+    if as_text:
+        _as_text(cell, name)
+    else:
+        cell.value, cell.alignment = name, WRAP
     cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     return cell
 
@@ -105,7 +131,9 @@ def _stream_cell(sheet, value, plain: StyleArray, quoted: StyleArray):
 
 def _set_text(cell, value, plain: StyleArray, quoted: StyleArray) -> StyleArray:
     """`_as_text` with the sheet's precomputed styles: sets the text, returns the style the cell takes."""
-    text = cell_text(value)
-    cell.value = text
-    cell.data_type = "s"  # after the value: openpyxl's setter made "=…" a formula
+    text = cell_text(value)[:MAX_CELL_TEXT]
+    # Straight into the cell, not through openpyxl's value setter: cell_text already dropped every character
+    # the setter's regex scan looks for (that scan was a fifth of the worklist's writing time).
+    cell._value = text
+    cell.data_type = "s"
     return quoted if is_formula_like(text) else plain
