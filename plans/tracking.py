@@ -188,16 +188,19 @@ def due_within(queryset, today: date, days: int):
     return queryset.filter(due_within_q("next_due", today, days))
 
 
+_STATUS_LABELS = dict(MilestoneStatus.choices)
+
+
 def period_status(milestone) -> str:
     """The status as a 组织部 reads it (task list, detail, /my/, exports): recurring work is done per year
     ("2023年度已完成", beside the next year's deadline), and a late completion says 逾期完成.
-    Needs `with_tracking`'s annotations."""
+    Needs `with_tracking`'s annotations; reads attributes only, so the export's plain rows work too."""
     if milestone.status != MilestoneStatus.COMPLETED:
-        return milestone.get_status_display()
+        return _STATUS_LABELS.get(milestone.status, milestone.status)  # get_status_display()'s answer
     if milestone.last_done_due is None:
         if milestone.deadline_count and milestone.next_due is not None:
             return "已报完成（未对应截止期次）"
-        return milestone.get_status_display()
+        return _STATUS_LABELS[milestone.status]
     word = Outcome.LATE.label if milestone.last_done_late else "已完成"
     return f"{milestone.last_done_due.year}年度{word}" if milestone.deadline_count > 1 else word
 

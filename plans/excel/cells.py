@@ -3,28 +3,36 @@ are written by talentplan.lib.xlsx, the one writer every export shares."""
 
 from talentplan.lib.xlsx import FORMULA_TRIGGERS, write_sheet
 
-__all__ = ["filled_rows", "merge_runs", "unquote", "write_sheet"]
+__all__ = ["filled_rows", "merge_runs", "merged_runs", "unquote", "write_sheet"]
 
 
 def merge_runs(sheet, columns: list[int]) -> None:
-    """Merge runs of equal cells down each column, as the printed 工作清单 does (first row is the header).
+    """Merge runs of equal cells down each column of a normal sheet (first row is the header)."""
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    for column, first, last in merged_runs(rows, columns):
+        sheet.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+
+
+def merged_runs(rows: list[list], columns: list[int]) -> list[tuple[int, int, int]]:
+    """The runs of equal cells down each column, as the printed 工作清单 merges them: (column, first row,
+    last row) in sheet numbering (rows[0] is sheet row 2, under the header), columns counted from 1.
 
     A run in a later column never crosses a boundary of an earlier one (an item belongs to one category).
     """
-    last = sheet.max_row  # once: openpyxl computes max_row by scanning every cell (quadratic inside the loop)
+    last = len(rows) + 1
     boundaries = set()
+    runs = []
     for column in columns:
-        values = [
-            row[0] for row in sheet.iter_rows(min_row=1, max_row=last, min_col=column, max_col=column, values_only=True)
-        ]
+        values = [None, *(row[column - 1] for row in rows)]  # values[n - 1] is sheet row n's
         start = 2
         for row in range(3, last + 2):
             current = values[row - 1] if row <= last else object()
             if current != values[start - 1] or row in boundaries:
                 if row - 1 > start:
-                    sheet.merge_cells(start_row=start, start_column=column, end_row=row - 1, end_column=column)
+                    runs.append((column, start, row - 1))
                 boundaries.add(row)
                 start = row
+    return runs
 
 
 def unquote(text: str) -> str:

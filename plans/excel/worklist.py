@@ -3,11 +3,14 @@
 Used by `export_worklist` and the plan page's download; the import reads the same layout back.
 """
 
+from io import BytesIO
+
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from talentplan.lib.dates import cn_datetime
+from talentplan.lib.xlsx import stream_sheet
 from targets.models import Indicator, IndicatorYear
 from targets.trajectory import figure_text, trajectory_of
 
@@ -15,7 +18,7 @@ from ..choices import Rag, ReportKind, ReportState, UnitRole
 from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
 from ..tracking import period_status, with_tracking
 from . import columns
-from .cells import merge_runs, write_sheet
+from .cells import merged_runs
 
 
 def worklist_milestones(plan: Plan, today=None):
@@ -120,13 +123,27 @@ def indicator_rows(plan: Plan, today=None) -> list[list[str]]:
     return rows
 
 
-def build_worklist_workbook(plan: Plan, today=None) -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "工作清单"
-    write_sheet(sheet, columns.HEADER, worklist_rows(plan, today), columns.WIDTHS)
-    merge_runs(sheet, [columns.HEADER.index(name) + 1 for name in columns.MERGED])
-    write_sheet(
-        workbook.create_sheet("指标"), indicator_header(plan), indicator_rows(plan, today), {"指标": 30, "出处": 30}
+def save_worklist(plan: Plan, output, today=None) -> None:
+    """The 工作清单 and 指标 sheets, written to output (a path or a binary file) in write-only mode: the
+    merged runs are worked out from the rows, so no sheet of cells is held in memory."""
+    rows = worklist_rows(plan, today)
+    merged = merged_runs(rows, [columns.HEADER.index(name) + 1 for name in columns.MERGED])
+    workbook = Workbook(write_only=True)
+    stream_sheet(workbook, "工作清单", columns.HEADER, rows, columns.WIDTHS, merged=merged, header_as_text=False)
+    stream_sheet(
+        workbook,
+        "指标",
+        indicator_header(plan),
+        indicator_rows(plan, today),
+        {"指标": 30, "出处": 30},
+        header_as_text=False,
     )
-    return workbook
+    workbook.save(output)
+
+
+def build_worklist_workbook(plan: Plan, today=None) -> Workbook:
+    """The saved file, read back: for code that inspects the sheets."""
+    buffer = BytesIO()
+    save_worklist(plan, buffer, today)
+    buffer.seek(0)
+    return load_workbook(buffer)

@@ -276,7 +276,12 @@ class MilestoneUnit(models.Model):
     @property
     def export_name(self) -> str:
         """Group units keep the document's own name ("各街道办事处"); others use the full name."""
-        return self.written_name.replace(" ", "") if self.unit.is_group else self.unit.name
+        return self.export_name_of(self.written_name, self.unit.name, self.unit.is_group)
+
+    @staticmethod
+    def export_name_of(written_name: str, unit_name: str, is_group: bool) -> str:
+        """`export_name` from plain column values (the streamed export reads values, not instances)."""
+        return written_name.replace(" ", "") if is_group else unit_name
 
 
 class OccurrenceQuerySet(models.QuerySet):

@@ -22,7 +22,7 @@ from ..bulletin import build_bulletin
 from ..closing import close_year
 from ..excel import import_jobs
 from ..excel.importing import PlanHeader, preview_import
-from ..excel.worklist import build_worklist_workbook
+from ..excel.worklist import save_worklist
 from ..tasks import run_import_task
 from ..withdrawal import archive_plan, delete_plan, deletion_refusals, plan_activity, plan_contents, restore_plan
 
@@ -40,7 +40,7 @@ def _download(buffer_writer, filename: str, content_type: str):
 def worklist_download(request, code):
     plan = get_object_or_404(access.plans(request.user), code=code)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _download(build_worklist_workbook(plan).save, f"{plan.title}工作清单（{stamp}）.xlsx", XLSX)
+    return _download(lambda buffer: save_worklist(plan, buffer), f"{plan.title}工作清单（{stamp}）.xlsx", XLSX)
 
 
 def bulletin_download(request, code):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.excel.worklist import build_worklist_workbook
+from plans.excel.worklist import save_worklist
 from plans.models import Plan
 
 
@@ -23,5 +23,5 @@ class Command(BaseCommand):
             raise CommandError(f"输出文件应以 .xlsx 结尾：{output}")
         if not path.parent.exists():
             raise CommandError(f"输出目录不存在：{path.parent}")
-        build_worklist_workbook(plan).save(path)
+        save_worklist(plan, path)
         self.stdout.write(self.style.SUCCESS(f"已导出 {plan.milestones.count()} 个节点计划到 {path}"))
