@@ -123,15 +123,13 @@ class MilestoneFilterSet(django_filters.FilterSet):
                     .order_by()
                     .values("pk")
                 )
+                .union(MilestoneUnit.objects.filter(written_name__icontains=word).order_by().values("milestone_id"))
+                # A branch of its own: OR-ed with written_name it scanned every assignment (issue 13); alone it
+                # reads the few matching units' assignments through the unit index.
                 .union(
                     MilestoneUnit.objects.filter(
-                        Q(written_name__icontains=word)
-                        | Q(
-                            unit__in=Unit.objects.filter(
-                                Q(name__icontains=word)
-                                | Q(short_name__icontains=word)
-                                | Q(aliases__alias__icontains=word)
-                            )
+                        unit__in=Unit.objects.filter(
+                            Q(name__icontains=word) | Q(short_name__icontains=word) | Q(aliases__alias__icontains=word)
                         )
                     )
                     .order_by()

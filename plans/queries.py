@@ -16,9 +16,8 @@ def task_queryset(user, today=None, include_archived=False):
     """Lists, exports and the API show active plans only; a node plan's own page also opens (for staff)
     when its plan is archived."""
     today = today or timezone.localdate()
-    visible = access.milestones(user)
     milestones = (
-        (visible if include_archived else visible.active())
+        access.milestones(user, active=not include_archived)
         .select_related("plan", "measure__item__category")
         .prefetch_related(Prefetch("assignments", queryset=MilestoneUnit.objects.select_related("unit")))
     )

@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
 from django.utils.html import format_html
 
 from talentplan.lib.dates import cn_date, cn_datetime
@@ -64,10 +64,11 @@ class MilestoneTable(tables.Table):
         empty_text = "没有符合条件的节点计划。"
         attrs = {"class": "table table-sm table-hover align-top bg-white"}
 
-    def __init__(self, *args, row_source=None, **kwargs):
+    def __init__(self, *args, row_source=None, count_with_page=False, **kwargs):
         # The page's rows are read from row_source (the scoped, annotated node plans without the filters that
         # chose the ids: a text search's unions need not run twice); by default from the filtered data.
         self.row_source = row_source
+        self.count_with_page = count_with_page
         super().__init__(*args, **kwargs)
 
     def order_rag(self, queryset, is_descending):
@@ -85,10 +86,35 @@ class MilestoneTable(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         # django-tables2 passes ?per_page=… as given: a negative one raises EmptyPage, a huge one loads all rows.
         per_page = min(max(per_page or PER_PAGE_DEFAULT, 1), PER_PAGE_MAX)
+        ids = self.counted_page_ids(kwargs.get("page", 1), per_page)
         super().paginate(*args, per_page=per_page, **kwargs)
         shown = self.page.object_list  # BoundRows over the sliced queryset
-        shown.data = page_rows(self.row_source if self.row_source is not None else self.data.data, shown.data)
+        shown.data = page_rows(self.row_source if self.row_source is not None else self.data.data, shown.data, ids)
         return self
+
+    def counted_page_ids(self, page, per_page):
+        """The page's ids and, in the same query (COUNT(*) OVER ()), how many match: the filters (a text
+        search's unions above all) run once, not once for the ids and again for the paginator's COUNT
+        (issue 13). None when the page is out of range or nothing matches: the paginator counts and says so.
+        Only when asked (a text search): over every node plan, the window made PostgreSQL sort them all
+        before the LIMIT, slower than the COUNT it saved."""
+        data = self.data.data
+        if not self.count_with_page:
+            return None
+        try:
+            number = int(page)
+        except (TypeError, ValueError):
+            return None
+        if number < 1 or not isinstance(data, QuerySet):
+            return None
+        bottom = (number - 1) * per_page
+        rows = list(
+            data.annotate(matching=Window(Count("pk"))).values_list("pk", "matching")[bottom : bottom + per_page]
+        )
+        if not rows:
+            return None
+        self.data._length = rows[0][1]  # what django-tables2's TableQuerysetData caches its count() in
+        return [pk for pk, _ in rows]
 
     def render_measure(self, value):
         return value if len(value) <= 60 else value[:60] + "…"
@@ -139,13 +165,14 @@ class MilestoneTable(tables.Table):
         return self.render_due(record)
 
 
-def page_rows(queryset, page):
+def page_rows(queryset, page, ids=None):
     """A page in two steps: the page's ids by the narrow sort (filters and ORDER BY only: no per-row
-    subqueries, no joined columns), then those rows with everything the table shows. One wide query sorted
-    every visible node plan with all its joined columns before its LIMIT (issue 13)."""
+    subqueries, no joined columns), unless already read, then those rows with everything the table shows.
+    One wide query sorted every visible node plan with all its joined columns before its LIMIT (issue 13)."""
     if not isinstance(page, QuerySet):
         return page
-    ids = list(page.values_list("pk", flat=True))
+    if ids is None:
+        ids = list(page.values_list("pk", flat=True))
     if not ids:
         return []
     rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}

@@ -61,3 +61,36 @@ def test_detail_page_pages_a_long_report_history(client_as, user_named):
     shown_second = second.count('id="report-')
     assert (shown_first, shown_second) == (20, 3)  # 23 reports, 20 a page
     assert "reports_page=2" in first and "共 23 条" in first
+
+
+def node_plan_counts(captured):
+    """The paginator's COUNT queries over node plans (not a page's ids that carry their count)."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].upper().startswith("SELECT COUNT(")
+        and q["sql"].upper().split(" FROM ", 1)[1].startswith('"PLANS_MILESTONE"')
+    ]
+
+
+def test_a_search_counts_with_its_page_and_walks_every_match_once(client_as):
+    client = client_as("staff")
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/tasks/?q=人才&per_page=5")
+    assert node_plan_counts(captured) == []  # the count came with the page's ids (COUNT(*) OVER ())
+    total = first.context["table"].paginator.count
+    assert total >= Milestone.objects.filter(text__icontains="人才", plan__archived_at__isnull=True).count() > 5
+    seen = []
+    for number in range(1, (total + 4) // 5 + 1):
+        table = client.get(f"/tasks/?q=人才&per_page=5&page={number}").context["table"]
+        assert table.paginator.count == total
+        seen += [row.record.pk for row in table.page.object_list]
+    assert len(seen) == len(set(seen)) == total
+
+
+def test_a_search_past_its_last_page_shows_the_last_page(client_as):
+    client = client_as("staff")
+    last = client.get("/tasks/?q=人才&per_page=5&page=9999")
+    assert last.status_code == 200
+    table = last.context["table"]
+    assert table.page.number == table.paginator.num_pages and len(table.page.object_list) >= 1
