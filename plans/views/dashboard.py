@@ -36,8 +36,10 @@ def indicator_cards(user, plan, today):
     indicators = list(indicators)
     # One query for every indicator's years, grouped here: prefetch_related builds a queryset per indicator,
     # which at 2,000 indicators cost more than judging them.
+    # Plain rows (year, planned_text, actual_value are all trajectory_of reads), not 6,000 model instances.
     years = defaultdict(list)
-    for year in IndicatorYear.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("year"):
+    rows = IndicatorYear.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("year")
+    for year in rows.values_list("indicator_id", "year", "planned_text", "actual_value", named=True):
         years[year.indicator_id].append(year)
     cards = []
     for indicator in indicators:
