@@ -182,7 +182,10 @@ def _league(scope, today) -> list[UnitRow]:
     counted = counted.annotate(
         led=Count("pk"), overdue_count=Count("pk", filter=overdue_q("milestone__next_due_date", today))
     )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=leads.values("unit_id")).select_related("region")}
+    counted = list(counted)
+    # The ids just counted, not the lead units' subquery run again over every node plan.
+    units = Unit.objects.filter(pk__in=[row["unit_id"] for row in counted]).select_related("region")
+    units = {u.pk: u for u in units}
     for row in counted:
         rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])
     # Deadlines whose effective date (extension included) has passed, and how many were met on time: one scan
