@@ -126,12 +126,18 @@ def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
     return tallies
 
 
-def _milestones(plan, year, visible_plans):
+def _scope(plan, year, visible_plans, prefix: str = "") -> Q:
+    """The counted node plans as a condition on `prefix` (e.g. "milestone__"): rows joined to their node plan
+    are filtered on its plan, not matched against a subquery of 100k node plan ids (one scan fewer)."""
     # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
-    milestones = Milestone.objects.filter(plan=plan) if plan else Milestone.objects.filter(plan__in=visible_plans)
+    scope = Q(**{f"{prefix}plan": plan}) if plan else Q(**{f"{prefix}plan__in": visible_plans})
     if year:
-        milestones = milestones.filter(pk__in=Occurrence.objects.filter(due_date__year=year).values("milestone_id"))
-    return milestones
+        scope &= Q(**{f"{prefix}pk__in": Occurrence.objects.filter(due_date__year=year).values("milestone_id")})
+    return scope
+
+
+def _milestones(plan, year, visible_plans):
+    return Milestone.objects.filter(_scope(plan, year, visible_plans))
 
 
 def plan_tally(plan: Plan, year: int | None, today: date) -> Tally | None:
@@ -157,7 +163,7 @@ def build_dashboard(
         category_tallies = _tallies(milestones, "measure__item__category_id", today, "category", year)
         in_order = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
         board.per_category = [(c, category_tallies[c.pk]) for c in in_order]
-    board.league = _league(milestones, today)
+    board.league = _league(lambda prefix: _scope(plan, year, visible_plans, prefix), today)
     board.overdue_count = sum(tally.overdue for tally in plan_tallies.values())
     board.overdue = list(
         milestones.filter(overdue_q("next_due_date", today)).order_by("next_due_date", "plan_id", "position")[
@@ -167,21 +173,25 @@ def build_dashboard(
     return board
 
 
-def _league(milestones, today) -> list[UnitRow]:
-    """Lead units: grouped queries over the node plans they lead, a fixed number whatever the rows."""
-    leads = MilestoneUnit.objects.filter(milestone__in=milestones.values("pk"), role=UnitRole.LEAD)
+def _league(scope, today) -> list[UnitRow]:
+    """Lead units: grouped queries over the node plans they lead, a fixed number whatever the rows.
+    `scope(prefix)` is the counted node plans as a condition through the relation `prefix`."""
+    leads = MilestoneUnit.objects.filter(scope("milestone__"), role=UnitRole.LEAD)
     rows: dict[int, UnitRow] = {}
     counted = leads.order_by().values("unit_id")
     counted = counted.annotate(
         led=Count("pk"), overdue_count=Count("pk", filter=overdue_q("milestone__next_due_date", today))
     )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=leads.values("unit_id")).select_related("region")}
+    counted = list(counted)
+    # The ids just counted, not the lead units' subquery run again over every node plan.
+    units = Unit.objects.filter(pk__in=[row["unit_id"] for row in counted]).select_related("region")
+    units = {u.pk: u for u in units}
     for row in counted:
         rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])
     # Deadlines whose effective date (extension included) has passed, and how many were met on time: one scan
     # of the deadlines joined to their lead units (not the lead units joined back to a subquery of deadlines).
     passed = (
-        Occurrence.objects.filter(milestone__in=milestones.values("pk"), is_deadline=True, due_date__lt=today)
+        Occurrence.objects.filter(scope("milestone__"), is_deadline=True, due_date__lt=today)
         .annotate(effective=Coalesce("extended_due_date", "due_date", output_field=DateField()))
         .filter(effective__lt=today)
     )
@@ -197,7 +207,7 @@ def _league(milestones, today) -> list[UnitRow]:
     for row in per_unit:
         rows[row["unit_id"]].deadlines_passed = row["passed"]
         rows[row["unit_id"]].met_on_time = row["met"]
-    reports = ProgressReport.objects.filter(milestone__in=milestones.values("pk")).order_by()
+    reports = ProgressReport.objects.filter(scope("milestone__")).order_by()
     # One scan of the reports for both figures.
     per_reporter = reports.values_list("unit_id").annotate(
         waiting=Count("pk", filter=Q(state=ReportState.SUBMITTED)), last=Max("submitted_at")
@@ -206,7 +216,7 @@ def _league(milestones, today) -> list[UnitRow]:
         if unit_id in rows:
             rows[unit_id].awaiting_review = waiting
             rows[unit_id].last_report_at = last
-    about_these = Q(milestone__in=milestones.values("pk")) | Q(milestone__isnull=True)
+    about_these = scope("milestone__") | Q(milestone__isnull=True)
     chases = Chase.objects.filter(unit_id__in=list(rows)).filter(about_these)
     for unit_id, count in chases.values_list("unit_id").annotate(Count("pk")).order_by():
         rows[unit_id].chases = count

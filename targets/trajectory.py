@@ -25,6 +25,7 @@ or zero target, a target year outside the plan, a one-year plan, a text that is 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from plans.choices import Rag
 from plans.tracking import in_yellow_window, is_overdue
@@ -319,6 +320,12 @@ def _light(result: Trajectory, spec: IndicatorSpec, annual: bool, current: Decim
     return Rag.GREEN, verdict
 
 
+# A dashboard judges every indicator (2,000 at scale) and their texts repeat ("100 以上", "50"): parse each text
+# once. Targets are frozen and Decimals immutable, so sharing them is safe; a text that fails is not cached.
+_parse_target = lru_cache(maxsize=4096)(parse_target)
+_parse_number = lru_cache(maxsize=4096)(parse_number)
+
+
 def _read(parse, text, label: str, problems: list[str]):
     """A printed figure, or None with a note when it is not one (data entered by hand may be anything)."""
     try:
@@ -342,14 +349,14 @@ def spec_from_texts(
 ) -> IndicatorSpec:
     problems: list[str] = []
     years = range(start_year, end_year + 1)
-    target = _read(parse_target, target_text, "目标值", problems)
+    target = _read(_parse_target, target_text, "目标值", problems)
     comparator = comparator or (target.comparator if target else Comparator.AT_LEAST)
     return IndicatorSpec(
         kind=kind,
         start_year=start_year,
         end_year=end_year,
-        baseline=_read(parse_number, baseline_text, "基期值", problems),
-        yearly={year: _read(parse_target, yearly_texts.get(year), f"{year}年计划值", problems) for year in years},
+        baseline=_read(_parse_number, baseline_text, "基期值", problems),
+        yearly={year: _read(_parse_target, yearly_texts.get(year), f"{year}年计划值", problems) for year in years},
         target=target.judged_by(comparator) if target else None,
         target_year=target_year,
         problems=tuple(problems),
