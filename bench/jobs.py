@@ -53,52 +53,60 @@ def _write_only(output, sheets):
 
 
 def raw_tasks(output, _arg):
-    """The reference: openpyxl write-only writing the task list's cells, from the same queryset."""
-    from django.utils import timezone
-
+    """The reference: openpyxl write-only writing the task list's cells, from the same queryset. Where the
+    export's own row reader exists (plans.excel.task_export), the reference reads the rows with it, so the
+    ratio measures the export's own overhead (view, filters, formula neutralising, styles) and not a
+    difference in how the rows are read."""
     from bench.context import find_context
-    from bench.resolve import TASK_QUERYSET, find_callable
-    from plans.choices import Rag, UnitRole
+    from bench.resolve import TASK_EXPORT_ROWS, TASK_QUERYSET, find_callable
 
     task_queryset = find_callable(*TASK_QUERYSET)
     if task_queryset is None:
         return {"skipped": "找不到 task_queryset"}
-    header = [
-        "行动计划",
-        "工作任务",
-        "工作举措",
-        "节点计划",
-        "完成时间",
-        "牵头单位",
-        "状态",
-        "灯色",
-        "最近报送",
-        "下一截止日",
-    ]
+    user = find_context().staff
+    ordered = task_queryset(user).order_by("plan__issue_date", "plan__code", "position")
+    read_rows = find_callable(*TASK_EXPORT_ROWS)
+    values = read_rows(ordered) if read_rows else _model_rows(task_queryset, user)
+    return _write_only(output, [("节点计划清单", TASK_HEADER, values)])
 
-    def values():
-        # Plan by plan, in the list's order: each chunk is one small query and the rows never pile up.
-        # (One server-side cursor over all rows lets PostgreSQL pick a first-rows plan that is far slower.)
-        from plans.models import Plan
 
-        user = find_context().staff
-        for plan_id in Plan.objects.order_by("issue_date", "code").values_list("pk", flat=True):
-            for m in task_queryset(user).filter(plan_id=plan_id).order_by("position"):
-                category = m.measure.item.category
-                yield [
-                    m.plan.title,
-                    category.name if category else "—",
-                    m.measure.text,
-                    m.text,
-                    m.due_text or f"{m.schedule_text}（推定）",
-                    "、".join(a.export_name for a in m.assignments.all() if a.role == UnitRole.LEAD),
-                    m.get_status_display(),
-                    Rag(m.rag).label if m.rag else "",
-                    timezone.localtime(m.last_report_at).strftime("%Y-%m-%d") if m.last_report_at else "—",
-                    m.next_due.strftime("%Y-%m-%d") if m.next_due else "—",
-                ]
+TASK_HEADER = [
+    "行动计划",
+    "工作任务",
+    "工作举措",
+    "节点计划",
+    "完成时间",
+    "牵头单位",
+    "状态",
+    "灯色",
+    "最近报送",
+    "下一截止日",
+]
 
-    return _write_only(output, [("节点计划清单", header, values())])
+
+def _model_rows(task_queryset, user):
+    """Before the export had its own row reader: model instances, plan by plan, in the list's order (one
+    server-side cursor over all rows lets PostgreSQL pick a first-rows plan that is far slower)."""
+    from django.utils import timezone
+
+    from plans.choices import Rag, UnitRole
+    from plans.models import Plan
+
+    for plan_id in Plan.objects.order_by("issue_date", "code").values_list("pk", flat=True):
+        for m in task_queryset(user).filter(plan_id=plan_id).order_by("position"):
+            category = m.measure.item.category
+            yield [
+                m.plan.title,
+                category.name if category else "—",
+                m.measure.text,
+                m.text,
+                m.due_text or f"{m.schedule_text}（推定）",
+                "、".join(a.export_name for a in m.assignments.all() if a.role == UnitRole.LEAD),
+                m.get_status_display(),
+                Rag(m.rag).label if m.rag else "",
+                timezone.localtime(m.last_report_at).strftime("%Y-%m-%d") if m.last_report_at else "—",
+                m.next_due.strftime("%Y-%m-%d") if m.next_due else "—",
+            ]
 
 
 def export_worklist(output, code):

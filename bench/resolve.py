@@ -28,6 +28,7 @@ def find_url(names: list[str], kwargs=None) -> str | None:
     return None
 
 
+TASK_EXPORT_ROWS = ("plans.excel.task_export:ordered_rows",)
 TASK_QUERYSET = ("plans.queries:task_queryset", "plans.access:task_queryset", "plans.views.tasks:task_queryset")
 WORKLIST_ROWS = ("plans.worklist:worklist_rows", "plans.excel.worklist:worklist_rows")
 WORKLIST_HEADER = (

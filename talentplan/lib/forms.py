@@ -33,7 +33,8 @@ class QuickSelect(forms.Select):
         choices = list(iter(self.choices))  # one pass: a model choice iterator queries on each (and counts on len)
         if self.allow_multiple_selected or any(isinstance(label, list | tuple) for _, label in choices):
             return super().render(name, value, attrs, renderer)  # groups, multiple: Django's own templates
-        final = {"name": name, **self.build_attrs(self.attrs, attrs)}  # name first, as Django's own Select writes it
+        final = self.build_attrs(self.attrs, attrs)
+        final.pop("name", None)
         chosen = next(iter(self.format_value(value)), None)
         options = format_html_join(
             "",
@@ -43,7 +44,8 @@ class QuickSelect(forms.Select):
                 for key, label in (("" if v is None else str(v), label) for v, label in choices)
             ),
         )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        # name first, as Django's own Select writes it (flatatt sorts the rest)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
 def quick_selects(form) -> None:
