@@ -106,9 +106,14 @@ def _save(request, form, context, write, success):
     return redirect(result if not isinstance(result, assign.EditOutcome) else result.milestone)
 
 
-def milestone_create(request, code):
+def _plan_to_assign(request, code, refusal="只有组织部工作人员可以交办。"):
     plan = get_object_or_404(access.plans(request.user), code=code)
-    access.require(request.user, "assign", plan, "只有组织部工作人员可以交办。")
+    access.require(request.user, "assign", plan, refusal)
+    return plan
+
+
+def milestone_create(request, code):
+    plan = _plan_to_assign(request, code)
     form = MilestoneForm(request.POST or None, plan=plan)
     context = {"plan": plan, "form": form, "title": f"交办节点计划：{plan.title}"}
     if request.method != "POST":
@@ -151,8 +156,7 @@ def milestone_edit(request, pk):
 
 
 def measure_create(request, code):
-    plan = get_object_or_404(access.plans(request.user), code=code)
-    access.require(request.user, "assign", plan, "只有组织部工作人员可以交办。")
+    plan = _plan_to_assign(request, code)
     form = MeasureForm(request.POST or None, plan=plan)
     context = {"plan": plan, "form": form, "title": f"新增工作举措：{plan.title}"}
     if request.method != "POST":
@@ -193,8 +197,7 @@ def measure_edit(request, pk):
 
 
 def plan_edit(request, code):
-    plan = get_object_or_404(access.plans(request.user), code=code)
-    access.require(request.user, "assign", plan, "只有组织部工作人员可以修改行动计划。")
+    plan = _plan_to_assign(request, code, "只有组织部工作人员可以修改行动计划。")
     initial = {name: getattr(plan, name) for name in assign.PLAN_EDITABLE} | {"version": plan.version}
     form = PlanEditForm(request.POST or None, initial=initial)
     context = {"plan": plan, "form": form, "title": f"修改行动计划：{plan.title}"}
