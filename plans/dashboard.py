@@ -5,15 +5,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, DateField, F, Max, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from units.models import Unit
 
-from .choices import MilestoneStatus, Outcome, ReportState, UnitRole
-from .models import Category, Chase, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from .tracking import DUE_SOON_DAYS, done_q, due_within_q, occurrences_with_outcome, overdue_q, with_tracking
+from .choices import MilestoneStatus, Outcome
+from .figures import stored_status_rows, stored_unit_figures, tally_rows, unit_figure_rows
+from .models import (
+    Category,
+    Chase,
+    Milestone,
+    Occurrence,
+    Plan,
+)
+from .tracking import overdue_q
 
 OVERDUE_LISTED = 8  # the dashboard names the longest overdue; the count links to the rest
 
@@ -85,31 +91,8 @@ class Dashboard:
     overdue_count: int = 0
 
 
-def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
-    """One grouped query: (key, status) → counts, folded into a Tally per key. Deadline outcomes
-    (按期完成 / 逾期完成 / 未完成) are counted for a chosen year only, as before."""
-    done = with_tracking(milestones, today).filter(done_q(year or None))
-    outcome_rows = {}
-    if year:
-        outcome_rows = {o: occurrences_with_outcome(o.value, today).filter(due_date__year=year) for o in Outcome}
-    rows = (
-        milestones.order_by()
-        .values(key, "status")
-        .annotate(
-            n=Count("pk"),
-            percent_sum=Sum("percent"),
-            # On the denormalised next due date (tracking.refresh_next_due), as the task list filters.
-            overdue=Count("pk", filter=overdue_q("next_due_date", today)),
-            due_soon=Count("pk", filter=due_within_q("next_due_date", today, DUE_SOON_DAYS)),
-            # 已完成 and 期限完成情况 by the same SQL as the task list's `done` / `outcome` filters, so a
-            # count and the list its link opens agree.
-            completed=Count("pk", filter=Q(pk__in=done.values("pk"))),
-            **{
-                f"outcome_{o.value}": Count("pk", filter=Q(pk__in=occurrences.values("milestone_id")))
-                for o, occurrences in outcome_rows.items()
-            },
-        )
-    )
+def fold_tallies(rows, key: str, link_key: str, year) -> dict:
+    """Rows of tally_rows (or the stored figures) folded into a Tally per key."""
     tallies = {}
     for row in rows:
         if row[key] is None:
@@ -121,9 +104,13 @@ def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
         tally.overdue += row["overdue"]
         tally.due_soon += row["due_soon"]
         tally.completed += row["completed"]
-        for o in outcome_rows:
+        for o in Outcome if year else ():
             tally.outcomes[o.value] += row[f"outcome_{o.value}"]
     return tallies
+
+
+def _tallies(milestones, key: str, today: date, link_key: str, year) -> dict:
+    return fold_tallies(tally_rows(milestones, (key,), today, year), key, link_key, year)
 
 
 def _scope(plan, year, visible_plans, prefix: str = "") -> Q:
@@ -141,29 +128,41 @@ def _milestones(plan, year, visible_plans):
 
 
 def plan_tally(plan: Plan, year: int | None, today: date) -> Tally | None:
-    """The one plan's figures (the plan page): one grouped query, not the whole dashboard."""
+    """The one plan's figures (the plan page): its stored figures, or one grouped query for a year."""
+    if year is None:
+        return stored_tallies([plan], today).get(plan.pk)
     return _tallies(_milestones(plan, year, None), "plan_id", today, "plan", year).get(plan.pk)
 
 
 def build_dashboard(
-    plan: Plan | None, year: int | None, today: date, visible_plans=None, categories: bool = True
+    plan: Plan | None, year: int | None, today: date, visible_plans=None, categories: bool = True, stored=True
 ) -> Dashboard:
     """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them.
-    A fixed number of grouped queries, whatever the number of plans, categories or node plans. Without
-    `categories` the per-category figures are not counted (the all-plans page of a province lists none)."""
+    A fixed number of queries, whatever the number of plans, categories or node plans. Over all years the
+    plan and unit figures are the stored ones (plans.figures, counted again for the plans changed since);
+    for one year, or with `stored=False`, grouped queries over the node plans. Without `categories` the
+    per-category figures are not counted (the all-plans page of a province lists none)."""
     visible_plans = Plan.objects.active() if visible_plans is None else visible_plans
     plans = list(visible_plans.order_by("-issue_date", "code"))
+    counted = [plan] if plan else plans
     milestones = _milestones(plan, year, visible_plans)
     board = Dashboard(today=today, plans=plans, selected_plan=plan, year=year)
 
-    plan_tallies = _tallies(milestones, "plan_id", today, "plan", year)
-    plan_objects = Plan.objects.filter(pk__in=plan_tallies)  # Plan's own ordering, as the old per-row loop
-    board.per_plan = [(p, plan_tallies[p.pk]) for p in plan_objects]
+    def scope(prefix):
+        return _scope(plan, year, visible_plans, prefix)
+
+    if stored and year is None:
+        plan_tallies = stored_tallies(counted, today)
+        units = stored_unit_figures([p.pk for p in counted])
+    else:
+        plan_tallies = _tallies(milestones, "plan_id", today, "plan", year)
+        units = {unit_id: row for (_plan, unit_id), row in unit_figure_rows(scope, today, by_plan=False).items()}
+    board.per_plan = [(p, plan_tallies[p.pk]) for p in counted if p.pk in plan_tallies]
     if categories:
         category_tallies = _tallies(milestones, "measure__item__category_id", today, "category", year)
         in_order = Category.objects.filter(pk__in=category_tallies).select_related("plan").order_by("plan", "position")
         board.per_category = [(c, category_tallies[c.pk]) for c in in_order]
-    board.league = _league(lambda prefix: _scope(plan, year, visible_plans, prefix), today)
+    board.league = _league(units, scope)
     board.overdue_count = sum(tally.overdue for tally in plan_tallies.values())
     board.overdue = list(
         milestones.filter(overdue_q("next_due_date", today)).order_by("next_due_date", "plan_id", "position")[
@@ -173,49 +172,15 @@ def build_dashboard(
     return board
 
 
-def _league(scope, today) -> list[UnitRow]:
-    """Lead units: grouped queries over the node plans they lead, a fixed number whatever the rows.
-    `scope(prefix)` is the counted node plans as a condition through the relation `prefix`."""
-    leads = MilestoneUnit.objects.filter(scope("milestone__"), role=UnitRole.LEAD)
-    rows: dict[int, UnitRow] = {}
-    counted = leads.order_by().values("unit_id")
-    counted = counted.annotate(
-        led=Count("pk"), overdue_count=Count("pk", filter=overdue_q("milestone__next_due_date", today))
-    )
-    counted = list(counted)
-    # The ids just counted, not the lead units' subquery run again over every node plan.
-    units = Unit.objects.filter(pk__in=[row["unit_id"] for row in counted]).select_related("region")
-    units = {u.pk: u for u in units}
-    for row in counted:
-        rows[row["unit_id"]] = UnitRow(units[row["unit_id"]], led=row["led"], overdue=row["overdue_count"])
-    # Deadlines whose effective date (extension included) has passed, and how many were met on time: one scan
-    # of the deadlines joined to their lead units (not the lead units joined back to a subquery of deadlines).
-    passed = (
-        Occurrence.objects.filter(scope("milestone__"), is_deadline=True, due_date__lt=today)
-        .annotate(effective=Coalesce("extended_due_date", "due_date", output_field=DateField()))
-        .filter(effective__lt=today)
-    )
-    per_unit = (
-        passed.filter(milestone__assignments__role=UnitRole.LEAD)
-        .order_by()
-        .values(unit_id=F("milestone__assignments__unit_id"))
-        .annotate(
-            passed=Count("pk"),
-            met=Count("pk", filter=Q(completed_on__isnull=False, completed_on__lte=F("effective"))),
-        )
-    )
-    for row in per_unit:
-        rows[row["unit_id"]].deadlines_passed = row["passed"]
-        rows[row["unit_id"]].met_on_time = row["met"]
-    reports = ProgressReport.objects.filter(scope("milestone__")).order_by()
-    # One scan of the reports for both figures.
-    per_reporter = reports.values_list("unit_id").annotate(
-        waiting=Count("pk", filter=Q(state=ReportState.SUBMITTED)), last=Max("submitted_at")
-    )
-    for unit_id, waiting, last in per_reporter:
-        if unit_id in rows:
-            rows[unit_id].awaiting_review = waiting
-            rows[unit_id].last_report_at = last
+def stored_tallies(plans, today: date) -> dict:
+    """Plan → Tally from the stored figures (counted again first for the plans changed since)."""
+    return fold_tallies(stored_status_rows(plans, today), "plan_id", "plan", None)
+
+
+def _league(figures: dict, scope) -> list[UnitRow]:
+    """The lead units' rows from their figures (unit id → figures), with their 催办 counted here."""
+    units = Unit.objects.filter(pk__in=[pk for pk, row in figures.items() if row["led"]]).select_related("region")
+    rows = {unit.pk: UnitRow(unit, **figures[unit.pk]) for unit in units}
     about_these = scope("milestone__") | Q(milestone__isnull=True)
     chases = Chase.objects.filter(unit_id__in=list(rows)).filter(about_these)
     for unit_id, count in chases.values_list("unit_id").annotate(Count("pk")).order_by():

@@ -1,9 +1,10 @@
-"""Keep Milestone.next_due_date in step with its occurrences, in the transaction that changes them."""
+"""Keep Milestone.next_due_date in step with its occurrences, and mark the dashboard's stored figures of a
+plan stale (plans.figures), in the transaction that changes them."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Occurrence
+from .models import Milestone, MilestoneUnit, Occurrence, ProgressReport, figures_changed
 from .tracking import refresh_next_due
 
 
@@ -11,3 +12,17 @@ from .tracking import refresh_next_due
 @receiver(post_delete, sender=Occurrence, dispatch_uid="occurrence_deleted_next_due")
 def occurrence_changed(sender, instance, **kwargs):
     refresh_next_due([instance.milestone_id])
+
+
+@receiver(post_save, sender=Milestone, dispatch_uid="milestone_saved_figures")
+@receiver(post_delete, sender=Milestone, dispatch_uid="milestone_deleted_figures")
+def milestone_changed(sender, instance, **kwargs):
+    figures_changed(plan_ids=[instance.plan_id])
+
+
+@receiver(post_save, sender=MilestoneUnit, dispatch_uid="assignment_saved_figures")
+@receiver(post_delete, sender=MilestoneUnit, dispatch_uid="assignment_deleted_figures")
+@receiver(post_save, sender=ProgressReport, dispatch_uid="report_saved_figures")
+@receiver(post_delete, sender=ProgressReport, dispatch_uid="report_deleted_figures")
+def milestone_part_changed(sender, instance, **kwargs):
+    figures_changed(milestone_ids=[instance.milestone_id])

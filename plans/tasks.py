@@ -5,7 +5,9 @@ from dataclasses import asdict
 from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
+from . import figures
 from .excel import import_jobs
 from .reminders import outbox, runs
 
@@ -41,3 +43,9 @@ def expire_import_previews() -> int:
 def send_outbox_rows(outbox_ids: list[int]) -> int:
     """Workflow notifications, sent as soon as they are recorded (plans.notify); the rest wait for retry."""
     return sum(outbox.send_one(outbox_id) for outbox_id in outbox_ids)
+
+
+@shared_task(name="plans.tasks.recount_dashboard_figures")
+def recount_dashboard_figures() -> int:
+    """Just after midnight: every plan's dashboard figures for the new day (the same code a reader runs)."""
+    return figures.recount_all(timezone.localdate())

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from talentplan.lib.dates import cn_date
 
 from .choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
-from .models import Milestone, Occurrence, ProgressReport
+from .models import Milestone, Occurrence, ProgressReport, figures_changed
 
 YELLOW_WITHIN_DAYS = 7  # the yellow window
 DUE_SOON_DAYS = 30  # "due soon" on the dashboard, the plan page and the bulletin
@@ -75,8 +75,10 @@ def refresh_next_due(milestone_ids=None) -> int:
     """THE writer of Milestone.next_due_date / next_deadline_id: one UPDATE from the rule above. Called on
     every occurrence save or delete (plans.signals), so inside the transaction that changed it; bulk
     writers (gen_synthetic) and `manage.py rebuild_next_due` call it for everything."""
+    milestone_ids = None if milestone_ids is None else list(milestone_ids)
     milestones = Milestone.objects.all() if milestone_ids is None else Milestone.objects.filter(pk__in=milestone_ids)
     next_open = next_open_deadline()
+    figures_changed(milestone_ids=milestone_ids)  # a deadline moved: the dashboard counts these plans again
     return milestones.update(
         next_due_date=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
         next_deadline_id=Subquery(next_open.values("pk")[:1]),

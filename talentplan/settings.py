@@ -202,6 +202,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
         "options": {"expires": 3000},
     },
+    # The dashboard's stored figures for the new day (plans.figures), before anyone opens it; a missed run
+    # only means the first reader of the day waits for the count.
+    "recount-dashboard-figures": {
+        "task": "plans.tasks.recount_dashboard_figures",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": 6 * 3600},
+    },
 }
 # A confirmed import is written by a Celery task (plans.tasks.run_import); previews nobody confirms are
 # deleted after IMPORT_PREVIEW_TTL_SECONDS (hourly, and whenever one is opened).

@@ -1,3 +1,4 @@
+from .figures import PlanFigures, PlanStatusFigures, PlanUnitFigures, figures_changed
 from .loading import FixtureSnapshot
 from .progress import Chase, Evidence, ExtensionRequest, Instruction, InstructionFile, InstructionReply, ProgressReport
 from .reminders import (
@@ -49,7 +50,11 @@ __all__ = [
     "MilestoneUnit",
     "Occurrence",
     "Plan",
+    "PlanFigures",
+    "PlanStatusFigures",
+    "PlanUnitFigures",
     "PlanYearClosure",
     "ProgressReport",
     "Reviewable",
+    "figures_changed",
 ]

@@ -51,7 +51,10 @@ class Plan(models.Model):
         "auth.User", verbose_name="归档人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField("版本", default=1)
-    history = HistoricalRecords()
+    # Raised in the transaction of every change to its node plans, deadlines or reports (plans.figures):
+    # the dashboard's stored figures of an older version are counted again. Not a user's edit: no history.
+    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["figures_version"])
 
     objects = PlanQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
-from targets.models import IndicatorYear
+from targets.models import Indicator, IndicatorYear
 from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
 
@@ -41,8 +41,9 @@ def indicator_cards(user, plan, today, plans=()):
     missing = {i.plan_id for i in indicators} - known.keys()
     if missing:  # a plan the caller did not pass: one query for all of them
         known |= Plan.objects.in_bulk(missing)
+    attach_plan = Indicator.plan.field.set_cached_value  # what prefetching does: not the checked descriptor
     for indicator in indicators:
-        indicator.plan = known[indicator.plan_id]
+        attach_plan(indicator, known[indicator.plan_id])
     # One query for every indicator's years, grouped here: prefetch_related builds a queryset per indicator,
     # which at 2,000 indicators cost more than judging them.
     # Plain rows (year, planned_text, actual_value are all trajectory_of reads), not 6,000 model instances.
