@@ -161,10 +161,7 @@ NEEDS_POSTGRES = "需要 PostgreSQL：SQLite 一次只允许一个写事务，�
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not ON_POSTGRES,
-    reason="需要 PostgreSQL：SQLite 一次只允许一个写事务，无法交错；在 make test 的 PostgreSQL 轮次中运行",
-)
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
 def test_a_count_racing_an_open_write_is_counted_again(demo):
     """A writer's transaction is open (its change made, not committed) while a reader counts and stores the
     figures; the writer then commits. The stored figures missed the change, so they must not be trusted."""
