@@ -190,3 +190,16 @@ def test_a_count_racing_an_open_write_is_counted_again(demo):
     board = assert_stored_equals_live()
     lagging = dict(_plan_figures(board))[plan.pk][1].get(MilestoneStatus.LAGGING, 0)
     assert lagging == stored_before[1].get(MilestoneStatus.LAGGING, 0) + 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_past_twelve_plans_each_plan_is_one_row_with_its_stored_counts(demo, client_as):
+    for number in range(12):
+        build_small_plan(f"figures-row-{number}")
+    html = client_as("leader").get("/dashboard/").content.decode()
+    assert 'class="card shadow-sm mb-3 plan-rows"' in html
+    live = dict(_plan_figures(build_dashboard(None, None, TODAY, stored=False)))
+    for plan in Plan.objects.filter(archived_at=None):
+        total, _statuses, _percent, overdue, _soon, _done = live[plan.pk]
+        assert f'<a href="/tasks/?plan={plan.pk}">{total}</a>' in html
+        assert f'href="/tasks/?plan={plan.pk}&amp;overdue=true">{overdue}</a>' in html

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from plans import access, tracking
 from plans.tables import lead_unit_names
@@ -93,3 +94,39 @@ def page_url(context, number, param="page"):
     query = context["request"].GET.copy()
     query[param] = number
     return "?" + query.urlencode()
+
+
+PLAN_ROW = (
+    '<tr><td><a href="?plan={}{}">{}</a></td><td class="text-end"><a href="{}">{}</a></td>'
+    '<td class="text-end"><a href="{}&amp;done=true">{}%</a></td>'
+    '<td class="text-end"><a class="{}" href="{}&amp;overdue=true">{}</a></td>'
+    '<td class="text-end"><a href="{}&amp;due_within={}">{}</a></td><td class="text-end">{}%</td></tr>'
+)
+
+
+@register.simple_tag
+def plan_rows(board):
+    """The all-plans table of a province (hundreds of rows): one format string per row, not a template loop."""
+    year = f"&year={board.year}" if board.year else ""
+    rows = (
+        (
+            plan.pk,
+            year,
+            plan.title,
+            link := tally.link(),
+            tally.total,
+            link,
+            tally.completion_rate,
+            "text-danger fw-bold" if tally.overdue else "",
+            link,
+            tally.overdue,
+            link,
+            tracking.DUE_SOON_DAYS,
+            tally.due_soon,
+            tally.average_percent,
+        )
+        for plan, tally in board.per_plan
+    )
+    if not board.per_plan:
+        return format_html('<tr><td colspan="6" class="text-muted">{}</td></tr>', "所选范围内没有节点计划。")
+    return format_html_join("\n", PLAN_ROW, rows)
