@@ -34,7 +34,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="talentplan 性能基准")
     parser.add_argument("--scale", default="10k", help="节点计划数：1k、10k、100k（默认 10k）")
     parser.add_argument("--runs", type=int, default=15, help="每个页面的计时轮数（交错进行），默认 15")
-    parser.add_argument("--warmup", type=int, default=1, help="预热轮数，默认 1")
+    parser.add_argument("--warmup", type=int, default=2, help="预热轮数，默认 2（最后一轮统计查询数）")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-seconds", type=int, default=60, help="并发压测时长（秒），默认 60")
     parser.add_argument(
