@@ -142,10 +142,11 @@ def test_bench_smoke_measures_every_page(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(output.read_text())
     pages = {row["key"]: row for row in result["pages"]}
-    # The floor, the peer and the 11 pages of the issue: each measured (or skipped by name), none failing.
-    assert len(pages) == 13
+    # The floor, the peer, the 11 pages of the issue and the dashboard right after a change: each measured
+    # (or skipped by name), none failing.
+    assert len(pages) == 14
     assert not [row for row in pages.values() if "error" in row]
     measured = [row for row in pages.values() if "median_ms" in row]
-    assert {"floor", "peer", "tasks", "dashboard", "api"} <= {row["key"] for row in measured}
+    assert {"floor", "peer", "tasks", "dashboard", "dashboard_after_change", "api"} <= {row["key"] for row in measured}
     assert all(row["status"] == 200 and row["queries"] > 0 for row in measured)
     assert pages["peer"]["ratio"] == 1.0
