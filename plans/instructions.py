@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, Prefetch, Subquery, Window
 from django.utils import timezone
 
 from talentplan.lib.versioning import lock_current
@@ -95,8 +95,11 @@ def decide(user, instruction: Instruction, done: bool, comment: str, version: in
     return instruction
 
 
-# The most urgent first: the earliest 反馈期限 (so the overdue ones lead), those without one last, then the oldest.
-URGENT_FIRST = (F("reply_by").asc(nulls_last=True), "created_at", "pk")
+def urgent_first(path: str = "") -> tuple:
+    """The most urgent first: the earliest 反馈期限 (so the overdue lead), those without one last, then the oldest."""
+    return (F(f"{path}reply_by").asc(nulls_last=True), f"{path}created_at", f"{path}pk")
+
+
 OPEN_SHOWN = 10  # a leader reads ten lines; the rest are one click away (plans:instruction_list)
 LIST_STATES = {"open": "待办结", "all": "全部", "done": "已办结"}
 DEFAULT_LIST_STATE = "open"
@@ -121,12 +124,23 @@ def with_addressed(queryset):
 
 def open_instructions(user, limit: int = OPEN_SHOWN) -> OpenInstructions:
     """Open 批示 the user sees, the `limit` most urgent (a leader's dashboard, a unit's 我的任务), and how many
-    are open in all: one query (ORDER BY … LIMIT, the total a COUNT(*) OVER () computed before the LIMIT)
-    and one for the rows' units, whether there are none or thousands."""
+    are open in all. One query, whether there are none or thousands: the addressed (批示, 单位) rows of the
+    most urgent (IN (… ORDER BY … LIMIT)), each carrying the total (a scalar subquery: a window COUNT)."""
     visible = access.instructions(user).active().exclude(state=InstructionState.DONE)
-    ranked = with_addressed(visible.annotate(open_total=Window(Count("pk"))).order_by(*URGENT_FIRST))
-    rows = list(ranked[:limit])
-    return OpenInstructions(rows, rows[0].open_total if rows else 0)
+    most_urgent = visible.order_by(*urgent_first()).values("pk")[:limit]
+    total = visible.order_by().annotate(n=Window(Count("pk"))).values("n")[:1]
+    rows = (
+        Instruction.units.through.objects.filter(instruction__in=most_urgent)
+        .select_related("instruction", "unit")
+        .annotate(open_total=Subquery(total))
+        .order_by(*urgent_first("instruction__"), "unit__name")
+    )
+    by_id, open_total = {}, 0
+    for row in rows:
+        instruction = by_id.setdefault(row.instruction_id, row.instruction)
+        instruction.addressed = [*getattr(instruction, "addressed", []), row.unit]
+        open_total = row.open_total
+    return OpenInstructions(list(by_id.values()), open_total)
 
 
 def listed_instructions(user, state: str = DEFAULT_LIST_STATE):
@@ -137,7 +151,7 @@ def listed_instructions(user, state: str = DEFAULT_LIST_STATE):
         return rows.filter(state=InstructionState.DONE).order_by("-closed_at", "-pk")
     if state == "all":
         return rows.order_by("-created_at", "-pk")
-    return rows.exclude(state=InstructionState.DONE).order_by(*URGENT_FIRST)
+    return rows.exclude(state=InstructionState.DONE).order_by(*urgent_first())
 
 
 def visible_milestone_ids(user, instructions) -> set[int]:
