@@ -1,13 +1,16 @@
 """批示 as a loop: a leader's 批示 names the units that must act → they reply (反馈) with text and files →
 staff mark it 办结, or return it for more. Views, the demo data and tests call these."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Prefetch, Subquery, Window
 from django.utils import timezone
 
 from talentplan.lib.versioning import lock_current
+from units.models import Unit
 from units.roles import covered_unit_ids
 
 from . import access, events
@@ -92,15 +95,67 @@ def decide(user, instruction: Instruction, done: bool, comment: str, version: in
     return instruction
 
 
-def open_instructions(user) -> list[Instruction]:
-    """Open 批示 the user sees, each with .addressed (its units), soonest reply date first (a leader's
-    dashboard, a unit's 我的任务). One query, whether there are none or many."""
+def urgent_first(path: str = "") -> tuple:
+    """The most urgent first: the earliest 反馈期限 (so the overdue lead), those without one last, then the oldest."""
+    return (F(f"{path}reply_by").asc(nulls_last=True), f"{path}created_at", f"{path}pk")
+
+
+OPEN_SHOWN = 10  # a leader reads ten lines; the rest are one click away (plans:instruction_list)
+LIST_STATES = {"open": "待办结", "all": "全部", "done": "已办结"}
+DEFAULT_LIST_STATE = "open"
+
+
+@dataclass(frozen=True)
+class OpenInstructions:
+    """The most urgent open 批示 (each with .addressed, its units by name) and how many are open in all."""
+
+    rows: list[Instruction]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def with_addressed(queryset):
+    """Each 批示 with .addressed, its units by name: one query for the whole page, however many rows."""
+    return queryset.prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("name"), to_attr="addressed"))
+
+
+def open_instructions(user, limit: int = OPEN_SHOWN) -> OpenInstructions:
+    """Open 批示 the user sees, the `limit` most urgent (a leader's dashboard, a unit's 我的任务), and how many
+    are open in all. One query, whether there are none or thousands: the addressed (批示, 单位) rows of the
+    most urgent (IN (… ORDER BY … LIMIT)), each carrying the total (a scalar subquery: a window COUNT)."""
     visible = access.instructions(user).active().exclude(state=InstructionState.DONE)
-    rows = Instruction.units.through.objects.filter(instruction__in=visible).select_related(
-        "instruction__milestone", "instruction__author", "unit"
+    most_urgent = visible.order_by(*urgent_first()).values("pk")[:limit]
+    total = visible.order_by().annotate(n=Window(Count("pk"))).values("n")[:1]
+    rows = (
+        Instruction.units.through.objects.filter(instruction__in=most_urgent)
+        .select_related("instruction", "unit")
+        .annotate(open_total=Subquery(total))
+        .order_by(*urgent_first("instruction__"), "unit__name")
     )
-    by_id = {}
-    for row in rows.order_by("instruction_id", "unit__name"):
+    by_id, open_total = {}, 0
+    for row in rows:
         instruction = by_id.setdefault(row.instruction_id, row.instruction)
         instruction.addressed = [*getattr(instruction, "addressed", []), row.unit]
-    return sorted(by_id.values(), key=lambda i: (i.reply_by is None, i.reply_by or date.max, i.created_at))
+        open_total = row.open_total
+    return OpenInstructions(list(by_id.values()), open_total)
+
+
+def listed_instructions(user, state: str = DEFAULT_LIST_STATE):
+    """批示 the user sees (plans.access.instructions, never more) on plans not withdrawn, for the list page:
+    待办结 the most urgent first, 已办结 the latest closed first, 全部 the latest given first."""
+    rows = with_addressed(access.instructions(user).active().select_related("milestone__plan", "author"))
+    if state == "done":
+        return rows.filter(state=InstructionState.DONE).order_by("-closed_at", "-pk")
+    if state == "all":
+        return rows.order_by("-created_at", "-pk")
+    return rows.exclude(state=InstructionState.DONE).order_by(*urgent_first())
+
+
+def visible_milestone_ids(user, instructions) -> set[int]:
+    """Which of these 批示's node plans the user may open: a liaison sees a 批示 addressed to their unit on a
+    node plan they do not answer for (its text is shown, not linked). One query."""
+    ids = {i.milestone_id for i in instructions}
+    return set(access.milestones(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()

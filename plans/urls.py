@@ -15,6 +15,7 @@ urlpatterns = [
     path("tasks/<int:pk>/extension/", actions.extension_create, name="extension_create"),
     path("tasks/<int:pk>/instruction/", actions.instruction_create, name="instruction_create"),
     path("tasks/<int:pk>/chase/", loop.milestone_chase, name="milestone_chase"),
+    path("instructions/", loop.instruction_list, name="instruction_list"),
     path("instructions/<int:pk>/", loop.instruction_detail, name="instruction"),
     path("instructions/<int:pk>/reply/", loop.instruction_reply, name="instruction_reply"),
     path("instructions/<int:pk>/decide/", loop.instruction_decide, name="instruction_decide"),

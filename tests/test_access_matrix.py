@@ -180,6 +180,7 @@ RULES = {
     "plans:notification_read": ("POST", "notification", OWNER_ONLY),
     "plans:notification_settings": ("GET", None, SIGNED_IN),
     # 批示 loop: addressed to 区卫生健康局 (the lead unit); only its liaison replies, only staff 办结.
+    "plans:instruction_list": ("GET", None, SIGNED_IN),  # each sees only their own 批示 (test_instruction_list)
     "plans:instruction": ("GET", "instruction", HEALTH_VISIBLE),
     "plans:instruction_file": ("GET", "instruction_file", HEALTH_VISIBLE),
     "plans:instruction_reply": (

@@ -1,4 +1,4 @@
-"""批示 follow-up (detail, 反馈, 办结) and 催办: thin views over plans.instructions and plans.chasing."""
+"""批示 follow-up (list, detail, 反馈, 办结) and 催办: thin views over plans.instructions and plans.chasing."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from talentplan.lib.params import bounded_int
 from units.models import Unit
 
 from .. import access, chasing, instructions
@@ -30,6 +31,37 @@ def _instruction_context(request, instruction, **forms):
             initial={"version": instruction.version}
         )
     return context
+
+
+INSTRUCTIONS_PER_PAGE = 30
+
+
+def checked_page(request, rows, per_page: int):
+    """The page ?page= names; a page that is not a number or does not exist is page 1, and the reader is told."""
+    paginator = Paginator(rows, per_page)
+    raw = request.GET.get("page", "")
+    number = bounded_int(raw, 1, paginator.num_pages) if raw.strip() else 1
+    if number is None:
+        messages.warning(request, f"页码“{raw[:20]}”无效（共 {paginator.num_pages} 页），已显示第 1 页。")
+        number = 1
+    return paginator.page(number)
+
+
+def instruction_list(request):
+    """领导批示: those the user sees, 待办结 (the most urgent first) by default, or 已办结, or 全部."""
+    state = request.GET.get("state") or instructions.DEFAULT_LIST_STATE
+    if state not in instructions.LIST_STATES:
+        messages.warning(request, "办理状态筛选无效，已显示待办结的批示。")
+        state = instructions.DEFAULT_LIST_STATE
+    page = checked_page(request, instructions.listed_instructions(request.user, state), INSTRUCTIONS_PER_PAGE)
+    context = {
+        "page": page,
+        "state": state,
+        "states": instructions.LIST_STATES,
+        "sees_milestones": instructions.visible_milestone_ids(request.user, page.object_list),
+        "today": timezone.localdate(),
+    }
+    return render(request, "plans/instruction_list.html", context)
 
 
 def _instruction(request, pk):
