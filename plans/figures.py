@@ -15,6 +15,10 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
+from targets.models import Indicator, IndicatorYear
+from targets.standing import standing_of
+from targets.trajectory import trajectory_of
+
 from .choices import Outcome, ReportState, UnitRole
 from .models import (
     Milestone,
@@ -119,11 +123,11 @@ def unit_figure_rows(scope, today: date, by_plan: bool) -> dict:
 
 
 def stale_plan_ids(plans, today: date) -> list[int]:
-    """Plans (objects carrying figures_version) whose stored figures are of another version or day."""
-    versions = {plan.pk: plan.figures_version for plan in plans}
-    stamps = PlanFigures.objects.filter(plan_id__in=list(versions), computed_on=today).values_list("plan_id", "version")
-    fresh = {pk for pk, version in stamps if versions[pk] == version}
-    return [pk for pk in versions if pk not in fresh]
+    """Plans whose stored figures are of another version (as the database has it now) or another day."""
+    ids = [plan.pk for plan in plans]
+    fresh = PlanFigures.objects.filter(plan_id__in=ids, computed_on=today, version=F("plan__figures_version"))
+    fresh = set(fresh.values_list("plan_id", flat=True))
+    return [pk for pk in ids if pk not in fresh]
 
 
 def ensure_fresh(plans, today: date) -> int:
@@ -139,7 +143,7 @@ def recount(plan_ids, today: date) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOUNT_LOCK])
-        plans = list(Plan.objects.filter(pk__in=list(plan_ids)).only("pk", "figures_version"))
+        plans = list(Plan.objects.filter(pk__in=list(plan_ids)))
         stale = stale_plan_ids(plans, today)  # another reader may have counted them while this one waited
         if not stale:
             return 0
@@ -167,13 +171,43 @@ def recount(plan_ids, today: date) -> int:
             [PlanUnitFigures(plan_id=plan_id, unit_id=unit_id, **row) for (plan_id, unit_id), row in unit_rows.items()],
             batch_size=1000,
         )
+        standings = judged_indicators([plan for plan in plans if plan.pk in stale], today)
         PlanFigures.objects.bulk_create(
-            [PlanFigures(plan_id=pk, version=versions[pk], computed_on=today) for pk in stale],
+            [
+                PlanFigures(plan_id=pk, version=versions[pk], computed_on=today, standings=standings.get(pk, []))
+                for pk in stale
+            ],
             update_conflicts=True,
             unique_fields=["plan"],
-            update_fields=["version", "computed_on"],
+            update_fields=["version", "computed_on", "standings"],
         )
     return len(stale)
+
+
+def judged_indicators(plans, today: date) -> dict:
+    """Plan id → [[indicator id, position, standing], ...] in position order: every indicator judged as the
+    dashboard judges it (targets.trajectory, targets.standing), in two queries."""
+    by_pk = {plan.pk: plan for plan in plans}
+    indicators = list(Indicator.objects.filter(plan__in=list(by_pk)).order_by("plan_id", "position"))
+    years = defaultdict(list)
+    rows = IndicatorYear.objects.filter(indicator__plan__in=list(by_pk)).order_by("year")
+    for year in rows.values_list("indicator_id", "year", "planned_text", "actual_value", named=True):
+        years[year.indicator_id].append(year)
+    attach_plan = Indicator.plan.field.set_cached_value
+    judged = defaultdict(list)
+    for indicator in indicators:
+        attach_plan(indicator, by_pk[indicator.plan_id])
+        standing = standing_of(trajectory_of(indicator, today, years=years[indicator.pk]))
+        judged[indicator.plan_id].append([indicator.pk, indicator.position, standing.value])
+    return judged
+
+
+def stored_standings(plans, today: date) -> list[tuple[int, str]]:
+    """(indicator id, standing) of these plans' indicators, fresh for `today`, in the plans' order and then
+    each plan's indicator order (the dashboard's)."""
+    ensure_fresh(plans, today)
+    stored = dict(PlanFigures.objects.filter(plan__in=[plan.pk for plan in plans]).values_list("plan_id", "standings"))
+    return [(pk, standing) for plan in plans for pk, _position, standing in stored.get(plan.pk, [])]
 
 
 def recount_all(today: date, force: bool = False) -> int:

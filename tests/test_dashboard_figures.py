@@ -4,6 +4,7 @@ again after a change would show a leader yesterday's picture."""
 
 import threading
 from datetime import date, timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -16,8 +17,12 @@ from plans import reporting
 from plans.choices import MilestoneStatus, UnitRole
 from plans.dashboard import build_dashboard
 from plans.demo import seed_demo_progress
-from plans.figures import recount_all, stale_plan_ids
+from plans.figures import recount_all, stale_plan_ids, stored_standings
 from plans.models import Milestone, MilestoneUnit, Occurrence, Plan, PlanFigures, ProgressReport
+from plans.views.dashboard import indicator_cards
+from targets import actuals
+from targets.models import Indicator
+from targets.standing import Standing
 from tests.conftest import create_test_users
 from tests.helpers import submit
 from tests.small_plan import build_small_plan
@@ -203,3 +208,41 @@ def test_past_twelve_plans_each_plan_is_one_row_with_its_stored_counts(demo, cli
         total, _statuses, _percent, overdue, _soon, _done = live[plan.pk]
         assert f'<a href="/tasks/?plan={plan.pk}">{total}</a>' in html
         assert f'href="/tasks/?plan={plan.pk}&amp;overdue=true">{overdue}</a>' in html
+
+
+def _live_standings(user, today) -> list:
+    return [(card["indicator"].pk, card["standing"].value) for card in indicator_cards(user, None, today)]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_stored_indicator_judgements_follow_approved_actuals_and_plan_years(demo, user_named):
+    leader, staff, liaison = user_named("leader"), user_named("staff"), user_named("liaison_hr")
+    plans = list(Plan.objects.active())
+    assert stored_standings(plans, TODAY) == _live_standings(leader, TODAY)
+    phd = Indicator.objects.get(plan__code="jianghai-rcqq-2022", name="博士（后）")
+    phd.unit = Unit.objects.get(name="区人力资源和社会保障局")
+    phd.save()
+    before = dict(stored_standings(plans, TODAY))[phd.pk]
+    for year, total in ((2022, 80), (2023, 140)):  # far past "100 以上": 达标 whatever was entered before
+        entry = actuals.submit_entry(liaison, phd, year, "total", Decimal(total), "统计年报")
+        actuals.review_entry(staff, entry, True, "", entry.version)
+    after = dict(stored_standings(plans, TODAY))[phd.pk]
+    assert (before, after) == (Standing.MISSED, Standing.MET)  # 65 + 15 + 60 = 140: past "100 以上"
+    assert stored_standings(plans, TODAY) == _live_standings(leader, TODAY)
+    plan = phd.plan
+    plan.end_year = plan.end_year + 2  # a plan's years frame every indicator's planned path
+    plan.save()
+    assert stored_standings(list(Plan.objects.active()), TODAY) == _live_standings(leader, TODAY)
+    assert stored_standings(list(Plan.objects.active()), date(2025, 3, 1)) == _live_standings(leader, date(2025, 3, 1))
+
+
+def test_saving_a_plan_read_earlier_keeps_the_raised_figures_version(demo):
+    plan = Plan.objects.filter(archived_at=None).first()
+    stale_copy = Plan.objects.get(pk=plan.pk)
+    milestone = plan.milestones.first()
+    milestone.percent = 77
+    milestone.save()  # raises the version in the database, not in stale_copy
+    raised = Plan.objects.get(pk=plan.pk).figures_version
+    stale_copy.notes = "整理说明改了"
+    stale_copy.save()
+    assert Plan.objects.get(pk=plan.pk).figures_version > raised  # its own save raised it again, never back

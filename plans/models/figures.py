@@ -15,6 +15,8 @@ class PlanFigures(models.Model):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveBigIntegerField()
     computed_on = models.DateField()
+    # [[indicator id, position, standing], ...]: each indicator of the plan judged (targets.standing) that day.
+    standings = models.JSONField(default=list)
 
     class Meta:
         verbose_name = verbose_name_plural = "看板统计（按计划）"
@@ -67,7 +69,7 @@ def figures_changed(plan_ids=None, milestone_ids=None) -> None:
     named, or of the plans of the node plans named, or of every plan (both None)."""
     plans = Plan.objects.all()
     if plan_ids is not None:
-        plans = plans.filter(pk__in=list(plan_ids))
+        plans = plans.filter(pk__in=plan_ids if isinstance(plan_ids, models.QuerySet) else list(plan_ids))
     elif milestone_ids is not None:
         plans = plans.filter(pk__in=Milestone.objects.filter(pk__in=list(milestone_ids)).values("plan_id"))
     plans.update(figures_version=models.F("figures_version") + 1)

@@ -73,6 +73,17 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # figures_version is raised in the database by other rows' changes; an instance read before them must
+        # not write its older number back (the dashboard would trust figures counted before those changes).
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "figures_version"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("plans:plan", args=[self.code])
 

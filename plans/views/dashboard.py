@@ -1,6 +1,6 @@
 """Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from targets.trajectory import trajectory_of
 from .. import access
 from ..chasing import new_request_key
 from ..dashboard import build_dashboard, plan_tally, task_link
+from ..figures import stored_standings
 from ..instructions import open_instructions
 from ..models import Plan
 
@@ -30,13 +31,18 @@ LEAGUE_SHOWN = 30
 FOLDED_LISTED = 100
 
 
-def indicator_cards(user, plan, today, plans=()):
-    """Every visible indicator judged (the counts must be whole); charts are drawn later, only for shown ones.
+def indicator_cards(user, plan, today, plans=(), ids=None):
+    """Visible indicators judged, with their trajectories: those of `ids` (in that order), or every one.
     `plans`: plan objects already fetched (the dashboard's), attached to their indicators instead of joined
     again into 2,000 rows."""
     indicators = access.indicators(user).order_by("plan", "position")
     indicators = indicators.filter(plan=plan) if plan else indicators.filter(plan__archived_at__isnull=True)
+    if ids is not None:
+        indicators = indicators.filter(pk__in=list(ids))
     indicators = list(indicators)
+    if ids is not None:
+        order = {pk: n for n, pk in enumerate(ids)}
+        indicators.sort(key=lambda indicator: order[indicator.pk])
     known = {p.pk: p for p in [*plans, *([plan] if plan else [])]}
     missing = {i.plan_id for i in indicators} - known.keys()
     if missing:  # a plan the caller did not pass: one query for all of them
@@ -44,9 +50,8 @@ def indicator_cards(user, plan, today, plans=()):
     attach_plan = Indicator.plan.field.set_cached_value  # what prefetching does: not the checked descriptor
     for indicator in indicators:
         attach_plan(indicator, known[indicator.plan_id])
-    # One query for every indicator's years, grouped here: prefetch_related builds a queryset per indicator,
-    # which at 2,000 indicators cost more than judging them.
-    # Plain rows (year, planned_text, actual_value are all trajectory_of reads), not 6,000 model instances.
+    # One query for every indicator's years, grouped here: prefetch_related builds a queryset per indicator.
+    # Plain rows (year, planned_text, actual_value are all trajectory_of reads), not model instances.
     years = defaultdict(list)
     rows = IndicatorYear.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("year")
     for year in rows.values_list("indicator_id", "year", "planned_text", "actual_value", named=True):
@@ -64,33 +69,39 @@ def _draw(cards):
     return cards
 
 
-def indicator_summary(cards, chosen: str | None, link_params: dict) -> dict:
+def indicator_summary(standings, chosen: str | None, link_params: dict, cards_of) -> dict:
     """Counts per standing, each linking to the dashboard drawing exactly those charts. Without a choice,
     the off-track ones are drawn (未达标 before 落后, at most DRAWN_BY_DEFAULT; the others in a fold) and the
-    on-track ones folded into a list of links. At most DRAWN_AT_MOST charts are drawn in all."""
+    on-track ones folded into a list of links. At most DRAWN_AT_MOST charts are drawn in all.
+    `standings`: (indicator id, standing) of every counted indicator in page order (the stored judgements,
+    plans.figures); `cards_of(ids)` judges and draws only the indicators shown."""
     chosen = Standing(chosen) if chosen in Standing.values else None
+    counted = Counter(standing for _pk, standing in standings)
     counts = [
         {
             "standing": standing,
-            "count": sum(1 for card in cards if card["standing"] == standing),
+            "count": counted[standing.value],
             "link": "?" + urlencode({**link_params, "standing": standing.value}) + "#indicators",
         }
         for standing in Standing
     ]
     if chosen:
-        drawn, more = [card for card in cards if card["standing"] == chosen], []
+        drawn, more = [pk for pk, standing in standings if standing == chosen], []
     else:
-        off_track = [card for standing in OFF_TRACK for card in cards if card["standing"] == standing]
+        off_track = [pk for wanted in OFF_TRACK for pk, standing in standings if standing == wanted]
         drawn, more = off_track[:DRAWN_BY_DEFAULT], off_track[DRAWN_BY_DEFAULT:]
-    drawn, more = _draw(drawn[:DRAWN_AT_MOST]), _draw(more[: max(0, DRAWN_AT_MOST - len(drawn))])
-    shown = {id(card) for card in drawn + more}
+    drawn, more = drawn[:DRAWN_AT_MOST], more[: max(0, DRAWN_AT_MOST - len(drawn[:DRAWN_AT_MOST]))]
+    shown = set(drawn) | set(more)
+    folded = [pk for pk, _standing in standings if pk not in shown]
+    cards = {card["indicator"].pk: card for card in cards_of(drawn + more + folded[:FOLDED_LISTED])}
     return {
         "counts": [c for c in counts if c["count"] or c["standing"] != Standing.UNJUDGED],
-        "shown": drawn,
-        "more": more,
-        "folded": [card for card in cards if id(card) not in shown],  # listed as links, not drawn
+        "shown": _draw([cards[pk] for pk in drawn if pk in cards]),
+        "more": _draw([cards[pk] for pk in more if pk in cards]),
+        "folded": [cards[pk] for pk in folded[:FOLDED_LISTED] if pk in cards],  # listed as links, not drawn
+        "folded_total": len(folded),
         "chosen": chosen,
-        "total": len(cards),
+        "total": len(standings),
     }
 
 
@@ -106,11 +117,15 @@ def dashboard(request):
     all_units = request.GET.get("units") == "all"
     years = sorted({y for p in board.plans for y in p.years})
     link_params = {k: v for k, v in (("plan", plan and plan.pk), ("year", year)) if v}
-    cards = indicator_cards(request.user, plan, today, plans=board.plans)
+    standings = stored_standings([plan] if plan else board.plans, today)
+
+    def cards_of(ids):
+        return indicator_cards(request.user, plan, today, plans=board.plans, ids=ids)
+
     context = {
         "board": board,
         "years": years,
-        "indicators": indicator_summary(cards, request.GET.get("standing"), link_params),
+        "indicators": indicator_summary(standings, request.GET.get("standing"), link_params, cards_of),
         "plan_cards": len(board.per_plan) <= PLAN_CARDS_MAX,
         "league": board.league if all_units else board.league[:LEAGUE_SHOWN],
         "all_units_link": "?" + urlencode({**link_params, "units": "all"}) + "#league",
