@@ -86,7 +86,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        plans = access.own_region_first(access.plans_with_tasks(user).active(), user, "-issue_date")
+        plans = access.own_region_first(access.plans_with_tasks(user).active(), user, "-issue_date", "code")
         self.filters["plan"].queryset = plans
         self.filters["category"].queryset = access.own_region_first(
             Category.objects.filter(plan__in=plans).select_related("plan"),
