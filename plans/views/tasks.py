@@ -31,7 +31,7 @@ from ..forms import (
 from ..instructions import open_instructions
 from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
 from ..reporting import completes_no_deadline, reporting_unit
-from ..tables import MilestoneTable, counted_page
+from ..tables import MilestoneTable, listed_page
 from ..tracking import occurrence_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,9 +110,7 @@ REPORTS_PER_PAGE = 20
 def my_tasks(request):
     filterset = MyTaskFilterSet(request.GET or None, queryset=my_open_tasks(request.user), request=request)
     tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    # Ids first: the page's ids and the count from the narrow query (filters and the sort, no per-row subqueries,
-    # no joined columns), then only the page's rows with everything shown; one wide query sorted them all.
-    page = counted_page(tasks, MY_TASKS_PER_PAGE, request.GET.get("page"))
+    page = listed_page(tasks, MY_TASKS_PER_PAGE, request.GET.get("page"))  # ids first, one narrow query
     today = timezone.localdate()
     context = {
         "page": page,
