@@ -80,8 +80,8 @@ class MilestoneTable(tables.Table):
     @cached_property
     def shown_rows(self) -> list["ShownRow"]:
         """The page's rows, each drawn once for both the table (its <td> cells) and the phone cards. Drawing
-        them through django-tables2 cell by cell, then again in the cards' template, was most of the list's
-        Python time (issue 13). The cells are the same as the render_* methods below give."""
+        them through django-tables2 cell by cell, then again in the cards' template, cost /tasks/ about a quarter
+        of its time at 10k (issue 13: 72 → 55 ms). The cells are django-tables2's (tests/test_list_drawing.py)."""
         columns = [(column.name, column.attrs["td"].as_html(), column.default) for column in self.columns]
         rows = []
         for index, record in enumerate(row.record for row in self.paginated_rows):
