@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from talentplan.lib.forms import quick_selects
 from talentplan.lib.params import YEAR_RANGE
@@ -15,6 +16,24 @@ from .tracking import done_q, due_within, occurrences_with_outcome, overdue
 SEARCH_MAX = 100  # characters; each word becomes a LIKE pattern, and SQLite refuses very long ones
 SEARCH_WORDS_MAX = 10
 DUE_WITHIN_MAX = 3660  # ten years of days: longer than any plan
+
+
+class RowChoices(BaseChoiceIterator):
+    """A model choice filter's options read as plain rows, one values_list query when the form is drawn:
+    the ModelChoiceIterator built a model instance per option (hundreds of units, plans and categories at
+    provincial scale, issue 13). The field's queryset still checks a submitted value. `label` turns the
+    row's other values into the option's text, as the field's label_from_instance would."""
+
+    def __init__(self, field, rows, label):
+        self.field, self.rows, self.label = field, rows, label
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for pk, *values in self.rows:
+            yield (pk, self.label(*values))
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
@@ -67,7 +86,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        plans = access.own_region_first(access.plans_with_tasks(user).active(), user, "-issue_date")
+        plans = access.own_region_first(access.plans_with_tasks(user).active(), user, "-issue_date", "code")
         self.filters["plan"].queryset = plans
         self.filters["category"].queryset = access.own_region_first(
             Category.objects.filter(plan__in=plans).select_related("plan"),
@@ -78,6 +97,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
         )
         self.filters["unit"].queryset = access.units(user)
         self.form.fields["unit"].label_from_instance = lambda unit: access.unit_label(user, unit)
+        self._rows_as_choices(user)
         for field in self.form.fields.values():
             css = (
                 "form-select form-select-sm"
@@ -101,6 +121,21 @@ class MilestoneFilterSet(django_filters.FilterSet):
             max_decimal_places="年度请填写四位数字，如 2024。",
             max_digits=f"年度应在 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间。",
         )
+
+    def _rows_as_choices(self, user):
+        fields = self.form.fields
+        home = access.home_region_id(user)
+        drawn = {
+            "plan": (self.filters["plan"].queryset.values_list("pk", "title"), str),  # Plan.__str__
+            "category": (self.filters["category"].queryset.values_list("pk", "name"), str),  # Category.__str__
+            # access.unit_label without the instance
+            "unit": (
+                self.filters["unit"].queryset.values_list("pk", "name", "region_id", "region__name"),
+                lambda name, region_id, region_name: name if region_id == home else f"{region_name}·{name}",
+            ),
+        }
+        for name, (rows, label) in drawn.items():
+            fields[name].widget.choices = RowChoices(fields[name], rows, label)
 
     def filter_text(self, queryset, name, value):
         """Every word must appear in the node plan, its measure or its item, or in a unit's full name, short name,

@@ -31,7 +31,7 @@ from ..forms import (
 from ..instructions import open_instructions
 from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
 from ..reporting import completes_no_deadline, reporting_unit
-from ..tables import MilestoneTable
+from ..tables import MilestoneTable, listed_page
 from ..tracking import occurrence_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,8 +109,8 @@ REPORTS_PER_PAGE = 20
 
 def my_tasks(request):
     filterset = MyTaskFilterSet(request.GET or None, queryset=my_open_tasks(request.user), request=request)
-    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else my_open_tasks(request.user)
-    page = Paginator(tasks, MY_TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = listed_page(tasks, MY_TASKS_PER_PAGE, request.GET.get("page"))  # ids first, one narrow query
     today = timezone.localdate()
     context = {
         "page": page,

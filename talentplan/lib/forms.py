@@ -2,7 +2,8 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 
 from .uploads import ACCEPT_ATTRIBUTE, check_report_total, validate_evidence
 
@@ -36,14 +37,13 @@ class QuickSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final.pop("name", None)
         chosen = next(iter(self.format_value(value)), None)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if key == chosen else "", label)
-                for key, label in (("" if v is None else str(v), label) for v, label in choices)
-            ),
-        )
+        # Joined by hand, not format_html_join: one format_html (a str.format, a SafeString) per option adds up.
+        options = []
+        for v, label in choices:
+            key = "" if v is None else str(v)
+            selected = " selected" if key == chosen else ""
+            options.append(f'<option value="{escape(key)}"{selected}>{conditional_escape(label)}</option>')
+        options = mark_safe("".join(options))
         # name first, as Django's own Select writes it (flatatt sorts the rest)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
