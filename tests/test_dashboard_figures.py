@@ -18,6 +18,7 @@ from plans.choices import MilestoneStatus, UnitRole
 from plans.dashboard import build_dashboard
 from plans.demo import seed_demo_progress
 from plans.figures import recount_all, stale_plan_ids, stored_standings
+from plans.loader import load_plans
 from plans.models import Milestone, MilestoneUnit, Occurrence, Plan, PlanFigures, ProgressReport
 from plans.views.dashboard import indicator_cards
 from targets import actuals
@@ -58,6 +59,8 @@ def assert_stored_equals_live(today=TODAY, plan=None):
 
 @pytest.fixture
 def demo():
+    if not Milestone.objects.exists():  # a transactional test starts from a flushed database
+        load_plans()
     ensure_demo_accounts()
     assert seed_demo_progress() > 0
     create_test_users()
