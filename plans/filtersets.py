@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
@@ -10,7 +9,7 @@ from units.models import Unit
 
 from . import access
 from .choices import MilestoneStatus, Outcome, Rag, UnitRole
-from .models import Category, Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan
+from .models import Category, MilestoneUnit, Occurrence, Plan
 from .tracking import done_q, due_within, occurrences_with_outcome, overdue
 
 SEARCH_MAX = 100  # characters; each word becomes a LIKE pattern, and SQLite refuses very long ones
@@ -139,39 +138,10 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         """Every word must appear in the node plan, its measure or its item, or in a unit's full name, short name,
-        the document's spelling or any alias of it (q=人社局 finds 区人社局 = 区人力资源和社会保障局). Each table is
-        searched on its own, so each LIKE can use its trigram index rather than one OR across a join."""
+        the document's spelling or any alias of it (q=人社局 finds 区人社局 = 区人力资源和社会保障局): all held in
+        the node plan's stored search text (plans.search_text), one column with one trigram index."""
         for word in value.split()[:SEARCH_WORDS_MAX]:
-            matches = (
-                Milestone.objects.filter(
-                    Q(text__icontains=word) | Q(due_text__icontains=word) | Q(schedule_text__icontains=word)
-                )
-                .order_by()
-                .values("pk")
-                .union(
-                    Milestone.objects.filter(measure__in=Measure.objects.filter(text__icontains=word))
-                    .order_by()
-                    .values("pk")
-                )
-                .union(
-                    Milestone.objects.filter(measure__item__in=Item.objects.filter(title__icontains=word))
-                    .order_by()
-                    .values("pk")
-                )
-                .union(MilestoneUnit.objects.filter(written_name__icontains=word).order_by().values("milestone_id"))
-                # A branch of its own: OR-ed with written_name it scanned every assignment (issue 13); alone it
-                # reads the few matching units' assignments through the unit index.
-                .union(
-                    MilestoneUnit.objects.filter(
-                        unit__in=Unit.objects.filter(
-                            Q(name__icontains=word) | Q(short_name__icontains=word) | Q(aliases__alias__icontains=word)
-                        )
-                    )
-                    .order_by()
-                    .values("milestone_id")
-                )
-            )
-            queryset = queryset.filter(pk__in=matches)
+            queryset = queryset.filter(search_text__icontains=word)
         return queryset
 
     def filter_unit(self, queryset, name, unit):

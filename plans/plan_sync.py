@@ -45,6 +45,7 @@ from .dependents import (
 from .fixture_files import PlanSource, item_text, row_item_key
 from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan, figures_changed
 from .schedule import parse_schedule
+from .search_text import refresh_search_text
 from .textutil import leading_number
 from .tracking import refresh_next_due
 
@@ -426,8 +427,9 @@ class PlanSync:
             bulk_create_with_history(objects, model, batch_size=500, default_change_reason=LOADED)
             if model is Occurrence:  # bulk_create sends no signal: the one next-due writer, called directly
                 refresh_next_due({o.milestone_id for o in objects})
-        if self.pending:  # nor the dashboard's stale mark (plans.figures) for the units just assigned
+        if self.pending:  # nor the dashboard's stale mark (plans.figures) or the search text, for the units
             figures_changed(plan_ids=[self.plan.pk])
+            refresh_search_text({o.milestone_id for o in self.pending[MilestoneUnit]})
         self.pending = None  # anything created later goes one by one, as for an existing plan
 
     def _renumber(self, collection: Collection, deleted: set, queryset, noun: str, field_label: str) -> None:

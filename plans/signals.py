@@ -5,8 +5,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from targets.models import Indicator, IndicatorYear
+from units.models import Unit, UnitAlias
 
-from .models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport, figures_changed
+from .models import Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport, figures_changed
+from .search_text import milestones_of_units, refresh_search_text
 from .tracking import refresh_next_due
 
 
@@ -41,3 +43,45 @@ def indicator_year_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=ProgressReport, dispatch_uid="report_deleted_figures")
 def milestone_part_changed(sender, instance, **kwargs):
     figures_changed(milestone_ids=[instance.milestone_id])
+
+
+# The stored search text (plans.search_text): the node plan's own texts, its measure's, its item's and
+# its units' names and aliases.
+SEARCHED_FIELDS = {"text", "due_text", "schedule_text", "measure", "measure_id"}
+
+
+@receiver(post_save, sender=Milestone, dispatch_uid="milestone_saved_search")
+def milestone_text_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+        refresh_search_text([instance.pk])
+
+
+@receiver(post_save, sender=MilestoneUnit, dispatch_uid="assignment_saved_search")
+@receiver(post_delete, sender=MilestoneUnit, dispatch_uid="assignment_deleted_search")
+def assignment_text_changed(sender, instance, **kwargs):
+    if Milestone.objects.filter(pk=instance.milestone_id).exists():  # not when its node plan is being deleted
+        refresh_search_text([instance.milestone_id])
+
+
+@receiver(post_save, sender=Measure, dispatch_uid="measure_saved_search")
+def measure_text_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        refresh_search_text(instance.milestones.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Item, dispatch_uid="item_saved_search")
+def item_text_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        refresh_search_text(Milestone.objects.filter(measure__item=instance).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="unit_saved_search")
+def unit_name_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        refresh_search_text(milestones_of_units([instance.pk]))
+
+
+@receiver(post_save, sender=UnitAlias, dispatch_uid="alias_saved_search")
+@receiver(post_delete, sender=UnitAlias, dispatch_uid="alias_deleted_search")
+def unit_alias_changed(sender, instance, **kwargs):
+    refresh_search_text(milestones_of_units([instance.unit_id]))

@@ -68,9 +68,11 @@ def generate(size: Size, seed: int = 1, today: date | None = None, force: bool =
         buffer.flush()
         indicators = build_indicators(plans, size.indicators, people, ids, rng, today)
         ids.reset_sequences()
+        from plans.search_text import refresh_search_text
         from plans.tracking import refresh_next_due
 
         refresh_next_due()  # bulk_create sends no signals: fill the denormalised next-due columns once
+        refresh_search_text()  # and the search text (plans.search_text)
     analyze()
     summary = {
         "seed": seed,
