@@ -84,7 +84,8 @@ def _seed_hostile_milestones():
     """Put each hostile text in a node plan of 区卫生健康局's plan, as an import would."""
     milestones = list(Milestone.objects.filter(plan__code="jianghai-rcqq-2022").order_by("position")[: len(HOSTILE)])
     for milestone, text in zip(milestones, HOSTILE, strict=True):
-        Milestone.objects.filter(pk=milestone.pk).update(text=text)
+        milestone.text = text
+        milestone.save(update_fields=["text"])  # saved as the portal saves: its search text follows
     return milestones
 
 
