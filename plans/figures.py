@@ -65,23 +65,22 @@ def tally_rows(milestones, keys: tuple, today: date, year) -> list[dict]:
     return list(rows)
 
 
+COUNTED_FIGURES = ("led", "overdue", "deadlines_passed", "met_on_time", "awaiting_review")
+
+
 def stored_unit_figures(plan_ids) -> dict:
     """Unit → its figures summed over the plans, for the units leading node plans there (as the live count)."""
-    sums = {name: Sum(name) for name in COUNTED_FIGURES}
     rows = (
         PlanUnitFigures.objects.filter(plan__in=plan_ids)
         .order_by()
         .values("unit_id")
-        .annotate(**{f"sum_{name}": expression for name, expression in sums.items()}, last=Max("last_report_at"))
+        .annotate(**{f"sum_{name}": Sum(name) for name in COUNTED_FIGURES}, last=Max("last_report_at"))
         .filter(sum_led__gt=0)
     )
     return {
         row["unit_id"]: {**{name: row[f"sum_{name}"] for name in COUNTED_FIGURES}, "last_report_at": row["last"]}
         for row in rows
     }
-
-
-COUNTED_FIGURES = ("led", "overdue", "deadlines_passed", "met_on_time", "awaiting_review")
 
 
 def unit_figure_rows(scope, today: date, by_plan: bool) -> dict:

@@ -59,8 +59,7 @@ def milestone_text_changed(sender, instance, update_fields=None, **kwargs):
 @receiver(post_save, sender=MilestoneUnit, dispatch_uid="assignment_saved_search")
 @receiver(post_delete, sender=MilestoneUnit, dispatch_uid="assignment_deleted_search")
 def assignment_text_changed(sender, instance, **kwargs):
-    if Milestone.objects.filter(pk=instance.milestone_id).exists():  # not when its node plan is being deleted
-        refresh_search_text([instance.milestone_id])
+    refresh_search_text([instance.milestone_id])  # a node plan already deleted has no row to write
 
 
 @receiver(post_save, sender=Measure, dispatch_uid="measure_saved_search")
