@@ -25,10 +25,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from bench.context import led_milestones
+from bench.resolve import find_url
 from plans.models import ProgressReport
-
-from .context import led_milestones
-from .resolve import find_url
 
 MARKER = "【压测写入】"
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')

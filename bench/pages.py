@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from .resolve import find_url
+from bench.resolve import find_url
 
 SLOW_QUERY_MS = 50
 

@@ -25,21 +25,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 
-from targets.models import Indicator, IndicatorEntry
-from units.models import Region, RegionMembership, Unit
-from units.roles import (
-    EVERY_REGION,
-    Role,
-    covered_unit_ids,
-    full_region_ids,
-    home_region_id,
-    readable_region_ids,
-    region_access,
-    user_role,
-)
-
-from .choices import UnitRole
-from .models import (
+from plans.choices import UnitRole
+from plans.models import (
     Chase,
     Evidence,
     ExtensionRequest,
@@ -51,6 +38,18 @@ from .models import (
     Outbox,
     Plan,
     ProgressReport,
+)
+from targets.models import Indicator, IndicatorEntry
+from units.models import Region, RegionMembership, Unit
+from units.roles import (
+    EVERY_REGION,
+    Role,
+    covered_unit_ids,
+    full_region_ids,
+    home_region_id,
+    readable_region_ids,
+    region_access,
+    user_role,
 )
 
 OVERSEERS = (Role.STAFF, Role.LEADER)

@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from plans.models import Chase, ExtensionRequest, Instruction, Milestone, MilestoneUnit, Occurrence, ProgressReport
 from units.models import Unit
-
-from .models import Chase, ExtensionRequest, Instruction, Milestone, MilestoneUnit, Occurrence, ProgressReport
 
 # (model, field names shown when they change, what the timeline calls the record)
 SOURCES = [

@@ -2,11 +2,8 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from talentplan.lib.admin_regions import RegionScopedAdmin
-from talentplan.lib.recipients import mask_secret, mask_webhook_url
-
-from .forms import ReminderSettingsForm
-from .models import (
+from plans.forms import ReminderSettingsForm
+from plans.models import (
     Category,
     Chase,
     Escalation,
@@ -30,8 +27,10 @@ from .models import (
     ReminderRun,
     ReminderSettings,
 )
-from .reminders.outbox import masked_recipients
-from .withdrawal import delete_plan, deletion_refusals, plan_contents
+from plans.reminders.outbox import masked_recipients
+from plans.withdrawal import delete_plan, deletion_refusals, plan_contents
+from talentplan.lib.admin_regions import RegionScopedAdmin
+from talentplan.lib.recipients import mask_secret, mask_webhook_url
 
 
 class CategoryInline(RegionScopedAdmin, admin.TabularInline):

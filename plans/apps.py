@@ -6,4 +6,4 @@ class PlansConfig(AppConfig):
     verbose_name = "行动计划"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the next-due writer)
+        from plans import signals  # noqa: F401  (connects the next-due writer)

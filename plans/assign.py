@@ -19,15 +19,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from plans import access
+from plans.choices import UnitRole
+from plans.dependents import occurrence_dependents
+from plans.models import Category, Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan
+from plans.plan_sync import occurrence_values
+from plans.schedule import ScheduleError, parse_schedule
 from talentplan.lib.versioning import lock_current
 from units.models import Region, Unit
-
-from . import access
-from .choices import UnitRole
-from .dependents import occurrence_dependents
-from .models import Category, Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan
-from .plan_sync import occurrence_values
-from .schedule import ScheduleError, parse_schedule
 
 CREATED = "工作人员交办"
 EDITED = "工作人员修改节点计划"

@@ -3,10 +3,9 @@
 from django import forms
 from django.utils import timezone
 
+from plans.models import Measure, Milestone, Plan
 from talentplan.lib.forms import BootstrapFormMixin, BoundedModelChoiceField, VersionedForm
 from units.models import Unit
-
-from .models import Measure, Milestone, Plan
 
 LEAD_SLOTS = 3  # 牵头单位, in order
 CO_SLOTS = 6  # 责任（配合）单位, in order

@@ -12,14 +12,13 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from plans.choices import Outcome, ReportKind, ReportState, UnitRole
+from plans.cutoff import CutoffTally, end_of, year_at_cutoff
+from plans.models import MilestoneUnit, Plan, ProgressReport
+from plans.tracking import DUE_SOON_LABEL
 from talentplan.lib.dates import cn_date, cn_datetime
 from targets.models import Indicator
 from targets.trajectory import figure_text, trajectory_of
-
-from .choices import Outcome, ReportKind, ReportState, UnitRole
-from .cutoff import CutoffTally, end_of, year_at_cutoff
-from .models import MilestoneUnit, Plan, ProgressReport
-from .tracking import DUE_SOON_LABEL
 
 # 公文 layout (GB/T 9704): title in 方正小标宋 二号, body 仿宋 三号, level-1 headings 黑体, level-2 楷体.
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"

@@ -7,9 +7,9 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from . import access, events
-from .instructions import lead_units
-from .models import Chase, Milestone
+from plans import access, events
+from plans.instructions import lead_units
+from plans.models import Chase, Milestone
 
 MESSAGE_LIMIT = 300
 

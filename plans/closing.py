@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import access, events
-from .choices import Outcome
-from .models import Milestone, Occurrence, Plan, PlanYearClosure
-from .tracking import deadline_outcome
+from plans import access, events
+from plans.choices import Outcome
+from plans.models import Milestone, Occurrence, Plan, PlanYearClosure
+from plans.tracking import deadline_outcome
 
 
 def closing_outcome(occurrence, closed_on) -> str:

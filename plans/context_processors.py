@@ -2,8 +2,8 @@
 each, whatever the page; tests/test_loop_pages.py) and, for staff, a banner when the daily reminders have not
 completed for more than a day."""
 
-from . import access, review
-from .reminders.runs import run_is_stale
+from plans import access, review
+from plans.reminders.runs import run_is_stale
 
 
 def pending_reviews(user) -> int:

@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from .choices import MilestoneStatus, Outcome
-from .models import Milestone, Occurrence
-from .tracking import DONE, deadline_outcome, is_done_for_year, is_due_soon, is_overdue
+from plans.choices import MilestoneStatus, Outcome
+from plans.models import Milestone, Occurrence
+from plans.tracking import DONE, deadline_outcome, is_done_for_year, is_due_soon, is_overdue
 
 
 def end_of(day: date) -> datetime:

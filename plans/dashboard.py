@@ -8,18 +8,17 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from units.models import Unit
-
-from .choices import MilestoneStatus, Outcome
-from .figures import stored_status_rows, stored_unit_figures, tally_rows, unit_figure_rows
-from .models import (
+from plans.choices import MilestoneStatus, Outcome
+from plans.figures import stored_status_rows, stored_unit_figures, tally_rows, unit_figure_rows
+from plans.models import (
     Category,
     Chase,
     Milestone,
     Occurrence,
     Plan,
 )
-from .tracking import overdue_q
+from plans.tracking import overdue_q
+from units.models import Unit
 
 OVERDUE_LISTED = 8  # the dashboard names the longest overdue; the count links to the rest
 

@@ -18,13 +18,12 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.choices import UnitRole
+from plans.models import Milestone, MilestoneUnit
+from plans.reminders.outbox import addresses_for
 from targets.models import Indicator
 from targets.trajectory import trajectory_of
 from units.models import Unit
-
-from .choices import UnitRole
-from .models import Milestone, MilestoneUnit
-from .reminders.outbox import addresses_for
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import reporting
-from .choices import MilestoneStatus, UnitRole
-from .models import Milestone, ProgressReport
+from plans import reporting
+from plans.choices import MilestoneStatus, UnitRole
+from plans.models import Milestone, ProgressReport
 
 DEMO_REPORTS = [
     # (liaison, plan, status, percent, narrative, approve?)

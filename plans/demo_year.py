@@ -17,15 +17,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from plans import access, chasing, instructions, reporting
+from plans.choices import MilestoneStatus, UnitRole
+from plans.models import Instruction, Milestone, ProgressReport
 from targets import actuals
 from targets.choices import Cadence, IndicatorKind
 from targets.models import Indicator, IndicatorEntry
 from targets.trajectory import IndicatorSpec, required_value, spec_of
 from units.demo import liaison_by_unit
-
-from . import access, chasing, instructions, reporting
-from .choices import MilestoneStatus, UnitRole
-from .models import Instruction, Milestone, ProgressReport
 
 DEMO_LIAISONS = ("hr", "health", "science", "lile", "np-hr")
 ON_TIME, LATE, OVERDUE, RETURNED = "on_time", "late", "overdue", "returned"

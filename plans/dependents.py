@@ -2,9 +2,8 @@
 
 from django.db.models import Q
 
+from plans.models import Escalation, MilestoneUnit, Occurrence, Outbox
 from talentplan.lib.sync import portal_edits
-
-from .models import Escalation, MilestoneUnit, Occurrence, Outbox
 
 
 class OutboxIndex:

@@ -8,9 +8,9 @@ from collections import Counter
 
 from django.db.models import Prefetch
 
-from .choices import ExtensionState, ReportState, UnitRole
-from .models import MilestoneUnit, Occurrence, ReminderKind
-from .notify import Event, leaders, liaisons_of, notify, one_line, staff_of_region
+from plans.choices import ExtensionState, ReportState, UnitRole
+from plans.models import MilestoneUnit, Occurrence, ReminderKind
+from plans.notify import Event, leaders, liaisons_of, notify, one_line, staff_of_region
 
 
 def _person(user) -> str:

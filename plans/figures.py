@@ -15,12 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
-from targets.models import Indicator, IndicatorYear
-from targets.standing import standing_of
-from targets.trajectory import trajectory_of
-
-from .choices import Outcome, ReportState, UnitRole
-from .models import (
+from plans.choices import Outcome, ReportState, UnitRole
+from plans.models import (
     Milestone,
     MilestoneUnit,
     Occurrence,
@@ -30,7 +26,10 @@ from .models import (
     PlanUnitFigures,
     ProgressReport,
 )
-from .tracking import DUE_SOON_DAYS, done_q, due_within_q, occurrences_with_outcome, overdue_q, with_tracking
+from plans.tracking import DUE_SOON_DAYS, done_q, due_within_q, occurrences_with_outcome, overdue_q, with_tracking
+from targets.models import Indicator, IndicatorYear
+from targets.standing import standing_of
+from targets.trajectory import trajectory_of
 
 # One recount at a time (PostgreSQL advisory lock, held to the end of its transaction): a second reader
 # waits, then finds the plans fresh, instead of writing the same rows beside the first one's.

@@ -3,14 +3,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
+from plans import access
+from plans.choices import MilestoneStatus, Outcome, Rag, UnitRole
+from plans.models import Category, MilestoneUnit, Occurrence, Plan
+from plans.tracking import done_q, due_within, occurrences_with_outcome, overdue
 from talentplan.lib.forms import quick_selects
 from talentplan.lib.params import YEAR_RANGE
 from units.models import Unit
-
-from . import access
-from .choices import MilestoneStatus, Outcome, Rag, UnitRole
-from .models import Category, MilestoneUnit, Occurrence, Plan
-from .tracking import done_q, due_within, occurrences_with_outcome, overdue
 
 SEARCH_MAX = 100  # characters; each word becomes a LIKE pattern, and SQLite refuses very long ones
 SEARCH_WORDS_MAX = 10

@@ -4,10 +4,9 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plans.excel.columns import COMMITMENT_KEYS, FIXTURE_KEYS, FIXTURE_REQUIRED, LABELS
+from plans.textutil import leading_number, split_units
 from talentplan.lib.fixtures import FixtureError, display_path, read_yaml
-
-from .excel.columns import COMMITMENT_KEYS, FIXTURE_KEYS, FIXTURE_REQUIRED, LABELS
-from .textutil import leading_number, split_units
 
 PLAN_KEYS = {
     "code",

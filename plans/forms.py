@@ -2,6 +2,9 @@
 
 from django import forms
 
+from plans.choices import MilestoneStatus, NotifyBy, Rag, UnitRole
+from plans.models import ExtensionRequest, Milestone, Occurrence, ReminderSettings
+from plans.reporting import NO_DEADLINE_WARNING, default_occurrence_id
 from talentplan.lib.forms import (
     BootstrapFormMixin,
     BoundedModelChoiceField,
@@ -20,10 +23,6 @@ from talentplan.lib.recipients import (
     split_addresses,
 )
 from units.models import Unit
-
-from .choices import MilestoneStatus, NotifyBy, Rag, UnitRole
-from .models import ExtensionRequest, Milestone, Occurrence, ReminderSettings
-from .reporting import NO_DEADLINE_WARNING, default_occurrence_id
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
 # and an export do not; a character column's own max_length is read from the model.

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .reminders.runs import last_completed_run, run_is_stale
+from plans.reminders.runs import last_completed_run, run_is_stale
 
 BROKER_TIMEOUT_SECONDS = 2
 

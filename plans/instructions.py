@@ -9,13 +9,12 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch, Subquery, Window
 from django.utils import timezone
 
+from plans import access, events
+from plans.choices import InstructionState, UnitRole
+from plans.models import Instruction, InstructionFile, InstructionReply, Milestone
 from talentplan.lib.versioning import lock_current
 from units.models import Unit
 from units.roles import covered_unit_ids
-
-from . import access, events
-from .choices import InstructionState, UnitRole
-from .models import Instruction, InstructionFile, InstructionReply, Milestone
 
 
 def lead_units(milestone: Milestone) -> list:

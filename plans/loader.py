@@ -15,14 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from talentplan.lib.fixtures import display_path
-from talentplan.lib.sync import MISSING, SyncLog
-from targets.loader import validate_indicators
-from units.loader import load_units_file
-from units.models import Region
-from units.resolver import UnitResolver
-
-from .fixture_files import (
+from plans.fixture_files import (
     FixtureError,
     PlanSource,
     WorklistRow,
@@ -31,10 +24,16 @@ from .fixture_files import (
     read_plan_source,
     unit_files,
 )
-from .models import FixtureSnapshot, Plan
-from .plan_sync import SNAPSHOT_FORMAT, PlanSync
-from .schedule import ScheduleError, parse_schedule
-from .textutil import leading_number
+from plans.models import FixtureSnapshot, Plan
+from plans.plan_sync import SNAPSHOT_FORMAT, PlanSync
+from plans.schedule import ScheduleError, parse_schedule
+from plans.textutil import leading_number
+from talentplan.lib.fixtures import display_path
+from talentplan.lib.sync import MISSING, SyncLog
+from targets.loader import validate_indicators
+from units.loader import load_units_file
+from units.models import Region
+from units.resolver import UnitResolver
 
 _MISSING = object()
 UPDATE_HINT = "如需按 fixtures 更新请使用 --update"

@@ -16,11 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from plans.choices import NotifyBy
+from plans.models import Channel, Notification, NotificationPreference, Outbox, ReminderSettings
 from units.models import Unit
 from units.roles import Role
-
-from .choices import NotifyBy
-from .models import Channel, Notification, NotificationPreference, Outbox, ReminderSettings
 
 log = logging.getLogger(__name__)
 LINE_LIMIT = 200  # Outbox.subject and Notification.title
@@ -154,10 +153,10 @@ def liaison_ids_of(unit: Unit) -> set[int]:
 
 def dispatch(outbox_ids: list[int]) -> None:
     """Send the rows now: through Celery when a broker runs, else in this process (same service)."""
-    from .reminders.outbox import send_one
+    from plans.reminders.outbox import send_one
 
     if not settings.NOTIFY_SEND_INLINE:
-        from .tasks import send_outbox_rows
+        from plans.tasks import send_outbox_rows
 
         try:
             send_outbox_rows.delay(outbox_ids)

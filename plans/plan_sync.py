@@ -6,6 +6,22 @@ share one writer. The returned snapshot records, per row written, what the fixtu
 
 from simple_history.utils import bulk_create_with_history
 
+from plans.choices import UnitRole
+from plans.dependents import (
+    OutboxIndex,
+    assignment_dependents,
+    category_dependents,
+    item_dependents,
+    measure_dependents,
+    milestone_dependents,
+    occurrence_dependents,
+)
+from plans.fixture_files import PlanSource, item_text, row_item_key
+from plans.models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan, figures_changed
+from plans.schedule import parse_schedule
+from plans.search_text import refresh_search_text
+from plans.textutil import leading_number
+from plans.tracking import refresh_next_due
 from talentplan.lib.sync import (
     LOADED,
     MISSING,
@@ -31,23 +47,6 @@ from talentplan.lib.sync_collections import (
 from targets.loader import sync_indicators
 from units.models import Region, Unit
 from units.resolver import UnitResolver
-
-from .choices import UnitRole
-from .dependents import (
-    OutboxIndex,
-    assignment_dependents,
-    category_dependents,
-    item_dependents,
-    measure_dependents,
-    milestone_dependents,
-    occurrence_dependents,
-)
-from .fixture_files import PlanSource, item_text, row_item_key
-from .models import Category, Item, ItemUnit, Measure, Milestone, MilestoneUnit, Occurrence, Plan, figures_changed
-from .schedule import parse_schedule
-from .search_text import refresh_search_text
-from .textutil import leading_number
-from .tracking import refresh_next_due
 
 SNAPSHOT_FORMAT = 1
 

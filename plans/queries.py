@@ -3,13 +3,12 @@
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
+from plans import access
+from plans.choices import MilestoneStatus
+from plans.models import Evidence, MilestoneUnit, ProgressReport
+from plans.tracking import with_tracking
 from targets.models import IndicatorYear
 from targets.trajectory import trajectory_of
-
-from . import access
-from .choices import MilestoneStatus
-from .models import Evidence, MilestoneUnit, ProgressReport
-from .tracking import with_tracking
 
 
 def task_queryset(user, today=None, include_archived=False):

@@ -14,15 +14,14 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from plans import access, events, review
+from plans.choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
+from plans.models import Evidence, ExtensionRequest, Milestone, Notification, Occurrence, ProgressReport
 from talentplan.lib.dates import cn_date
 from talentplan.lib.uploads import check_report_total
 from talentplan.lib.versioning import lock_current
 from units.models import Unit
 from units.roles import covered_unit_ids
-
-from . import access, events, review
-from .choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
-from .models import Evidence, ExtensionRequest, Milestone, Notification, Occurrence, ProgressReport
 
 
 @dataclass

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from plans import access
+from plans.choices import ExtensionState, ReportState
+from plans.models import Reviewable
 from talentplan.lib.versioning import lock_current
 from targets.models import IndicatorEntry
-
-from . import access
-from .choices import ExtensionState, ReportState
-from .models import Reviewable
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .choices import ScheduleKind
+from plans.choices import ScheduleKind
 
 _ONCE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底|前|底前)?$")
 _ONCE_YEAR_END = re.compile(r"^(\d{4})年(?:底|末|底前)$")

@@ -10,9 +10,8 @@ the transaction of every change to those parts; bulk writers call it directly.
 
 from collections import defaultdict
 
+from plans.models import Milestone, MilestoneUnit
 from units.models import UnitAlias
-
-from .models import Milestone, MilestoneUnit
 
 SEPARATOR = "\n"
 CHUNK = 5000  # node plans per read and write when everything is refreshed (gen_synthetic, a migration)

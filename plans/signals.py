@@ -4,12 +4,11 @@ plan stale (plans.figures), in the transaction that changes them."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from plans.models import Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport, figures_changed
+from plans.search_text import milestones_of_units, refresh_search_text
+from plans.tracking import refresh_next_due
 from targets.models import Indicator, IndicatorYear
 from units.models import Unit, UnitAlias
-
-from .models import Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport, figures_changed
-from .search_text import milestones_of_units, refresh_search_text
-from .tracking import refresh_next_due
 
 
 @receiver(post_save, sender=Occurrence, dispatch_uid="occurrence_saved_next_due")

@@ -7,11 +7,10 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from plans.choices import Rag, UnitRole
+from plans.models import Milestone
+from plans.tracking import period_status
 from talentplan.lib.dates import cn_date, cn_datetime
-
-from .choices import Rag, UnitRole
-from .models import Milestone
-from .tracking import period_status
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}

@@ -7,9 +7,9 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import figures
-from .excel import import_jobs
-from .reminders import outbox, runs
+from plans import figures
+from plans.excel import import_jobs
+from plans.reminders import outbox, runs
 
 
 @shared_task(name="plans.tasks.send_daily_reminders")

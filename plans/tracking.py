@@ -20,10 +20,9 @@ from functools import lru_cache
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from plans.choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
+from plans.models import Milestone, Occurrence, ProgressReport, figures_changed
 from talentplan.lib.dates import cn_date
-
-from .choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
-from .models import Milestone, Occurrence, ProgressReport, figures_changed
 
 YELLOW_WITHIN_DAYS = 7  # the yellow window
 DUE_SOON_DAYS = 30  # "due soon" on the dashboard, the plan page and the bulletin

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, api, assign, dashboard, data_health, loop, plan, reminders, reviews, tasks
+from plans.views import actions, api, assign, dashboard, data_health, loop, plan, reminders, reviews, tasks
 
 app_name = "plans"
 

@@ -21,11 +21,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from targets.models import Indicator, IndicatorEntry, IndicatorYear
-
-from . import access
-from .choices import MilestoneStatus
-from .models import (
+from plans import access
+from plans.choices import MilestoneStatus
+from plans.models import (
     Category,
     Escalation,
     ExtensionRequest,
@@ -41,6 +39,7 @@ from .models import (
     PlanYearClosure,
     ProgressReport,
 )
+from targets.models import Indicator, IndicatorEntry, IndicatorYear
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .envutil import env_bool, env_float, env_int, env_list, env_str, proxy_ssl_header
-from .runtime_dirs import create_runtime_dirs, sqlite_dir
+from talentplan.envutil import env_bool, env_float, env_int, env_list, env_str, proxy_ssl_header
+from talentplan.runtime_dirs import create_runtime_dirs, sqlite_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TALENTPLAN_VAR_DIR", str(BASE_DIR / "var")))

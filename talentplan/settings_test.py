@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
 
-from .runtime_dirs import create_runtime_dirs  # noqa: E402
-from .settings import *  # noqa: E402,F403
+from talentplan.runtime_dirs import create_runtime_dirs  # noqa: E402
+from talentplan.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

@@ -7,9 +7,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from plans import access, review
-
-from .comparators import TargetError, parse_number
-from .models import Indicator, IndicatorEntry, IndicatorYear
+from targets.comparators import TargetError, parse_number
+from targets.models import Indicator, IndicatorEntry, IndicatorYear
 
 
 def increment_from(indicator: Indicator, year: int, value_kind: str, value: Decimal) -> Decimal:

@@ -2,8 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from talentplan.lib.admin_regions import RegionScopedAdmin
-
-from .models import Indicator, IndicatorYear
+from targets.models import Indicator, IndicatorYear
 
 
 class IndicatorYearInline(RegionScopedAdmin, admin.TabularInline):

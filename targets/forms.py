@@ -2,8 +2,7 @@ from django import forms
 
 from talentplan.lib.forms import BootstrapFormMixin, ReviewForm
 from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, validate_evidence
-
-from .models import IndicatorEntry
+from targets.models import IndicatorEntry
 
 
 class IndicatorEntryForm(BootstrapFormMixin, forms.Form):

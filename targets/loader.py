@@ -31,10 +31,9 @@ from talentplan.lib.sync_collections import (
     renumber,
     text_similarity,
 )
-
-from .choices import Cadence, Comparator, IndicatorKind, default_cadence
-from .comparators import Target, TargetError, parse_number, parse_target
-from .models import Indicator, IndicatorYear
+from targets.choices import Cadence, Comparator, IndicatorKind, default_cadence
+from targets.comparators import Target, TargetError, parse_number, parse_target
+from targets.models import Indicator, IndicatorYear
 
 MAX_FIGURE = Decimal(10) ** 12  # the columns hold 14 digits, 2 after the point
 # (entry key, what it is, the column's max_length): the writer would fail on a longer text.

@@ -6,10 +6,9 @@ from simple_history.models import HistoricalRecords
 
 from plans.models import Plan
 from plans.models.review import Reviewable
+from targets.choices import Cadence, Comparator, IndicatorKind, default_cadence
+from targets.comparators import parse_target
 from units.models import Unit
-
-from .choices import Cadence, Comparator, IndicatorKind, default_cadence
-from .comparators import parse_target
 
 
 class Indicator(models.Model):

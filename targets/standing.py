@@ -7,7 +7,7 @@ and 无计划值/暂无实际值 → 无法判断.
 
 from django.db import models
 
-from .trajectory import Trajectory, Verdict
+from targets.trajectory import Trajectory, Verdict
 
 
 class Standing(models.TextChoices):

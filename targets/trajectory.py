@@ -29,9 +29,8 @@ from functools import lru_cache
 
 from plans.choices import Rag
 from plans.tracking import in_yellow_window, is_overdue
-
-from .choices import Cadence, Comparator, IndicatorKind, default_cadence
-from .comparators import Target, TargetError, parse_number, parse_target, satisfies
+from targets.choices import Cadence, Comparator, IndicatorKind, default_cadence
+from targets.comparators import Target, TargetError, parse_number, parse_target, satisfies
 
 NO_PLAN = "无计划值"
 NO_ACTUAL = "暂无实际值"

@@ -6,12 +6,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plans import access
-
-from . import actuals
-from .charts import trajectory_svg
-from .forms import EntryReviewForm, IndicatorEntryForm
-from .models import IndicatorEntry
-from .trajectory import trajectory_of
+from targets import actuals
+from targets.charts import trajectory_svg
+from targets.forms import EntryReviewForm, IndicatorEntryForm
+from targets.models import IndicatorEntry
+from targets.trajectory import trajectory_of
 
 
 def _indicator(request, pk):

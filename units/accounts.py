@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Membership, Region, RegionAccess, RegionMembership, Unit, UnitAlias, normalize_name
-from .roles import Role, ensure_role_groups
+from units.models import Membership, Region, RegionAccess, RegionMembership, Unit, UnitAlias, normalize_name
+from units.roles import Role, ensure_role_groups
 
 STAFF_APPS = ["units", "plans", "targets"]
 

@@ -5,11 +5,10 @@ from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from talentplan.lib.admin_regions import RegionScopedAdmin
-
-from .accounts import administrable_users, assignable_groups, may_administer
-from .models import Membership, Region, RegionMembership, Unit, UnitAlias
-from .roles import Role
-from .throttle import unlock
+from units.accounts import administrable_users, assignable_groups, may_administer
+from units.models import Membership, Region, RegionMembership, Unit, UnitAlias
+from units.roles import Role
+from units.throttle import unlock
 
 
 class UnitAliasInline(RegionScopedAdmin, admin.TabularInline):

@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from plans.choices import UnitRole
-
-from .accounts import create_user
-from .models import Membership, Unit
-from .roles import covered_unit_ids
+from units.accounts import create_user
+from units.models import Membership, Unit
+from units.roles import covered_unit_ids
 
 DEMO_PASSWORD = "talentplan-demo"  # passes AUTH_PASSWORD_VALIDATORS like any other password (tests/test_accounts.py)
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from plans.models import FixtureSnapshot
 from talentplan.lib.fixtures import FixtureError, display_path, read_yaml
 from talentplan.lib.sync import MISSING, FieldSpec, SyncLog, create_by_loader, merge, merge_value, save_by_loader
-
-from .choices import UnitKind
-from .models import Region, Unit, UnitAlias, normalize_name
+from units.choices import UnitKind
+from units.models import Region, Unit, UnitAlias, normalize_name
 
 UNIT_SPECS = [
     FieldSpec("name", "全称"),

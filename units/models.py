@@ -5,7 +5,7 @@ import re
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .choices import UnitKind
+from units.choices import UnitKind
 
 _SPACES = re.compile(r"\s+")
 

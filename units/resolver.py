@@ -2,7 +2,7 @@
 
 import difflib
 
-from .models import Unit, UnitAlias, normalize_name
+from units.models import Unit, UnitAlias, normalize_name
 
 
 class UnknownUnitError(ValueError):

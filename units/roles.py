@@ -7,7 +7,7 @@ the request, so scoping costs a fixed number of queries however often it is aske
 from django.contrib.auth.models import Group
 from django.db import models
 
-from .models import Membership, Region, RegionAccess, RegionMembership, Unit
+from units.models import Membership, Region, RegionAccess, RegionMembership, Unit
 
 
 class Role(models.TextChoices):

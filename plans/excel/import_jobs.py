@@ -15,9 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from plans.excel.importing import PlanHeader, confirm_import
 from talentplan.lib.fixtures import FixtureError
-
-from .importing import PlanHeader, confirm_import
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"

@@ -16,19 +16,18 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from plans.excel import columns
+from plans.excel.cells import filled_rows, unquote
+from plans.excel.indicator_sheet import read_indicator_rows
+from plans.fixture_files import PlanSource, WorklistRow
+from plans.loader import validate_plan_source, write_plan
+from plans.models import Category, Item, Milestone, MilestoneUnit, Plan
+from plans.schedule import ScheduleError, parse_schedule
+from plans.textutil import leading_number, split_units
 from talentplan.lib.fixtures import FixtureError
 from talentplan.lib.uploads import check_office_content, check_zip_structure
 from units.models import Region
 from units.resolver import UnitResolver
-
-from ..fixture_files import PlanSource, WorklistRow
-from ..loader import validate_plan_source, write_plan
-from ..models import Category, Item, Milestone, MilestoneUnit, Plan
-from ..schedule import ScheduleError, parse_schedule
-from ..textutil import leading_number, split_units
-from . import columns
-from .cells import filled_rows, unquote
-from .indicator_sheet import read_indicator_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 3000

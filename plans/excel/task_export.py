@@ -9,11 +9,10 @@ their plans, measures and prefetched units was most of the export's time and mem
 from collections import defaultdict
 from types import SimpleNamespace
 
+from plans.choices import Rag, UnitRole
+from plans.models import MilestoneUnit
+from plans.tracking import period_status
 from talentplan.lib.dates import cn_date, cn_datetime
-
-from ..choices import Rag, UnitRole
-from ..models import MilestoneUnit
-from ..tracking import period_status
 
 TASK_EXPORT_HEADER = [
     "行动计划",

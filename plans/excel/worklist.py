@@ -9,16 +9,15 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from plans.choices import Rag, ReportKind, ReportState, UnitRole
+from plans.excel import columns
+from plans.excel.cells import merged_runs
+from plans.models import Milestone, MilestoneUnit, Plan, ProgressReport
+from plans.tracking import period_status, with_tracking
 from talentplan.lib.dates import cn_datetime
 from talentplan.lib.xlsx import stream_sheet
 from targets.models import Indicator, IndicatorYear
 from targets.trajectory import figure_text, trajectory_of
-
-from ..choices import Rag, ReportKind, ReportState, UnitRole
-from ..models import Milestone, MilestoneUnit, Plan, ProgressReport
-from ..tracking import period_status, with_tracking
-from . import columns
-from .cells import merged_runs
 
 
 def worklist_milestones(plan: Plan, today=None):

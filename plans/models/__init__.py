@@ -1,7 +1,15 @@
-from .figures import PlanFigures, PlanStatusFigures, PlanUnitFigures, figures_changed
-from .loading import FixtureSnapshot
-from .progress import Chase, Evidence, ExtensionRequest, Instruction, InstructionFile, InstructionReply, ProgressReport
-from .reminders import (
+from plans.models.figures import PlanFigures, PlanStatusFigures, PlanUnitFigures, figures_changed
+from plans.models.loading import FixtureSnapshot
+from plans.models.progress import (
+    Chase,
+    Evidence,
+    ExtensionRequest,
+    Instruction,
+    InstructionFile,
+    InstructionReply,
+    ProgressReport,
+)
+from plans.models.reminders import (
     Channel,
     Escalation,
     Notification,
@@ -12,8 +20,8 @@ from .reminders import (
     ReminderRun,
     ReminderSettings,
 )
-from .review import Reviewable
-from .structure import (
+from plans.models.review import Reviewable
+from plans.models.structure import (
     Category,
     Item,
     ItemUnit,

@@ -4,9 +4,8 @@ that moves a figure; rows computed from an older version, or on another day, are
 
 from django.db import models
 
+from plans.models.structure import Milestone, Plan
 from units.models import Unit
-
-from .structure import Milestone, Plan
 
 
 class PlanFigures(models.Model):

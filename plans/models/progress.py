@@ -8,12 +8,11 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.choices import ExtensionState, InstructionState, MilestoneStatus, ReportKind, ReportState
+from plans.models.review import Reviewable
+from plans.models.structure import Milestone, Occurrence
 from talentplan.lib.dates import cn_date
 from units.models import Unit
-
-from ..choices import ExtensionState, InstructionState, MilestoneStatus, ReportKind, ReportState
-from .review import Reviewable
-from .structure import Milestone, Occurrence
 
 
 class OfActivePlanQuerySet(models.QuerySet):

@@ -4,11 +4,10 @@ in-app notifications, and the record that an overdue item was escalated to a lea
 from django.conf import settings
 from django.db import models
 
+from plans.choices import NotifyBy
+from plans.models.structure import Occurrence
 from talentplan.lib.recipients import detect_channel, split_addresses
 from units.models import Unit
-
-from ..choices import NotifyBy
-from .structure import Occurrence
 
 
 class ReminderSettings(models.Model):

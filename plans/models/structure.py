@@ -5,11 +5,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.choices import MilestoneStatus, Outcome, Rag, ScheduleKind, UnitRole
+from plans.schedule import parse_schedule
 from talentplan.lib.dates import cn_date
 from units.models import Region, Unit
-
-from ..choices import MilestoneStatus, Outcome, Rag, ScheduleKind, UnitRole
-from ..schedule import parse_schedule
 
 
 class PlanQuerySet(models.QuerySet):

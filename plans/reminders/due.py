@@ -16,11 +16,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from plans.choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, UnitRole
+from plans.models import Escalation, MilestoneUnit, Occurrence, ProgressReport
 from units.models import RegionAccess, RegionMembership, Unit
 from units.roles import Role
-
-from ..choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, UnitRole
-from ..models import Escalation, MilestoneUnit, Occurrence, ProgressReport
 
 
 @dataclass
@@ -206,7 +205,7 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
 def _own_region(items: list[DueItem]):
     """Is the item's plan in a region where the user acts (管理)? A superuser's region is every region.
     Staff summaries and escalations go to the plan's own region only (two queries, whatever the rows)."""
-    from ..models import Plan
+    from plans.models import Plan
 
     plan_regions = dict(Plan.objects.filter(pk__in={i.plan_id for i in items}).values_list("pk", "region_id"))
     acting = defaultdict(set)
@@ -228,7 +227,7 @@ def _instruction_triggered(days_left: int) -> bool:
 
 def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
     """Open 批示 whose reply date is 7 or 1 days away or passed (weekly), one digest per addressed unit."""
-    from ..models import Instruction
+    from plans.models import Instruction
 
     instructions = (
         Instruction.objects.active()
@@ -274,7 +273,7 @@ def _escalations(overdue: list[DueItem], users) -> list[Digest]:
     due = [i for i in overdue if -i.days_left > limit and i.occurrence_id not in already]
     if not due:
         return []
-    from ..models import Plan
+    from plans.models import Plan
 
     overseers = dict(Plan.objects.filter(pk__in={i.plan_id for i in due}).values_list("pk", "overseer_id"))
     leaders = list(users.filter(groups__name=Role.LEADER).distinct().order_by("pk"))

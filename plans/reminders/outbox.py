@@ -22,14 +22,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from plans.reminders.due import plan_digests
+from plans.reminders.render import render_digest, render_message
+from plans.reminders.transports import TRANSPORTS
+from plans.reminders.transports.base import TransportError
 from talentplan.lib.recipients import mask_webhook_url, split_addresses
 from units.roles import Role
-
-from ..models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
-from .due import plan_digests
-from .render import render_digest, render_message
-from .transports import TRANSPORTS
-from .transports.base import TransportError
 
 log = logging.getLogger(__name__)
 ERROR_MAX_CHARS = 1000

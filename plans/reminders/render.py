@@ -10,10 +10,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from plans.models import ReminderKind
+from plans.reminders.due import Digest
 from talentplan.lib.dates import cn_date
-
-from ..models import ReminderKind
-from .due import Digest
 
 TITLES = {
     ReminderKind.UNIT_DIGEST: ("{name}：节点计划到期提醒", "以下节点计划由贵单位牵头，即将到期或已经逾期："),

@@ -10,8 +10,8 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import ReminderRun
-from .outbox import RunReport, deliver_pending, record_digests
+from plans.models import ReminderRun
+from plans.reminders.outbox import RunReport, deliver_pending, record_digests
 
 log = logging.getLogger(__name__)
 

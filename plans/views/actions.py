@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import access, instructions, reporting
-from ..choices import ReportState
-from ..forms import (
+from plans import access, instructions, reporting
+from plans.choices import ReportState
+from plans.forms import (
     ExtensionRequestForm,
     ExtensionReviewForm,
     InstructionForm,
@@ -17,8 +17,8 @@ from ..forms import (
     ResubmitReportForm,
     StatusForm,
 )
-from ..queries import task_queryset
-from .tasks import _detail_context
+from plans.queries import task_queryset
+from plans.views.tasks import _detail_context
 
 REPORT_FIELDS = ("status", "percent", "narrative", "occurrence")
 

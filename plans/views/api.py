@@ -4,8 +4,8 @@ from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 
-from ..queries import task_queryset
-from ..tracking import period_status
+from plans.queries import task_queryset
+from plans.tracking import period_status
 
 
 def _task_json(milestone):

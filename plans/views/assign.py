@@ -13,8 +13,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from .. import access, assign
-from ..assign_forms import (
+from plans import access, assign
+from plans.assign_forms import (
     MeasureEditForm,
     MeasureForm,
     MilestoneEditForm,
@@ -23,8 +23,8 @@ from ..assign_forms import (
     PlanForm,
     PreviewForm,
 )
-from ..models import Measure
-from ..schedule import ScheduleError
+from plans.models import Measure
+from plans.schedule import ScheduleError
 
 PREVIEW = "preview"  # the name of the no-JS 预览 button
 

@@ -7,18 +7,17 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from plans import access
+from plans.chasing import new_request_key
+from plans.dashboard import build_dashboard, plan_tally, task_link
+from plans.figures import stored_standings
+from plans.instructions import open_instructions
+from plans.models import Plan
 from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
 from targets.models import Indicator, IndicatorYear
 from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
-
-from .. import access
-from ..chasing import new_request_key
-from ..dashboard import build_dashboard, plan_tally, task_link
-from ..figures import stored_standings
-from ..instructions import open_instructions
-from ..models import Plan
 
 DRAWN_BY_DEFAULT = 12  # charts drawn before a click: the worst first, so the page stays a few screens long
 DRAWN_AT_MOST = 60  # charts drawn on one page whatever is chosen; the rest are listed as links, not drawn

@@ -2,8 +2,8 @@
 
 from django.shortcuts import render
 
-from .. import access
-from ..data_health import data_health as health_sections
+from plans import access
+from plans.data_health import data_health as health_sections
 
 
 def data_health(request):

@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from plans import access, chasing, instructions
+from plans.forms import ChaseForm, InstructionDecisionForm, InstructionReplyForm
 from talentplan.lib.params import bounded_int
 from units.models import Unit
-
-from .. import access, chasing, instructions
-from ..forms import ChaseForm, InstructionDecisionForm, InstructionReplyForm
 
 
 def _instruction_context(request, instruction, **forms):

@@ -13,18 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from plans import access
+from plans.bulletin import build_bulletin
+from plans.closing import close_year
+from plans.excel import import_jobs
+from plans.excel.importing import PlanHeader, preview_import
+from plans.excel.worklist import save_worklist
+from plans.tasks import run_import_task
+from plans.withdrawal import archive_plan, delete_plan, deletion_refusals, plan_activity, plan_contents, restore_plan
 from talentplan.lib.forms import BootstrapFormMixin
 from talentplan.lib.params import year_param
 from units.models import Region
-
-from .. import access
-from ..bulletin import build_bulletin
-from ..closing import close_year
-from ..excel import import_jobs
-from ..excel.importing import PlanHeader, preview_import
-from ..excel.worklist import save_worklist
-from ..tasks import run_import_task
-from ..withdrawal import archive_plan, delete_plan, deletion_refusals, plan_activity, plan_contents, restore_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,14 +9,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from plans import access
+from plans.choices import NotifyBy
+from plans.forms import NotificationPreferenceForm, ReminderSettingsForm
+from plans.models import NotificationPreference, OutboxStatus, ReminderSettings
+from plans.reminders import outbox as outbox_service
+from plans.reminders.runs import last_completed_run
 from talentplan.lib.recipients import mask_secret, mask_webhook_url
-
-from .. import access
-from ..choices import NotifyBy
-from ..forms import NotificationPreferenceForm, ReminderSettingsForm
-from ..models import NotificationPreference, OutboxStatus, ReminderSettings
-from ..reminders import outbox as outbox_service
-from ..reminders.runs import last_completed_run
 
 
 def reminder_log(request):

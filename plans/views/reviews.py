@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .. import access, review
+from plans import access, review
 
 REVIEWS_PER_PAGE = 50  # oldest first, so the page staff see is the one waiting longest
 PAGE_PARAMS = {"reports": "page", "extensions": "extensions_page", "entries": "entries_page"}

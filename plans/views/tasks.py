@@ -10,14 +10,12 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from talentplan.lib.xlsx import stream_xlsx
-
-from .. import access, chasing
-from ..activity import milestone_activity
-from ..choices import ExtensionState, Rag, ReportState
-from ..excel.task_export import TASK_EXPORT_HEADER, ordered_rows
-from ..filtersets import MilestoneFilterSet, MyTaskFilterSet
-from ..forms import (
+from plans import access, chasing
+from plans.activity import milestone_activity
+from plans.choices import ExtensionState, Rag, ReportState
+from plans.excel.task_export import TASK_EXPORT_HEADER, ordered_rows
+from plans.filtersets import MilestoneFilterSet, MyTaskFilterSet
+from plans.forms import (
     ChaseForm,
     ExtensionRequestForm,
     ExtensionReviewForm,
@@ -28,11 +26,12 @@ from ..forms import (
     ResubmitReportForm,
     StatusForm,
 )
-from ..instructions import open_instructions
-from ..queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
-from ..reporting import completes_no_deadline, reporting_unit
-from ..tables import MilestoneTable, listed_page
-from ..tracking import occurrence_state
+from plans.instructions import open_instructions
+from plans.queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
+from plans.reporting import completes_no_deadline, reporting_unit
+from plans.tables import MilestoneTable, listed_page
+from plans.tracking import occurrence_state
+from talentplan.lib.xlsx import stream_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_WIDTHS = {"工作举措": 40, "节点计划": 60, "牵头单位": 24, "行动计划": 30}

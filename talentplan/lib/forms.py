@@ -5,7 +5,7 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
-from .uploads import ACCEPT_ATTRIBUTE, check_report_total, validate_evidence
+from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, check_report_total, validate_evidence
 
 
 class MultipleFileInput(forms.ClearableFileInput):

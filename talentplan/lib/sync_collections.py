@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
-from .sync import MISSING, SyncLog, delete_by_loader, merge, save_by_loader
+from talentplan.lib.sync import MISSING, SyncLog, delete_by_loader, merge, save_by_loader
 
 
 @dataclass

@@ -4,7 +4,7 @@ Built through the real models and their invariants, deterministic for a seed and
 are recognisable: plan codes, region codes and user names start with "syn-".
 """
 
-from .runner import SyntheticError, generate, synthetic_digest
-from .sizing import Size, parse_scale, size_for
+from talentplan.synthetic.runner import SyntheticError, generate, synthetic_digest
+from talentplan.synthetic.sizing import Size, parse_scale, size_for
 
 __all__ = ["Size", "SyntheticError", "generate", "parse_scale", "size_for", "synthetic_digest"]

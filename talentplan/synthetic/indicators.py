@@ -4,12 +4,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from talentplan.synthetic import text
+from talentplan.synthetic.ids import IdAllocator, bulk
 from targets.choices import IndicatorKind
 from targets.comparators import parse_target
 from targets.models import Indicator, IndicatorEntry, IndicatorYear
-
-from . import text
-from .ids import IdAllocator, bulk
 
 
 def build_indicators(plans, count: int, people, ids: IdAllocator, rng, today) -> int:

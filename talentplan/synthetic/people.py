@@ -3,12 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from talentplan.synthetic.ids import IdAllocator, bulk
 from units.accounts import grant_staff_permissions
 from units.choices import UnitKind
 from units.models import Membership, Region, RegionAccess, RegionMembership, Unit
 from units.roles import Role, ensure_role_groups
-
-from .ids import IdAllocator, bulk
 
 REGIONS = [("syn-a", "合成市甲区"), ("syn-b", "合成市乙区")]
 KINDS = [UnitKind.PARTY, UnitKind.GOVERNMENT, UnitKind.GOVERNMENT, UnitKind.STREET, UnitKind.MASS_ORG]

@@ -29,9 +29,8 @@ from plans.models import (
     ProgressReport,
 )
 from plans.schedule import parse_schedule
-
-from . import text
-from .ids import IdAllocator, bulk
+from talentplan.synthetic import text
+from talentplan.synthetic.ids import IdAllocator, bulk
 
 # Insert order: parents before children (foreign keys are checked at once on PostgreSQL).
 ORDER = [

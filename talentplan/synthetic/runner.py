@@ -10,13 +10,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from plans.models import Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
+from talentplan.synthetic.ids import IdAllocator
+from talentplan.synthetic.indicators import build_indicators
+from talentplan.synthetic.people import build_people
+from talentplan.synthetic.plans import Buffer, PlanBuilder
+from talentplan.synthetic.sizing import Size, plan_sizes
 from targets.models import Indicator, IndicatorYear
-
-from .ids import IdAllocator
-from .indicators import build_indicators
-from .people import build_people
-from .plans import Buffer, PlanBuilder
-from .sizing import Size, plan_sizes
 
 PREFIX = "syn-"
 SQLITE_LIMIT = 10_000

@@ -1,10 +1,10 @@
 """Delivery channels: one module per channel; TRANSPORTS picks the class from the outbox row's channel."""
 
-from ...models import Channel
-from .dingtalk import DingTalkTransport
-from .email import EmailTransport
-from .webhook import WebhookTransport
-from .wecom import WeComTransport
+from plans.models import Channel
+from plans.reminders.transports.dingtalk import DingTalkTransport
+from plans.reminders.transports.email import EmailTransport
+from plans.reminders.transports.webhook import WebhookTransport
+from plans.reminders.transports.wecom import WeComTransport
 
 TRANSPORTS = {
     Channel.EMAIL: EmailTransport,

@@ -1,10 +1,9 @@
 """钉钉 group robot: markdown title + text within 20000 bytes; with 加签 the URL is signed at send time,
 with the unit's current secret, because a signature expires after an hour."""
 
+from plans.models import ReminderSettings
+from plans.reminders.transports.robot import RobotTransport
 from talentplan.lib import robots
-
-from ...models import ReminderSettings
-from .robot import RobotTransport
 
 
 class DingTalkTransport(RobotTransport):

@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 
-from .base import Transport, TransportError
+from plans.reminders.transports.base import Transport, TransportError
 
 REMINDER_HEADER = "X-Talentplan-Reminder"  # which reminder a mail is: for tracing, and for spotting duplicates
 

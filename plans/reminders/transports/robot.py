@@ -4,10 +4,9 @@ a link to the rest) that fits the channel's limit; the answer is classified by t
 from django.conf import settings
 from django.urls import reverse
 
+from plans.reminders.transports.base import Transport, TransportError
 from talentplan.lib import robots
 from talentplan.lib.recipients import normalize_webhook_url
-
-from .base import Transport, TransportError
 
 
 def robot_digest(outbox) -> robots.RobotDigest:
