@@ -162,7 +162,7 @@ def main(argv=None) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from talentplan.synthetic import parse_scale, size_for
+    from bench.synthetic import parse_scale, size_for
 
     milestones = 200 if args.smoke else parse_scale(args.scale)
     created = _ensure_database(url)

@@ -334,7 +334,7 @@ SITE_RULES = {
     "my_tasks": _is(Role.LIAISON),  # a liaison's home page
     "review": _staff_somewhere,  # the 待审核 queue
     "import_plan": _staff_somewhere,
-    "assign": _staff_somewhere,  # 交办: new plans and ad-hoc 督办事项 (plans.assign), in regions the user manages
+    "assign": _staff_somewhere,  # 交办 (plans.workflow.assignment), in regions the user manages
     "manage_reminders": _staff_somewhere,  # 提醒记录
     "chase_unit": _staff_somewhere,  # 催办 from the league table
     "chase_list": _is(*OVERSEERS),

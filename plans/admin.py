@@ -27,8 +27,8 @@ from plans.models import (
     ReminderRun,
     ReminderSettings,
 )
-from plans.reminders.outbox import masked_recipients
-from plans.withdrawal import delete_plan, deletion_refusals, plan_contents
+from plans.notifications.outbox import masked_recipients
+from plans.workflow.withdrawal import delete_plan, deletion_refusals, plan_contents
 from talentplan.lib.admin_regions import RegionScopedAdmin
 from talentplan.lib.recipients import mask_secret, mask_webhook_url
 
@@ -46,7 +46,7 @@ class PlanAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     readonly_fields = ["archived_at", "archived_by"]  # archived and restored on the plan page (归档 / 恢复)
     inlines = [CategoryInline]
 
-    # Deleting goes through plans.withdrawal: it removes the plan bottom-up (Milestone → Measure → Item →
+    # Deleting goes through plans.workflow.withdrawal: it removes the plan bottom-up (Milestone → Measure → Item →
     # Category are PROTECT links) and refuses a plan that already has reports, saying why.
     def get_deleted_objects(self, objs, request):
         to_delete, model_count, protected = [], {}, []

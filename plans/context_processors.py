@@ -2,12 +2,13 @@
 each, whatever the page; tests/test_loop_pages.py) and, for staff, a banner when the daily reminders have not
 completed for more than a day."""
 
-from plans import access, review
-from plans.reminders.runs import run_is_stale
+from plans import access
+from plans.notifications.daily_run import run_is_stale
+from plans.workflow import review
 
 
 def pending_reviews(user) -> int:
-    """What waits in the 待审核 queue (plans.review.pending): reports, extensions and indicator entries."""
+    """What waits in the 待审核 queue (plans.workflow.review.pending): reports, extensions and indicator entries."""
     return sum(queryset.count() for queryset in review.pending(user).values())
 
 

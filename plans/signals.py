@@ -1,5 +1,5 @@
 """Keep Milestone.next_due_date in step with its occurrences, and mark the dashboard's stored figures of a
-plan stale (plans.figures), in the transaction that changes them."""
+plan stale (plans.dashboard.stored_counts), in the transaction that changes them."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver

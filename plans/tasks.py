@@ -1,5 +1,5 @@
-"""Celery tasks: thin wrappers around plans.reminders (the code send_reminders runs) and
-plans.excel.import_jobs (the code a confirmed import runs)."""
+"""Celery tasks: thin wrappers around plans.notifications (the code send_reminders runs) and
+plans.loading.import_jobs (the code a confirmed import runs)."""
 
 from dataclasses import asdict
 from datetime import date
@@ -7,23 +7,23 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from plans import figures
-from plans.excel import import_jobs
-from plans.reminders import outbox, runs
+from plans.dashboard import stored_counts
+from plans.loading import import_jobs
+from plans.notifications import daily_run, outbox
 
 
 @shared_task(name="plans.tasks.send_daily_reminders")
 def send_daily_reminders(on_date: str | None = None) -> dict:
     """Covers every day since the last completed run (a missed morning is made good here)."""
-    return asdict(runs.run_reminders(date.fromisoformat(on_date) if on_date else None))
+    return asdict(daily_run.run_reminders(date.fromisoformat(on_date) if on_date else None))
 
 
 @shared_task(name="plans.tasks.deliver_outbox")
 def deliver_outbox() -> dict:
     """Every 5 minutes: starts the day's run if its scheduled time passed without one (the broker was down
     at 08:30, or the worker died), retries failed sends whose backoff has passed, and releases stale claims."""
-    if runs.scheduled_run_missed():
-        return asdict(runs.run_reminders())
+    if daily_run.scheduled_run_missed():
+        return asdict(daily_run.run_reminders())
     return asdict(outbox.deliver_pending())
 
 
@@ -41,11 +41,11 @@ def expire_import_previews() -> int:
 
 @shared_task(name="plans.tasks.send_outbox_rows")
 def send_outbox_rows(outbox_ids: list[int]) -> int:
-    """Workflow notifications, sent as soon as they are recorded (plans.notify); the rest wait for retry."""
+    """Workflow notifications, sent as soon as they are recorded (notifications.sending); the rest wait for retry."""
     return sum(outbox.send_one(outbox_id) for outbox_id in outbox_ids)
 
 
 @shared_task(name="plans.tasks.recount_dashboard_figures")
 def recount_dashboard_figures() -> int:
     """Just after midnight: every plan's dashboard figures for the new day (the same code a reader runs)."""
-    return figures.recount_all(timezone.localdate())
+    return stored_counts.recount_all(timezone.localdate())

@@ -172,7 +172,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-# Reminders (plans/reminders/due.py): days before a deadline, weekly while overdue, escalation after N days.
+# Reminders (plans/notifications/due.py): days before a deadline, weekly while overdue, escalation after N days.
 REMINDER_OFFSETS = [int(d) for d in env_list("REMINDER_OFFSETS", ["30", "7", "1"])]
 REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 14)
@@ -183,7 +183,7 @@ REMINDER_WEBHOOK_TIMEOUT = env_float("REMINDER_WEBHOOK_TIMEOUT", 10)
 REMINDER_EMAIL_MAX_ITEMS = env_int("REMINDER_EMAIL_MAX_ITEMS", 200)  # then "另有 N 项" and a link
 REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 7)  # a missed day is made good this long after
 REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)  # a "sending" row older is released
-# Workflow notifications (plans/notify.py) go through Celery; with no worker running, send them in-process.
+# Workflow notifications (plans/notifications/sending.py) go through Celery; with no worker, in-process.
 NOTIFY_SEND_INLINE = env_bool("NOTIFY_SEND_INLINE", False)
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
@@ -202,7 +202,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
         "options": {"expires": 3000},
     },
-    # The dashboard's stored figures for the new day (plans.figures), before anyone opens it; a missed run
+    # The dashboard's stored figures for the new day (dashboard.stored_counts), before anyone opens it; a missed run
     # only means the first reader of the day waits for the count.
     "recount-dashboard-figures": {
         "task": "plans.tasks.recount_dashboard_figures",

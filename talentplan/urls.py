@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from plans.views.health import healthz
+from plans.views.probes import healthz
 
 admin.site.site_header = "人才工作行动计划督办平台"
 admin.site.site_title = "人才工作督办平台"
@@ -12,7 +12,6 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("plans.urls")),
-    path("", include("targets.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

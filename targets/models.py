@@ -56,7 +56,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("targets:indicator", args=[self.pk])
+        return reverse("plans:indicator", args=[self.pk])
 
     @property
     def target(self):

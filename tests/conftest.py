@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from units.accounts import create_user
 
 PASSWORD = "test-pass-123"

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talentplan.settings")
 django.setup()
 
-from plans.reminders import outbox, runs  # noqa: E402
+from plans.notifications import daily_run, outbox  # noqa: E402
 
 outbox.CREATE_BATCH = 1  # the job writes 50 digests per transaction; one here, so a kill lands between them
 original = outbox._create_batch
@@ -27,5 +27,5 @@ def slow_create_batch(*args, **kwargs):
 
 outbox._create_batch = slow_create_batch
 print("started", flush=True)
-runs.run_reminders(date.fromisoformat(sys.argv[1]))
+daily_run.run_reminders(date.fromisoformat(sys.argv[1]))
 print("finished", flush=True)

@@ -4,9 +4,9 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import reporting
 from plans.choices import UnitRole
 from plans.models import Milestone
+from plans.workflow import reporting
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

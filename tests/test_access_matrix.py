@@ -11,9 +11,8 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from plans import instructions, reporting
-from plans.excel import import_jobs
-from plans.excel.importing import PlanHeader
+from plans.loading import import_jobs
+from plans.loading.excel_import import PlanHeader
 from plans.models import (
     Chase,
     Evidence,
@@ -26,7 +25,7 @@ from plans.models import (
     PlanYearClosure,
     ProgressReport,
 )
-from targets import actuals
+from plans.workflow import indicator_entries, instructions, reporting
 from targets.models import Indicator, IndicatorEntry
 from tests.helpers import every_api_task, milestone_led_by, pdf_upload, submit
 
@@ -160,13 +159,13 @@ RULES = {
     "plans:milestone_edit": ("GET", "milestone", STAFF_ACTION),
     "plans:import_confirm": ("POST", None, STAFF_ONLY),
     "plans:import_status": ("GET", "import_job", STAFF_ONLY),
-    "targets:indicator": ("GET", "indicator", HEALTH_VISIBLE),
-    "targets:entry_create": (
+    "plans:indicator": ("GET", "indicator", HEALTH_VISIBLE),
+    "plans:entry_create": (
         "POST",
         "indicator",
         {"anonymous": "login", "staff": OK, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
     ),
-    "targets:entry_review": ("POST", "entry", STAFF_ACTION),
+    "plans:entry_review": ("POST", "entry", STAFF_ACTION),
     "plans:reminder_log": ("GET", None, STAFF_ONLY),
     "plans:data_health": ("GET", None, STAFF_ONLY),
     "plans:outbox_retry": ("POST", "outbox", STAFF_ONLY),
@@ -176,7 +175,7 @@ RULES = {
     "healthz": ("GET", None, dict.fromkeys(ROLES, OK)),  # for the load balancer: no login, no secrets
     "plans:notifications": ("GET", None, SIGNED_IN),
     "plans:notifications_read": ("POST", None, SIGNED_IN),
-    "targets:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),
+    "plans:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),
     "plans:notification_read": ("POST", "notification", OWNER_ONLY),
     "plans:notification_settings": ("GET", None, SIGNED_IN),
     # 批示 loop: addressed to 区卫生健康局 (the lead unit); only its liaison replies, only staff 办结.
@@ -232,7 +231,7 @@ def health_objects(user_named):
     indicator = Indicator.objects.filter(plan=milestone.plan).first()
     indicator.unit = milestone.assignments.get().unit
     indicator.save()
-    entry = actuals.submit_entry(health, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
+    entry = indicator_entries.submit_entry(health, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
     instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
     answer = instructions.reply(health, instruction, "已部署。", [(pdf_upload(), "pdf")])
     return {
@@ -402,7 +401,7 @@ def nanping_objects(user_named):
     indicator = Indicator.objects.filter(plan=milestone.plan).first()
     indicator.unit = milestone.assignments.get(unit__name="市人社局").unit
     indicator.save()
-    entry = actuals.submit_entry(liaison, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
+    entry = indicator_entries.submit_entry(liaison, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
     instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
     answer = instructions.reply(liaison, instruction, "已部署。", [(pdf_upload(), "pdf")])
     objects = _objects(milestone, report, extension, indicator, entry, queued_import_job(user_named("staff")))

@@ -88,7 +88,7 @@ def test_a_weak_password_leaves_an_existing_user_as_it_was(user_named):
 def test_the_published_demo_password_passes_the_validators():
     from django.contrib.auth.password_validation import validate_password
 
-    from units.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from plans.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     call_command("demo_accounts")
     call_command("demo_accounts")  # `make run` twice: the second run validates against the saved accounts

@@ -4,8 +4,8 @@ a stale edit page is refused in Chinese; a saved node plan reaches the liaison's
 import pytest
 from django.urls import reverse
 
-from plans import assign
 from plans.models import Milestone, Plan
+from plans.workflow import assignment
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -77,11 +77,11 @@ def test_saved_node_plan_reaches_the_liaison(client_as, client, user_named):
 def test_a_stale_edit_page_is_refused(client_as, user_named):
     plan = Plan.objects.get(code=PLAN)
     staff = user_named("staff")
-    inputs = assign.MilestoneInput(
+    inputs = assignment.MilestoneInput(
         plan.measures.first(), "原文。", "每年6月", [Unit.objects.get(name="区卫生健康局", region=plan.region)], []
     )
-    milestone = assign.create_milestone(staff, plan, inputs)
-    assign.edit_milestone(staff, milestone, 1, inputs)  # someone saved first: version 2
+    milestone = assignment.create_milestone(staff, plan, inputs)
+    assignment.edit_milestone(staff, milestone, 1, inputs)  # someone saved first: version 2
     response = client_as("staff").post(
         reverse("plans:milestone_edit", args=[milestone.pk]), form_data(plan, text="旧页面。", version=1)
     )

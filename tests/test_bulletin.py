@@ -11,11 +11,11 @@ import time_machine
 from django.conf import settings
 from docx import Document
 
-from plans.bulletin import build_bulletin
-from plans.dashboard import build_dashboard
-from plans.demo import seed_demo_progress
+from plans.bulletin.document import build_bulletin
+from plans.dashboard.board import build_dashboard
+from plans.demo.accounts import ensure_demo_accounts
+from plans.demo.progress import seed_demo_progress
 from plans.models import Plan
-from units.demo import ensure_demo_accounts
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "bulletin"

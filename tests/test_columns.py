@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from plans.excel import columns
-from plans.fixture_files import WorklistRow
+from plans.loading.fixture_files import WorklistRow
 
 pytestmark = pytest.mark.django_db
 

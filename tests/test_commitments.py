@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from plans.data_health import data_health
+from plans.data_check import data_health
 from plans.excel.columns import HEADER as WORKLIST_HEADER
 from plans.excel.worklist import worklist_rows
 from plans.models import Item, Milestone, Plan
@@ -176,18 +176,18 @@ def test_data_health_lists_what_reaches_nobody_with_links(client_as):
 
 
 def test_a_liaison_sees_and_enters_the_indicators_their_unit_reports(client_as, user_named):
-    from targets.actuals import submit_entry
+    from plans.workflow.indicator_entries import submit_entry
     from targets.models import Indicator, IndicatorEntry
 
     # 市人社局 reports 8 of Nanping's 19 indicators (fixtures/ISSUE10-DATA.md §1).
     page = client_as("liaison_np").get(reverse("plans:my_tasks")).content.decode()
     assert page.count('class="list-group-item list-group-item-action my-indicator"') == 8
     doctors = Indicator.objects.get(plan__code=NANPING, name="引进培养博士")
-    assert reverse("targets:indicator", args=[doctors.pk]) in page
+    assert reverse("plans:indicator", args=[doctors.pk]) in page
     entry = submit_entry(user_named("liaison_np"), doctors, 2021, "increment", 12, "市人社局统计")
     # The entry reaches staff's 待审核 queue, and staff see the review form on the indicator page.
     assert IndicatorEntry.objects.filter(pk=entry.pk, state="submitted").exists()
     queue = client_as("staff").get(reverse("plans:review_queue")).content.decode()
     assert f"{doctors.get_absolute_url()}#entry-{entry.pk}" in queue
-    staff_page = client_as("staff").get(reverse("targets:indicator", args=[doctors.pk])).content.decode()
-    assert reverse("targets:entry_review", args=[entry.pk]) in staff_page
+    staff_page = client_as("staff").get(reverse("plans:indicator", args=[doctors.pk])).content.decode()
+    assert reverse("plans:entry_review", args=[entry.pk]) in staff_page

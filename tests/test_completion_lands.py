@@ -10,10 +10,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from plans import reporting
 from plans.excel.columns import HEADER as WORKLIST_HEADER
 from plans.excel.worklist import worklist_rows
 from plans.models import Milestone, Occurrence, ProgressReport
+from plans.workflow import reporting
 from tests.helpers import submit
 from tests.small_plan import build_small_plan
 
@@ -147,7 +147,7 @@ def test_a_report_for_an_already_met_deadline_does_not_move_its_date(user_named)
 
 def test_a_yearly_task_done_for_one_year_is_still_reminded_of_the_next(done_for_2022):
     """Row 6 is 已完成 for 2022; its 2023-12-31 deadline is reminded 30, 7 and 1 days before, as any other."""
-    from plans.reminders.due import open_items
+    from plans.notifications.due import open_items
 
     reminded = [
         day
@@ -158,8 +158,8 @@ def test_a_yearly_task_done_for_one_year_is_still_reminded_of_the_next(done_for_
 
 
 def test_a_one_off_left_undone_by_the_close_is_still_reminded(user_named):
-    from plans.closing import close_year
-    from plans.reminders.due import open_items
+    from plans.notifications.due import open_items
+    from plans.workflow.year_close import close_year
 
     (task,) = build_small_plan("remind-test", texts=("销号时未完成",))
     with time_machine.travel(date(2025, 1, 5), tick=False):

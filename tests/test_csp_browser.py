@@ -50,9 +50,9 @@ def violations(page, console) -> list[str]:
 
 
 def test_every_page_renders_without_csp_violations(browser, portal):  # noqa: F811
-    from plans.demo import seed_demo_progress
+    from plans.demo.accounts import ensure_demo_accounts
+    from plans.demo.progress import seed_demo_progress
     from tests.conftest import create_test_users
-    from units.demo import ensure_demo_accounts
 
     ensure_demo_accounts()
     seed_demo_progress()

@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.dashboard import build_dashboard
-from plans.demo import seed_demo_progress
+from plans.dashboard.board import build_dashboard
+from plans.demo.accounts import ensure_demo_accounts
+from plans.demo.progress import seed_demo_progress
 from plans.models import Plan
 from tests.conftest import create_test_users
 from tests.test_query_counts import _add_activity
-from units.demo import ensure_demo_accounts
 
 pytestmark = pytest.mark.django_db
 

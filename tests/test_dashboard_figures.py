@@ -1,5 +1,5 @@
-"""The dashboard's stored figures (plans.figures) against the live grouped counts, after every kind of change
-a user makes through the portal's own services, and on the next day. A stored figure that is not counted
+"""The dashboard's stored figures (plans.dashboard.stored_counts) against the live grouped counts, after every
+kind of change a user makes through the portal's own services, and on the next day. A stored figure that is not counted
 again after a change would show a leader yesterday's picture."""
 
 import threading
@@ -13,21 +13,20 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from plans import reporting
 from plans.choices import MilestoneStatus, UnitRole
-from plans.dashboard import build_dashboard
-from plans.demo import seed_demo_progress
-from plans.figures import recount_all, stale_plan_ids, stored_standings
-from plans.loader import load_plans
+from plans.dashboard.board import build_dashboard
+from plans.dashboard.stored_counts import recount_all, stale_plan_ids, stored_standings
+from plans.demo.accounts import ensure_demo_accounts
+from plans.demo.progress import seed_demo_progress
+from plans.loading.load import load_plans
 from plans.models import Milestone, MilestoneUnit, Occurrence, Plan, PlanFigures, ProgressReport
 from plans.views.dashboard import indicator_cards
-from targets import actuals
+from plans.workflow import indicator_entries, reporting
 from targets.models import Indicator
 from targets.standing import Standing
 from tests.conftest import create_test_users
 from tests.helpers import submit
 from tests.small_plan import build_small_plan
-from units.demo import ensure_demo_accounts
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -227,8 +226,8 @@ def test_stored_indicator_judgements_follow_approved_actuals_and_plan_years(demo
     phd.save()
     before = dict(stored_standings(plans, TODAY))[phd.pk]
     for year, total in ((2022, 80), (2023, 140)):  # far past "100 以上": 达标 whatever was entered before
-        entry = actuals.submit_entry(liaison, phd, year, "total", Decimal(total), "统计年报")
-        actuals.review_entry(staff, entry, True, "", entry.version)
+        entry = indicator_entries.submit_entry(liaison, phd, year, "total", Decimal(total), "统计年报")
+        indicator_entries.review_entry(staff, entry, True, "", entry.version)
     after = dict(stored_standings(plans, TODAY))[phd.pk]
     assert (before, after) == (Standing.MISSED, Standing.MET)  # 65 + 15 + 60 = 140: past "100 以上"
     assert stored_standings(plans, TODAY) == _live_standings(leader, TODAY)

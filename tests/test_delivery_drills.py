@@ -5,7 +5,7 @@ For each drill the test counts the messages expected, sent (arrived at least onc
 beyond the first) and lost (expected, never arrived), prints one line "DRILL name: expected=.. sent=..
 duplicated=.. lost=.." (shown with -rA or -s), and asserts duplicated == lost == 0.
 
-What is expected comes from plans.reminders.due.plan_digests (what is due that day, tested on its own in
+What is expected comes from plans.notifications.due.plan_digests (what is due that day, tested on its own in
 test_reminders.py) and from the addresses the test sets up; what arrived is read from the SMTP server and
 the robot, never from the outbox under test. Each e-mail names its reminder in X-Talentplan-Reminder."""
 
@@ -25,11 +25,11 @@ from django.db import connection
 from django.utils import timezone
 
 from plans.forms import ReminderSettingsForm
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from plans.models import Milestone, Outbox, OutboxStatus, ReminderRun, ReminderSettings
-from plans.reminders import outbox as outbox_service
-from plans.reminders.due import plan_digests
-from plans.reminders.runs import run_reminders
+from plans.notifications import outbox as outbox_service
+from plans.notifications.daily_run import run_reminders
+from plans.notifications.due import plan_digests
 from tests.conftest import create_test_users
 from tests.peers import WECOM_KEY
 from units.models import Unit

@@ -14,12 +14,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from plans.demo import seed_demo_progress
-from plans.demo_year import seed_demo_indicators, seed_demo_year
+from plans.demo.accounts import ensure_demo_accounts
+from plans.demo.progress import seed_demo_progress
+from plans.demo.year import seed_demo_indicators, seed_demo_year
 from targets.models import Indicator, IndicatorEntry
 from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
-from units.demo import ensure_demo_accounts
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from plans.choices import ReportState, UnitRole
-from plans.demo import seed_demo_progress
-from plans.demo_year import FATES, fate_of, seed_demo_year
+from plans.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from plans.demo.progress import seed_demo_progress
+from plans.demo.year import FATES, fate_of, seed_demo_year
 from plans.models import MilestoneUnit, Occurrence, Plan, ProgressReport
-from units.demo import DEMO_PASSWORD, ensure_demo_accounts
 from units.models import Unit
 from units.roles import covered_unit_ids
 
@@ -64,7 +64,7 @@ def test_every_past_deadline_gets_its_fate_at_its_own_dates():
 
 @time_machine.travel(date(2023, 12, 15), tick=False)
 def test_the_demo_loop_shows_an_open_instruction_and_a_chase(client, capsys):
-    from plans.demo_year import DEMO_CHASE_MESSAGE, DEMO_INSTRUCTION
+    from plans.demo.year import DEMO_CHASE_MESSAGE, DEMO_INSTRUCTION
     from plans.models import Chase, Instruction, Notification
 
     User = get_user_model()

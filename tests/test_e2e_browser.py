@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from plans.models import Milestone, ProgressReport
 from tests.conftest import PASSWORD, create_test_users
 from tests.helpers import PDF_BYTES, milestone_led_by
@@ -165,9 +165,9 @@ def test_report_return_resubmit_approve_in_a_real_browser(browser, portal, tmp_p
 
 
 def test_dashboard_is_legible_at_desktop_and_phone_widths(browser, portal):
-    from plans.demo import seed_demo_progress
-    from plans.demo_year import seed_demo_year
-    from units.demo import ensure_demo_accounts
+    from plans.demo.accounts import ensure_demo_accounts
+    from plans.demo.progress import seed_demo_progress
+    from plans.demo.year import seed_demo_year
 
     ensure_demo_accounts()
     seed_demo_progress()

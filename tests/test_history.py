@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from plans import reporting
 from plans.models import MilestoneUnit
+from plans.workflow import reporting
 from tests.helpers import milestone_led_by, submit
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,13 @@ import pytest
 import time_machine
 from docx import Document
 
-from plans import reporting
-from plans.bulletin import build_bulletin
+from plans.bulletin.document import build_bulletin
 from plans.choices import Rag
-from plans.closing import close_year
 from plans.models import Occurrence
 from plans.queries import task_queryset
 from plans.tracking import period_status
+from plans.workflow import reporting
+from plans.workflow.year_close import close_year
 from tests.helpers import submit
 from tests.small_plan import build_small_plan
 

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from plans import reporting
-from plans.excel.importing import PlanHeader, preview_import
+from plans.loading.excel_import import PlanHeader, preview_import
 from plans.models import Evidence, ExtensionRequest, Plan
+from plans.workflow import reporting
 from talentplan.lib.uploads import validate_evidence
 from tests.helpers import PDF_BYTES, milestone_led_by, pdf_upload, submit
 from tests.test_loadplans import database_snapshot

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from plans.excel.importing import PlanHeader, preview_import
+from plans.loading.excel_import import PlanHeader, preview_import
 from plans.models import Plan
 from tests.test_loadplans import database_snapshot
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from kombu.exceptions import OperationalError
 
 from plans import tasks
-from plans.excel import import_jobs
+from plans.loading import import_jobs
 from plans.models import Plan
 from tests.fixture_reading import node_plan_rows
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from targets import actuals
+from plans.workflow import indicator_entries
 from targets.models import Indicator, IndicatorEntry, IndicatorYear
 from tests.helpers import pdf_upload
 
@@ -24,10 +24,10 @@ def phd():
 
 def test_a_year_end_total_becomes_that_years_increment(user_named, phd):
     staff = user_named("staff")
-    first = actuals.submit_entry(user_named("liaison_hr"), phd, 2022, "total", Decimal(78), "统计年报")
+    first = indicator_entries.submit_entry(user_named("liaison_hr"), phd, 2022, "total", Decimal(78), "统计年报")
     assert first.increment == Decimal(13)  # 78 - 65
-    actuals.review_entry(staff, first, True, "", first.version)
-    second = actuals.submit_entry(user_named("liaison_hr"), phd, 2023, "total", Decimal(95), "统计年报")
+    indicator_entries.review_entry(staff, first, True, "", first.version)
+    second = indicator_entries.submit_entry(user_named("liaison_hr"), phd, 2023, "total", Decimal(95), "统计年报")
     assert second.increment == Decimal(17)  # 95 - 65 - 13
     assert IndicatorYear.objects.get(indicator=phd, year=2022).actual_value == Decimal(13)
     assert IndicatorYear.objects.get(indicator=phd, year=2023).actual_value is None  # not yet approved
@@ -36,18 +36,18 @@ def test_a_year_end_total_becomes_that_years_increment(user_named, phd):
 
 def test_liaison_enters_through_the_page_and_staff_approve(client_as, phd):
     response = client_as("liaison_hr").post(
-        reverse("targets:entry_create", args=[phd.pk]),
+        reverse("plans:entry_create", args=[phd.pk]),
         {"year": 2022, "value_kind": "increment", "value": "15", "source_note": "人社局统计", "evidence": pdf_upload()},
     )
     assert response.status_code == 302
     entry = IndicatorEntry.objects.get()
     assert entry.evidence_name == "进展佐证.pdf"
     client_as("staff").post(
-        reverse("targets:entry_review", args=[entry.pk]),
+        reverse("plans:entry_review", args=[entry.pk]),
         {f"e{entry.pk}-version": entry.version, f"e{entry.pk}-decision": "approve", f"e{entry.pk}-comment": ""},
     )
     assert IndicatorYear.objects.get(indicator=phd, year=2022).actual_value == Decimal(15)
-    body = client_as("leader").get(reverse("targets:indicator", args=[phd.pk])).content.decode()
+    body = client_as("leader").get(reverse("plans:indicator", args=[phd.pk])).content.decode()
     assert "已通过" in body and "<svg" in body
 
 
@@ -62,13 +62,13 @@ def test_liaison_enters_through_the_page_and_staff_approve(client_as, phd):
 )
 def test_bad_input_is_refused_in_chinese_and_saves_nothing(client_as, phd, data, message):
     post = {"year": 2022, "value_kind": "increment", "value": "15", "source_note": "统计"} | data
-    response = client_as("liaison_hr").post(reverse("targets:entry_create", args=[phd.pk]), post)
+    response = client_as("liaison_hr").post(reverse("plans:entry_create", args=[phd.pk]), post)
     assert response.status_code == 400 and message in response.content.decode()
     assert IndicatorEntry.objects.count() == 0
 
 
 def test_other_units_and_leaders_cannot_enter(client_as, phd):
-    url = reverse("targets:entry_create", args=[phd.pk])
+    url = reverse("plans:entry_create", args=[phd.pk])
     post = {"year": 2022, "value_kind": "increment", "value": "1", "source_note": "x"}
     assert client_as("liaison_health").post(url, post).status_code == 404
     assert client_as("leader").post(url, post).status_code == 403
@@ -80,8 +80,8 @@ def test_plan_excel_download_has_progress_and_actuals(client_as, user_named, phd
 
     from openpyxl import load_workbook
 
-    entry = actuals.submit_entry(user_named("staff"), phd, 2022, "increment", Decimal(15), "统计")
-    actuals.review_entry(user_named("staff"), entry, True, "", entry.version)
+    entry = indicator_entries.submit_entry(user_named("staff"), phd, 2022, "increment", Decimal(15), "统计")
+    indicator_entries.review_entry(user_named("staff"), entry, True, "", entry.version)
     response = client_as("leader").get(reverse("plans:worklist_download", args=["jianghai-rcqq-2022"]))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     header = [c.value for c in workbook["工作清单"][1]]

@@ -16,7 +16,7 @@ import time_machine
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from plans.excel.importing import PlanHeader, confirm_import
+from plans.loading.excel_import import PlanHeader, confirm_import
 from plans.models import Plan
 from targets.comparators import TargetError, parse_target
 from targets.models import Indicator, IndicatorYear

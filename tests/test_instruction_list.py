@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from plans import instructions
 from plans.choices import UnitRole
 from plans.models import Milestone
+from plans.workflow import instructions
 from tests.helpers import milestone_led_by
 from units.models import Unit
 
@@ -185,7 +185,7 @@ def test_queries_do_not_grow_with_the_instructions(client_as, user_named, role, 
     leader = user_named("leader")
     _give(leader, 12, reply_by=timezone.localdate() + timedelta(days=5))
     client = client_as(role)
-    client.get(url)  # the dashboard's first view of the day counts its stored figures (plans.figures)
+    client.get(url)  # the dashboard's first view of the day counts its stored figures (plans.dashboard.stored_counts)
     few = _queries(client, url)
     _give(leader, 24)  # three times as many
     _give(leader, 12, HEALTH)

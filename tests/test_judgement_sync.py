@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from plans.bulletin import build_bulletin
+from plans.bulletin.document import build_bulletin
 from plans.excel.worklist import build_worklist_workbook
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from plans.models import FixtureSnapshot, Item, Measure, Milestone, Plan
 from targets.models import Indicator
 from tests.fixture_reading import commitment_rows
@@ -96,7 +96,7 @@ def test_one_verdict_on_the_page_the_dashboard_the_excel_and_the_bulletin(client
 
     for indicator, text in expected.items():
         verdict = text.split("（")[0]
-        page = staff.get(reverse("targets:indicator", args=[indicator.pk])).content.decode()
+        page = staff.get(reverse("plans:indicator", args=[indicator.pk])).content.decode()
         assert re.search(rf'class="col-8 verdict">{verdict}', page), indicator.name
 
     dashboard = staff.get(reverse("plans:dashboard") + f"?plan={plan.pk}").content.decode()

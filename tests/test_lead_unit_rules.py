@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
-from plans import reporting
 from plans.models import ExtensionRequest, Notification
+from plans.workflow import reporting
 from tests.small_plan import build_small_plan
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from plans.models import Milestone, Plan
-from plans.reminders.due import open_items
+from plans.notifications.due import open_items
 from targets.models import Indicator
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from talentplan.lib.fixtures import FixtureError
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from plans import instructions, reporting
 from plans.models import FixtureSnapshot, Instruction, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport
-from plans.reminders.outbox import record_digests
-from targets.actuals import submit_entry
+from plans.notifications.outbox import record_digests
+from plans.workflow import instructions, reporting
+from plans.workflow.indicator_entries import submit_entry
 from targets.models import Indicator, IndicatorEntry
 from tests.helpers import submit
 from tests.test_loadplans import database_snapshot

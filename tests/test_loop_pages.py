@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans import chasing, instructions
 from plans.choices import InstructionState
 from plans.context_processors import nav_counts
 from plans.models import Chase, Instruction, InstructionReply, Notification, NotificationPreference
+from plans.workflow import chasing, instructions
 from tests.helpers import PDF_BYTES, milestone_led_by, pdf_upload, submit
 from units.models import Unit
 

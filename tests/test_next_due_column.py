@@ -8,9 +8,9 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import F
 
-from plans import reporting
-from plans.closing import close_year
 from plans.models import Milestone, Plan
+from plans.workflow import reporting
+from plans.workflow.year_close import close_year
 from tests.helpers import milestone_led_by, submit
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from plans import chasing, closing, events, instructions, reporting
 from plans.choices import NotifyBy, UnitRole
 from plans.models import Notification, NotificationPreference, Occurrence, Outbox, ReminderSettings
-from plans.reminders.due import plan_digests
-from plans.reminders.outbox import record_digests
+from plans.notifications import notices
+from plans.notifications.due import plan_digests
+from plans.notifications.outbox import record_digests
+from plans.workflow import chasing, instructions, reporting, year_close
 from tests.conftest import USERS
 from tests.helpers import milestone_led_by, pdf_upload, submit
 from units.accounts import create_user
@@ -69,7 +70,7 @@ def test_submitted_reaches_staff_of_the_plans_region_once(people, now):
     # 江海区's plan: staff with 管理 in 江海区 hear ("staff" and "staff_jh" in conftest.USERS); 南平's staff member,
     # the 江门市 督查员 (只读 through the parent region) and the superuser (no membership) do not.
     assert received("submitted") == {"staff": ["app", "email"], "staff_jh": ["app", "email"]}
-    assert mails_to("staff@example.test") == [f"{HR}报送了“{events.one_line(milestone.text)}”的进展，待审核"]
+    assert mails_to("staff@example.test") == [f"{HR}报送了“{notices.one_line(milestone.text)}”的进展，待审核"]
     line = Notification.objects.get(kind="submitted", user__username="staff")
     assert line.link == f"/tasks/{milestone.pk}/#report-{report.pk}" and "\n" not in line.title
     assert set(Outbox.objects.filter(kind="submitted").values_list("status", flat=True)) == {"sent"}
@@ -95,7 +96,7 @@ def test_returned_and_approved_reach_the_reporting_units_liaisons(people, now):
     now(reporting.review_report, people("staff"), report, False, "请补充征求意见的范围", report.version)
     assert received("returned") == {"liaison_hr": ["app", "email"]}
     assert mails_to("liaison_hr@example.test") == [
-        f"“{events.one_line(milestone.text)}”的进展报告被退回：请补充征求意见的范围"
+        f"“{notices.one_line(milestone.text)}”的进展报告被退回：请补充征求意见的范围"
     ]
     report.refresh_from_db()
     data = reporting.ReportInput(status="in_progress", percent=80, narrative="已补充。")
@@ -110,9 +111,9 @@ def test_the_same_event_twice_is_recorded_and_sent_once(people, now):
     milestone = milestone_led_by(HR)
     report = now(submit, people("liaison_hr"), milestone)
     report = now(reporting.review_report, people("staff"), report, True, "", report.version)
-    now(events.report_reviewed, report)  # e.g. a retried task calling the service again
+    now(notices.report_reviewed, report)  # e.g. a retried task calling the service again
     with time_machine.travel(timezone.now() + timedelta(days=1)):
-        now(events.report_reviewed, report)  # and on another day: the outbox's date is not part of "the same"
+        now(notices.report_reviewed, report)  # and on another day: the outbox's date is not part of "the same"
     assert received("approved") == {"liaison_hr": ["app", "email"]}
     assert len(mails_to("liaison_hr@example.test")) == 1
 
@@ -128,7 +129,7 @@ def test_extension_decided_reaches_the_requesting_units_liaisons(people, now):
     assert received("extension_decided") == {"liaison_hr": ["app", "email"]}
     expected_date = f"{new_date.year}年{new_date.month}月{new_date.day}日"
     assert mails_to("liaison_hr@example.test") == [
-        f"“{events.one_line(milestone.text)}”的延期申请已批准，新的截止日期为{expected_date}"
+        f"“{notices.one_line(milestone.text)}”的延期申请已批准，新的截止日期为{expected_date}"
     ]
 
 
@@ -220,7 +221,7 @@ def test_year_close_tells_each_lead_unit_its_counts_and_leaders_the_totals(peopl
         milestone__assignments__role=UnitRole.LEAD,
     ).count()
     assert hr_deadlines > 0
-    closure = now(closing.close_year, people("staff"), plan, 2022)
+    closure = now(year_close.close_year, people("staff"), plan, 2022)
     line = Notification.objects.get(kind="year_closed", user__username="liaison_hr").title
     assert line.endswith(f"贵单位牵头的节点计划按期完成0项，未按期完成{hr_deadlines}项")
     leader_line = Notification.objects.get(kind="year_closed", user__username="leader").title

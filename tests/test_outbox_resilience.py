@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from plans.models import Outbox, OutboxStatus, ReminderRun, ReminderSettings
-from plans.reminders import outbox as outbox_service
-from plans.reminders.runs import days_to_cover, run_reminders, scheduled_run_missed
+from plans.notifications import outbox as outbox_service
+from plans.notifications.daily_run import days_to_cover, run_reminders, scheduled_run_missed
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +342,7 @@ def test_retry_renders_the_row_again_from_the_current_settings(robot_server):
 
 
 def test_a_huge_digest_stays_far_below_one_megabyte_as_an_email():
-    from plans.reminders.render import render_message
+    from plans.notifications.render import render_message
 
     hr = Unit.objects.get(name=HR)
     item = {"kind": "deadline", "days_left": -3, "plan": "计" * 60, "measure": "举" * 300, "milestone": "节" * 200}

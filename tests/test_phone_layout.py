@@ -66,11 +66,11 @@ def test_my_tasks_fit_a_phone(browser, portal):
 
 
 def test_dashboard_on_a_phone_puts_plans_off_track_and_league_first(browser, portal):
-    from plans.demo import seed_demo_progress
-    from plans.demo_year import seed_demo_year
+    from plans.demo.accounts import ensure_demo_accounts
+    from plans.demo.progress import seed_demo_progress
+    from plans.demo.year import seed_demo_year
     from plans.models import Plan
     from tests.conftest import create_test_users
-    from units.demo import ensure_demo_accounts
 
     ensure_demo_accounts()
     seed_demo_progress()

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from plans import access
-from plans.closing import close_year
 from plans.models import Category, Milestone, Occurrence, Plan
-from plans.reminders.due import plan_digests
-from plans.withdrawal import archive_plan, delete_plan, restore_plan
+from plans.notifications.due import plan_digests
+from plans.workflow.withdrawal import archive_plan, delete_plan, restore_plan
+from plans.workflow.year_close import close_year
 from targets.models import Indicator
 from tests.helpers import every_api_task, milestone_led_by, submit
 from tests.test_access_matrix import exported_texts

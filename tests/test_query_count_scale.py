@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.context import find_context
 from bench.pages import targets
 from bench.resolve import find_url
-from talentplan.synthetic import generate, size_for
+from bench.synthetic import generate, size_for
 
 TODAY = date(2026, 6, 15)
 SMALL = replace(size_for(100), plans=2, units=20, reports=300, indicators=4)

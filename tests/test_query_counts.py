@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans import instructions, reporting
+from plans.workflow import instructions, reporting
 from tests.helpers import milestone_led_by, pdf_upload, submit
 
 pytestmark = pytest.mark.django_db

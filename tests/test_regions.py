@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from plans import access
 from plans.models import Milestone, Plan, ProgressReport
-from plans.reminders.due import plan_digests
+from plans.notifications.due import plan_digests
 from talentplan.lib.admin_regions import REGION_PATHS, SPECIAL
 from tests.helpers import every_api_task, milestone_led_by, submit
 from tests.test_access_matrix import exported_texts
@@ -80,11 +80,11 @@ def test_the_dashboard_and_its_league_table_cover_the_users_regions(client_as, u
 def test_the_review_queue_lists_the_own_regions_reports_only(client_as, user_named):
     jianghai = submit(user_named("liaison_health"), milestone_led_by("区卫生健康局"))
     nanping = submit(user_named("liaison_np"), milestone_led_by("市人社局", plan_code="nanping-cjwy-2021"))
-    from targets import actuals
+    from plans.workflow import indicator_entries
     from targets.models import Indicator
 
     indicator = Indicator.objects.filter(plan__code="nanping-cjwy-2021").first()
-    entry = actuals.submit_entry(user_named("staff_np"), indicator, 2022, "increment", 3, "统计年报")
+    entry = indicator_entries.submit_entry(user_named("staff_np"), indicator, 2022, "increment", 3, "统计年报")
     for user, shown, hidden in [("staff_jh", jianghai, nanping), ("staff_np", nanping, jianghai)]:
         context = client_as(user).get("/reviews/").context
         assert shown in list(context["reports"]) and hidden not in list(context["reports"])

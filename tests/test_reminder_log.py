@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from plans.models import Notification, Outbox, OutboxStatus
-from plans.reminders.runs import run_reminders
+from plans.notifications.daily_run import run_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,8 @@ def test_webhook_client_errors_are_permanent_and_server_errors_temporary():
     import urllib.error
     from unittest import mock
 
-    from plans.reminders.transports.base import TransportError
-    from plans.reminders.transports.webhook import WebhookTransport
+    from plans.notifications.channels.base import TransportError
+    from plans.notifications.channels.webhook import WebhookTransport
 
     outbox = Outbox(recipients=["http://127.0.0.1:9/robot"], subject="s", body_text="b")
     for code, permanent in ((400, True), (404, True), (429, False), (500, False), (503, False)):

@@ -1,6 +1,6 @@
 """The daily reminder job costs the same number of queries at 10× the units, liaisons and node plans.
 
-Both provinces come from talentplan.synthetic, generated in a transaction that is rolled back. What is
+Both provinces come from bench.synthetic, generated in a transaction that is rolled back. What is
 counted is the day's creation (what is due, the addresses, the outbox rows with their notifications and
 escalations), run twice: the second run of the day finds every row and creates nothing. Delivery is
 left out: it claims and records each message on its own row, which is what makes it exactly once.
@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bench.jobs import reminder_day
+from bench.synthetic import generate, size_for
 from plans.models import Escalation, Notification, Outbox
-from plans.reminders import outbox as outbox_service
-from talentplan.synthetic import generate, size_for
+from plans.notifications import outbox as outbox_service
 
 TODAY = date(2026, 6, 15)
 SMALL = replace(size_for(100), plans=2, units=20, reports=300, indicators=4)

@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.core import mail
 
-from plans import reporting
 from plans.models import Milestone, Outbox, Plan
-from plans.reminders.due import open_items, plan_digests
-from plans.reminders.outbox import record_digests
-from plans.reminders.runs import run_reminders
+from plans.notifications.daily_run import run_reminders
+from plans.notifications.due import open_items, plan_digests
+from plans.notifications.outbox import record_digests
 from plans.tasks import send_daily_reminders
+from plans.workflow import reporting
 from tests.helpers import submit
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_running_twice_on_the_same_day_sends_once(user_named):
 def test_a_row_made_by_a_parallel_run_meanwhile_is_left_alone_and_the_rest_created(user_named, monkeypatch):
     """Between the job's read of the day's rows and its batch insert, another run creates one of them:
     the batch falls back to one row at a time, that row keeps the other run's content, nothing is lost."""
-    from plans.reminders import outbox as outbox_service
+    from plans.notifications import outbox as outbox_service
 
     day = date(2022, 12, 1)
     planned = {(d.recipient_key, d.kind) for d in plan_digests(day, RCQQ) if d.unit}

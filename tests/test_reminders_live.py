@@ -21,9 +21,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from plans.models import Milestone, Outbox, OutboxStatus, ReminderRun, ReminderSettings
-from plans.reminders.runs import run_reminders
+from plans.notifications.daily_run import run_reminders
 from tests.conftest import create_test_users
 from units.models import Unit
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans import reporting
 from plans.models import Evidence, ProgressReport
+from plans.workflow import reporting
 from tests.helpers import PNG_BYTES, milestone_led_by, pdf_upload, submit
 
 pytestmark = pytest.mark.django_db

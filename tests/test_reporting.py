@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from plans import instructions, reporting
 from plans.choices import MilestoneStatus, Rag, ReportKind, ReportState
 from plans.models import Milestone, ProgressReport
 from plans.tracking import with_tracking
+from plans.workflow import instructions, reporting
 from talentplan.lib.versioning import StaleVersionError
 from tests.helpers import milestone_led_by, submit
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from plans import reporting
 from plans.models import ExtensionRequest, Milestone
+from plans.workflow import reporting
 from targets.models import IndicatorYear
 from tests.helpers import milestone_led_by, submit
 from tests.test_access_matrix import health_objects  # noqa: F401  (a fixture)
@@ -153,7 +153,7 @@ def test_refusing_an_extension_without_a_reason_changes_nothing(client_as, user_
 def _review_entry(client, entry, decision, comment=""):
     prefix = f"e{entry.pk}"
     data = {f"{prefix}-version": entry.version, f"{prefix}-decision": decision, f"{prefix}-comment": comment}
-    return client.post(reverse("targets:entry_review", args=[entry.pk]), data, follow=True)
+    return client.post(reverse("plans:entry_review", args=[entry.pk]), data, follow=True)
 
 
 def test_approving_an_entry_by_its_button(client_as, health_objects):  # noqa: F811

@@ -1,14 +1,13 @@
-"""One review workflow (plans/review.py) serves progress reports, extension requests and indicator entries."""
+"""One review workflow (plans/workflow/review.py) serves progress reports, extension requests and indicator entries."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from plans import reporting, review
 from plans.models import ExtensionRequest, ProgressReport, Reviewable
+from plans.workflow import indicator_entries, reporting, review
 from talentplan.lib.versioning import StaleVersionError
-from targets import actuals
 from targets.models import IndicatorEntry, IndicatorYear
 from tests.test_access_matrix import health_objects  # noqa: F401  (a fixture)
 
@@ -42,9 +41,9 @@ def test_the_same_rules_for_every_kind(user_named, three_kinds):
     with pytest.raises(ValidationError, match="退回时请填写退回意见"):
         review.decide(staff, entry, False, "  ", entry.version)
     stale = entry.version
-    actuals.review_entry(staff, entry, False, "数据来源不清", stale)
+    indicator_entries.review_entry(staff, entry, False, "数据来源不清", stale)
     with pytest.raises(StaleVersionError):
-        actuals.review_entry(staff, entry, True, "", stale)
+        indicator_entries.review_entry(staff, entry, True, "", stale)
     entry.refresh_from_db()
     assert (entry.state, entry.reviewer, entry.review_comment) == ("returned", staff, "数据来源不清")
     # Refusing an extension needs a reason too (在“不批准”时说明理由), and it is versioned like the others.
@@ -64,5 +63,5 @@ def test_approving_applies_each_kinds_own_effect(user_named, three_kinds):
     reporting.review_extension(staff, extension, True, "同意")
     extension.occurrence.refresh_from_db()
     assert extension.occurrence.extended_due_date == extension.requested_due_date
-    actuals.review_entry(staff, entry, True, "", entry.version)
+    indicator_entries.review_entry(staff, entry, True, "", entry.version)
     assert IndicatorYear.objects.get(indicator=entry.indicator, year=2022).actual_value == Decimal(3)

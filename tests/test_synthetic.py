@@ -11,10 +11,10 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
+from bench.synthetic import SyntheticError, generate, size_for, synthetic_digest
 from plans.choices import MilestoneStatus, ReportKind, ReportState, UnitRole
 from plans.models import Milestone, MilestoneUnit, Occurrence, ProgressReport
 from plans.schedule import parse_schedule
-from talentplan.synthetic import SyntheticError, generate, size_for, synthetic_digest
 from units.models import Membership, Unit
 
 TODAY = date(2026, 6, 15)

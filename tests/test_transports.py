@@ -4,8 +4,8 @@ failure (企业微信 and 钉钉 report refusals that way), checked against the 
 import pytest
 
 from plans.models import Outbox
-from plans.reminders.transports.base import TransportError
-from plans.reminders.transports.webhook import WebhookTransport
+from plans.notifications.channels.base import TransportError
+from plans.notifications.channels.webhook import WebhookTransport
 
 pytestmark = pytest.mark.django_db
 

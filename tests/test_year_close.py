@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from plans import reporting
-from plans.closing import close_year
 from plans.models import Milestone, Occurrence, Plan
 from plans.queries import task_queryset
+from plans.workflow import reporting
+from plans.workflow.year_close import close_year
 from tests.fixture_reading import node_plan_rows
 from tests.helpers import submit
 

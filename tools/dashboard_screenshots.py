@@ -74,7 +74,7 @@ def demo_password() -> str:
     import django
 
     django.setup()
-    from units.demo import DEMO_PASSWORD
+    from plans.demo.accounts import DEMO_PASSWORD
 
     return DEMO_PASSWORD
 

@@ -1,5 +1,5 @@
-"""The dashboard's stored figures (plans.figures): per plan and day, what the grouped scans over every node
-plan, deadline and report would count. Plan.figures_version is raised in the transaction of every change
+"""The dashboard's stored figures (plans.dashboard.stored_counts): per plan and day, what the grouped scans
+over every node plan, deadline and report would count. Plan.figures_version is raised in the transaction of every change
 that moves a figure; rows computed from an older version, or on another day, are counted again."""
 
 from django.db import models

@@ -1,5 +1,5 @@
 """What staff review (审核): progress reports, extension requests and indicator entries share these fields
-and the one workflow in plans/review.py."""
+and the one workflow in plans/workflow/review.py."""
 
 from django.conf import settings
 from django.db import models

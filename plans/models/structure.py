@@ -50,7 +50,7 @@ class Plan(models.Model):
         "auth.User", verbose_name="归档人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField("版本", default=1)
-    # Raised in the transaction of every change to its node plans, deadlines or reports (plans.figures):
+    # Raised in the transaction of every change to its node plans, deadlines or reports (plans.dashboard.stored_counts):
     # the dashboard's stored figures of an older version are counted again. Not a user's edit: no history.
     figures_version = models.PositiveBigIntegerField(default=0, editable=False)
     history = HistoricalRecords(excluded_fields=["figures_version"])

@@ -1,18 +1,18 @@
-"""Leaders' and staff's pages over whole plans: the dashboard and the plan page with its downloads."""
+"""The leaders' dashboard (进度看板): how the plans stand, what is late, which unit is behind."""
 
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from plans import access
-from plans.chasing import new_request_key
-from plans.dashboard import build_dashboard, plan_tally, task_link
-from plans.figures import stored_standings
-from plans.instructions import open_instructions
+from plans.dashboard.board import build_dashboard, task_link
+from plans.dashboard.stored_counts import stored_standings
 from plans.models import Plan
+from plans.workflow.chasing import new_request_key
+from plans.workflow.instructions import open_instructions
 from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
 from targets.models import Indicator, IndicatorYear
@@ -73,7 +73,7 @@ def indicator_summary(standings, chosen: str | None, link_params: dict, cards_of
     the off-track ones are drawn (未达标 before 落后, at most DRAWN_BY_DEFAULT; the others in a fold) and the
     on-track ones folded into a list of links. At most DRAWN_AT_MOST charts are drawn in all.
     `standings`: (indicator id, standing) of every counted indicator in page order (the stored judgements,
-    plans.figures); `cards_of(ids)` judges and draws only the indicators shown."""
+    plans.dashboard.stored_counts); `cards_of(ids)` judges and draws only the indicators shown."""
     chosen = Standing(chosen) if chosen in Standing.values else None
     counted = Counter(standing for _pk, standing in standings)
     counts = [
@@ -135,17 +135,3 @@ def dashboard(request):
         "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
     }
     return render(request, "plans/dashboard.html", context)
-
-
-def plan_detail(request, code):
-    plan = get_object_or_404(access.plans(request.user).select_related("region", "archived_by"), code=code)
-    today = timezone.localdate()
-    closures = list(plan.closures.select_related("closed_by"))
-    closed_years = {closure.year for closure in closures}
-    context = {
-        "plan": plan,
-        "tally": plan_tally(plan, None, today),
-        "closures": closures,
-        "closable_years": [year for year in plan.years if year not in closed_years],
-    }
-    return render(request, "plans/plan_detail.html", context)

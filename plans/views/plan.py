@@ -1,29 +1,16 @@
-"""The plan page's actions: Excel and Word downloads, year close, archive/restore/delete, and importing a
-new plan from Excel."""
+"""The plan page and its downloads: the 工作清单 (Excel) and the 进展通报 (Word)."""
 
 import io
-import uuid
 
-from django import forms
-from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from plans import access
-from plans.bulletin import build_bulletin
-from plans.closing import close_year
-from plans.excel import import_jobs
-from plans.excel.importing import PlanHeader, preview_import
+from plans.bulletin.document import build_bulletin
+from plans.dashboard.board import plan_tally
 from plans.excel.worklist import save_worklist
-from plans.tasks import run_import_task
-from plans.withdrawal import archive_plan, delete_plan, deletion_refusals, plan_activity, plan_contents, restore_plan
-from talentplan.lib.forms import BootstrapFormMixin
 from talentplan.lib.params import year_param
-from units.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,172 +38,15 @@ def bulletin_download(request, code):
     return _download(build_bulletin(plan, year).save, f"{plan.title}{year}年度进展通报.docx", DOCX)
 
 
-@require_POST
-def year_close(request, code):
-    plan = get_object_or_404(access.plans(request.user), code=code)
-    access.require(request.user, "close_year", plan, "只有组织部工作人员可以进行年度销号。")
-    try:
-        closure = close_year(request.user, plan, year_param(request.POST) or 0)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"{closure.year}年度已销号：按期完成 {closure.met_count} 项，逾期完成 {closure.late_count} 项，"
-            f"未完成 {closure.missed_count} 项。",
-        )
-    return redirect(plan)
-
-
-def _plan_for(request, code, action: str, what: str):
-    """The plan if the user sees it (else 404) and may archive, restore or delete it (else 403)."""
-    plan = get_object_or_404(access.plans(request.user), code=code)
-    access.require(request.user, action, plan, f"只有组织部工作人员可以{what}行动计划。")
-    return plan
-
-
-def _withdraw_page(request, plan, action: str, status=200):
+def plan_detail(request, code):
+    plan = get_object_or_404(access.plans(request.user).select_related("region", "archived_by"), code=code)
+    today = timezone.localdate()
+    closures = list(plan.closures.select_related("closed_by"))
+    closed_years = {closure.year for closure in closures}
     context = {
         "plan": plan,
-        "action": action,
-        "contents": plan_contents(plan),
-        "activity": plan_activity(plan),
-        "refusals": deletion_refusals(plan) if action == "delete" else [],
+        "tally": plan_tally(plan, None, today),
+        "closures": closures,
+        "closable_years": [year for year in plan.years if year not in closed_years],
     }
-    return render(request, "plans/plan_withdraw.html", context, status=status)
-
-
-def plan_archive(request, code):
-    """GET: what archiving keeps and hides, with counts. POST: archive (归档)."""
-    plan = _plan_for(request, code, "archive", "归档")
-    if request.method != "POST":
-        return _withdraw_page(request, plan, "archive")
-    try:
-        archive_plan(request.user, plan)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(plan)
-    messages.success(request, f"已归档“{plan.title}”。它不再出现在清单、看板和提醒中，可在首页“已归档计划”中恢复。")
-    return redirect("plans:home")
-
-
-@require_POST
-def plan_restore(request, code):
-    plan = _plan_for(request, code, "restore", "恢复")
-    try:
-        restore_plan(request.user, plan)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已恢复“{plan.title}”。")
-    return redirect(plan)
-
-
-def plan_delete(request, code):
-    """GET: what goes, with counts, or why it cannot be deleted. POST: delete (删除)."""
-    plan = _plan_for(request, code, "delete", "删除")
-    if request.method != "POST":
-        return _withdraw_page(request, plan, "delete")
-    try:
-        removed = delete_plan(request.user, plan)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return _withdraw_page(request, plan, "delete", status=400)
-    messages.success(request, f"已删除“{plan.title}”：{'，'.join(str(c) for c in removed)}。")
-    return redirect("plans:home")
-
-
-class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="工作清单 Excel 文件（.xlsx）")
-    code = forms.SlugField(label="计划代码", help_text="英文字母、数字和短横线，如 jianghai-rcqq-2025")
-    title = forms.CharField(label="计划标题", max_length=200)
-    document_number = forms.CharField(label="文号", max_length=60, required=False)
-    issuers = forms.CharField(label="发文机关", max_length=300, required=False, help_text="多个机关以“、”分隔")
-    issue_date = forms.DateField(label="印发日期", widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none(), to_field_name="code")
-    start_year = forms.IntegerField(label="起始年份", min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label="截止年份", min_value=2000, max_value=2100)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = access.regions(user)
-
-    def header(self) -> PlanHeader:
-        data = self.cleaned_data
-        return PlanHeader(
-            code=data["code"],
-            title=data["title"],
-            region=data["region"].code,
-            start_year=data["start_year"],
-            end_year=data["end_year"],
-            issue_date=data["issue_date"],
-            document_number=data["document_number"],
-            issuers=[part for part in data["issuers"].split("、") if part.strip()],
-        )
-
-
-def import_plan(request):
-    """Step 1: upload and preview. Nothing is written; the file waits under var/uploads/imports/."""
-    access.require_page(request.user, "import_plan")
-    if request.method != "POST":
-        return render(request, "plans/import.html", {"form": ImportForm(user=request.user)})
-    form = ImportForm(request.POST, request.FILES, user=request.user)
-    if not form.is_valid():
-        return render(request, "plans/import.html", {"form": form}, status=400)
-    upload = form.cleaned_data["file"]
-    token = uuid.uuid4().hex
-    stored, _ = import_jobs.paths(token)
-    with stored.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    preview = preview_import(stored, upload.name, form.header())
-    import_jobs.save_preview(token, upload.name, form.header(), request.user.pk, len(preview.rows), preview.ok)
-    status = 200 if preview.ok else 400
-    return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=status)
-
-
-def _own_preview(request, token):
-    state = import_jobs.load(token)
-    return state if state is not None and state.get("user") == request.user.pk else None
-
-
-@require_POST
-def import_confirm(request):
-    """Step 2: hand the previewed file to the background task (all rows or none), then show its progress."""
-    access.require_page(request.user, "import_plan")
-    token = request.POST.get("token", "")
-    state = _own_preview(request, token)
-    stored = import_jobs.paths(token)[0] if state else None
-    if not state or state.get("state") == "" and not stored.exists():
-        messages.error(request, "导入预览已失效，请重新上传文件。")
-        return redirect("plans:import")
-    if state.get("state"):
-        return redirect("plans:import_status", token=token)  # confirmed already: a second click writes nothing
-    if not state.get("ok"):
-        header = import_jobs.header_of(state)
-        preview = preview_import(stored, state["name"], header)
-        messages.error(request, "未导入，数据库未作任何修改：" + "；".join(preview.errors[:5]))
-        form = ImportForm(initial=state["header"], user=request.user)
-        return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=400)
-    import_jobs.mark(token, import_jobs.QUEUED)
-    if settings.IMPORT_IN_BACKGROUND:
-        try:
-            run_import_task.delay(token)
-        except Exception:  # the broker is down: write now rather than leave the job queued forever
-            import_jobs.run_import(token)
-    else:
-        import_jobs.run_import(token)
-    return redirect("plans:import_status", token=token)
-
-
-def import_status(request, token):
-    """The import's progress: refreshes itself while the task writes, then links to the new plan."""
-    access.require_page(request.user, "import_plan")
-    state = _own_preview(request, token)
-    if state is None or not state.get("state"):
-        raise Http404("导入任务不存在或已过期")
-    if state["state"] == import_jobs.DONE and request.GET.get("go"):
-        return redirect("plans:plan", code=state["plan_code"])
-    context = {"job": state, "label": import_jobs.STATE_LABELS[state["state"]], "token": token}
-    context["working"] = state["state"] in (import_jobs.QUEUED, import_jobs.RUNNING)
-    return render(request, "plans/import_status.html", context)
+    return render(request, "plans/plan_detail.html", context)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from plans import access, chasing
-from plans.activity import milestone_activity
+from plans import access
+from plans.change_history import milestone_activity
 from plans.choices import ExtensionState, Rag, ReportState
 from plans.excel.task_export import TASK_EXPORT_HEADER, ordered_rows
 from plans.filtersets import MilestoneFilterSet, MyTaskFilterSet
@@ -26,11 +26,12 @@ from plans.forms import (
     ResubmitReportForm,
     StatusForm,
 )
-from plans.instructions import open_instructions
 from plans.queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
-from plans.reporting import completes_no_deadline, reporting_unit
 from plans.tables import MilestoneTable, listed_page
 from plans.tracking import occurrence_state
+from plans.workflow import chasing
+from plans.workflow.instructions import open_instructions
+from plans.workflow.reporting import completes_no_deadline, reporting_unit
 from talentplan.lib.xlsx import stream_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

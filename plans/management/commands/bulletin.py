@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.bulletin import build_bulletin
+from plans.bulletin.document import build_bulletin
 from plans.models import Plan
 
 

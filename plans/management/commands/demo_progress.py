@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from plans.demo import seed_demo_progress
-from plans.demo_year import seed_demo_indicators, seed_demo_loop, seed_demo_year
+from plans.demo.progress import seed_demo_progress
+from plans.demo.year import seed_demo_indicators, seed_demo_loop, seed_demo_year
 
 
 class Command(BaseCommand):

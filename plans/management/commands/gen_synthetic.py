@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from talentplan.synthetic import SyntheticError, generate, parse_scale, size_for
+from bench.synthetic import SyntheticError, generate, parse_scale, size_for
 
 
 class Command(BaseCommand):

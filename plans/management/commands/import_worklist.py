@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.excel.importing import PlanHeader, confirm_import, preview_import
+from plans.loading.excel_import import PlanHeader, confirm_import, preview_import
 from talentplan.lib.fixtures import FixtureError
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.loader import load_plans
+from plans.loading.load import load_plans
 from talentplan.lib.fixtures import FixtureError
 
 

@@ -1,9 +1,9 @@
-"""Count every plan's dashboard figures for today again (plans.figures), as the nightly task does."""
+"""Count every plan's dashboard figures for today again (plans.dashboard.stored_counts), as the nightly task does."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from plans.figures import recount_all
+from plans.dashboard.stored_counts import recount_all
 
 
 class Command(BaseCommand):

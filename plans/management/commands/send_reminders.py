@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from plans.reminders.due import plan_digests
-from plans.reminders.runs import run_reminders
+from plans.notifications.daily_run import run_reminders
+from plans.notifications.due import plan_digests
 
 
 def _parse_date(value: str) -> date:
