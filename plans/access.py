@@ -21,6 +21,9 @@ read everything and leave 督办意见 (an instruction), nothing else. A superus
 region. Liaisons are scoped by their units, which belong to one region each.
 """
 
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
@@ -40,7 +43,7 @@ from plans.models import (
     ProgressReport,
 )
 from targets.models import Indicator, IndicatorEntry
-from units.models import Region, RegionMembership, Unit
+from units.models import Region, RegionAccess, RegionMembership, Unit
 from units.roles import (
     EVERY_REGION,
     Role,
@@ -74,6 +77,27 @@ def role_in(user, plan) -> str | None:
     if level is None:
         return None
     return role if level == "full" else SUPERVISOR
+
+
+def acting_users(role: str) -> list[tuple]:
+    """Every active user who acts in `role`, each with the regions where they do (None: every region, a
+    superuser): `role_in(user, plan) == role` for many people at once, as the daily reminders ask it (two
+    queries, whatever the number of people). A 只读 membership (a 督查员's) is not acting. The role is
+    units.roles.user_role's: a superuser or a member of 组织部工作人员 is staff, whatever else they are."""
+    if role not in OVERSEERS:
+        raise ValueError(f"acting_users is for staff and leaders, not {role!r}")
+    staff = Q(is_superuser=True) | Q(groups__name=Role.STAFF)
+    users = get_user_model().objects.filter(is_active=True)
+    if role == Role.STAFF:
+        users = users.filter(staff)
+    else:
+        users = users.filter(groups__name=role).exclude(pk__in=users.filter(staff).values("pk"))
+    full = defaultdict(set)
+    memberships = RegionMembership.objects.filter(access=RegionAccess.FULL, user__in=users.values("pk"))
+    users = list(users.distinct().order_by("pk"))
+    for user_id, region_id in memberships.values_list("user_id", "region_id"):
+        full[user_id].add(region_id)
+    return [(user, EVERY_REGION if user.is_superuser else full[user.pk]) for user in users]
 
 
 def acts_as_staff_somewhere(user) -> bool:

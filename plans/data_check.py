@@ -8,7 +8,7 @@
 - units used by active plans that have no liaison and no contact;
 - data the portal cannot judge (a figure that is not a number, a target year outside the plan years).
 
-The reach of a unit is the reminders' own rule (plans.notifications: a group's members, or the group itself when it
+The reach of a unit is the reminders' own rule (plans.audience: a group's members, or the group itself when it
 has none; addresses_for gives a unit's liaisons, e-mail and robot), so this page and the reminders agree.
 """
 
@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from plans import audience
 from plans.choices import UnitRole
 from plans.models import Milestone, MilestoneUnit
 from plans.notifications.outbox import addresses_for
@@ -62,8 +63,7 @@ class Reach:
 
     def receivers(self, unit: Unit) -> list[Unit]:
         """The reminders' receiving units for one assignment: a group's members, or the group itself."""
-        members = list(unit.members.all()) if unit.is_group else []
-        return members or [unit]
+        return audience.receiving(unit)
 
 
 def data_health(today=None) -> list[Section]:

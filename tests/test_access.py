@@ -94,14 +94,12 @@ def test_templates_ask_the_access_layer_not_the_role():
 def test_only_the_access_layer_reads_roles():
     """Views and services ask plans.access; units.roles is read by the access layer and account tools only."""
     # Besides the access layer: which of the user's units acts (reporting, instructions), and who receives a
-    # message (reminders, notify) — questions about recipients, not permissions.
+    # message (plans.audience, built on the access layer) — questions about recipients, not permissions.
     allowed = {
         "plans/access.py",
+        "plans/audience.py",
         "plans/workflow/reporting.py",
         "plans/workflow/instructions.py",
-        "plans/notifications/due.py",
-        "plans/notifications/outbox.py",
-        "plans/notifications/sending.py",
         "plans/demo/accounts.py",  # an account tool (was units/demo.py)
     }
     base = Path(settings.BASE_DIR)

@@ -1,4 +1,4 @@
-"""What is due, and who hears about it: one digest per unit per day, a staff summary, escalations.
+"""What is due: one digest per unit per day, a staff summary, escalations; plans.audience says who hears.
 
 A unit is reminded on a day when one of its items hits a trigger: 30, 7 or 1 days before the deadline
 (configurable), every 7 days while overdue, or 7 days before the end of a quarter in which ongoing
@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from plans.choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, UnitRole
-from plans.models import Escalation, MilestoneUnit, Occurrence, ProgressReport
-from units.models import RegionAccess, RegionMembership, Unit
-from units.roles import Role
+from plans import audience
+from plans.choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind
+from plans.models import Escalation, Instruction, Occurrence, ProgressReport
+from units.models import Unit
 
 
 @dataclass
@@ -113,7 +112,7 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
         "is_deadline",
     )
     rows = list(deadlines.values_list(*columns)) + list(requests.values_list(*columns))
-    receivers = _receiving_units({row[1] for row in rows})
+    receivers = audience.reminded_units({row[1] for row in rows})
     # One reverse() for the address pattern, not one per row.
     link = settings.SITE_URL.rstrip("/") + reverse("plans:milestone", args=[0]).replace("/0/", "/{}/")
     items = []
@@ -150,30 +149,6 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
     return sorted(items, key=lambda i: (i.days_left, i.plan, i.milestone_id))  # most overdue first, then soonest
 
 
-def _receiving_units(milestone_ids) -> dict[int, tuple[list[int], list[int]]]:
-    """{milestone: (lead unit ids, co-responsible unit ids)}, a group unit replaced by its members (or
-    kept when it has none). Two queries, whatever the number of node plans."""
-    assignments = list(
-        MilestoneUnit.objects.filter(milestone_id__in=milestone_ids)
-        .order_by("milestone_id", "position")
-        .values_list("milestone_id", "unit_id", "role", "unit__is_group")
-    )
-    groups = {unit_id for _, unit_id, _, is_group in assignments if is_group}
-    members = defaultdict(list)
-    through = Unit.members.through.objects.filter(from_unit_id__in=groups).order_by("from_unit_id", "to_unit_id")
-    for group_id, member_id in through.values_list("from_unit_id", "to_unit_id"):
-        members[group_id].append(member_id)
-    result = defaultdict(lambda: ([], []))
-    for milestone_id, unit_id, role, _ in assignments:
-        if role not in (UnitRole.LEAD, UnitRole.RESPONSIBLE):
-            continue
-        receiving = result[milestone_id][0 if role == UnitRole.LEAD else 1]
-        for receiver in members[unit_id] or [unit_id]:
-            if receiver not in receiving:
-                receiving.append(receiver)
-    return result
-
-
 def plan_digests(today: date, plan_codes=None) -> list[Digest]:
     items = open_items(today, plan_codes)
     digests = []
@@ -191,29 +166,11 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
     digests += instruction_digests(today, plan_codes)
     digests.sort(key=lambda d: (d.kind, d.unit.name))
     overdue = [i for i in items if i.kind == "deadline" and i.days_left < 0]
-    users = get_user_model().objects.filter(is_active=True)
     if overdue:
-        in_region = _own_region(overdue)
-        for user in users.filter(groups__name=Role.STAFF).distinct().order_by("pk"):
-            own = [item for item in overdue if in_region(user, item)]
-            if own:
-                digests.append(Digest("staff_summary", own, user=user))
-    digests += _escalations(overdue, users)
+        summaries = audience.overdue_summaries(overdue)
+        digests += [Digest("staff_summary", own, user=user) for user, own in summaries.items()]
+    digests += _escalations(overdue)
     return digests
-
-
-def _own_region(items: list[DueItem]):
-    """Is the item's plan in a region where the user acts (管理)? A superuser's region is every region.
-    Staff summaries and escalations go to the plan's own region only (two queries, whatever the rows)."""
-    from plans.models import Plan
-
-    plan_regions = dict(Plan.objects.filter(pk__in={i.plan_id for i in items}).values_list("pk", "region_id"))
-    acting = defaultdict(set)
-    for user_id, region_id in RegionMembership.objects.filter(access=RegionAccess.FULL).values_list(
-        "user_id", "region_id"
-    ):
-        acting[user_id].add(region_id)
-    return lambda user, item: user.is_superuser or plan_regions[item.plan_id] in acting[user.pk]
 
 
 INSTRUCTION_OFFSETS = (7, 1)  # days before a 批示's reply date; then weekly once it has passed
@@ -227,8 +184,6 @@ def _instruction_triggered(days_left: int) -> bool:
 
 def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
     """Open 批示 whose reply date is 7 or 1 days away or passed (weekly), one digest per addressed unit."""
-    from plans.models import Instruction
-
     instructions = (
         Instruction.objects.active()
         .exclude(state=InstructionState.DONE)
@@ -257,13 +212,13 @@ def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
             triggered=True,
             link=settings.SITE_URL.rstrip("/") + instruction.get_absolute_url(),
         )
-        for unit in instruction.units.all():
-            for receiver in (list(unit.members.all()) if unit.is_group else []) or [unit]:
-                by_unit[receiver].append(item)
+        for receiver in audience.instruction_reminded_units(instruction):
+            by_unit[receiver].append(item)
     return [Digest("instruction_due", items, unit=unit) for unit, items in by_unit.items()]
 
 
-def _escalations(overdue: list[DueItem], users) -> list[Digest]:
+def _escalations(overdue: list[DueItem]) -> list[Digest]:
+    """Items overdue for more than REMINDER_ESCALATE_AFTER_DAYS, each reported to leaders once."""
     limit = settings.REMINDER_ESCALATE_AFTER_DAYS
     already = set(
         Escalation.objects.filter(occurrence_id__in=[i.occurrence_id for i in overdue]).values_list(
@@ -273,14 +228,4 @@ def _escalations(overdue: list[DueItem], users) -> list[Digest]:
     due = [i for i in overdue if -i.days_left > limit and i.occurrence_id not in already]
     if not due:
         return []
-    from plans.models import Plan
-
-    overseers = dict(Plan.objects.filter(pk__in={i.plan_id for i in due}).values_list("pk", "overseer_id"))
-    leaders = list(users.filter(groups__name=Role.LEADER).distinct().order_by("pk"))
-    in_region = _own_region(due)
-    by_user = defaultdict(list)
-    for item in due:
-        for leader in leaders:
-            if overseers.get(item.plan_id) in (None, leader.pk) and in_region(leader, item):
-                by_user[leader].append(item)
-    return [Digest("escalation", items, user=user) for user, items in by_user.items()]
+    return [Digest("escalation", items, user=user) for user, items in audience.escalations(due).items()]

@@ -1,6 +1,7 @@
-"""What each workflow step tells whom: one Event (one line, one link) per step, sent by plans.notifications.sending.
+"""What each workflow step says: one Event (one line, one link) per step, told to the audience plans.audience
+decides, sent by plans.notifications.sending.
 
-The services in reporting.py, instructions.py, chasing.py and closing.py call these inside their
+The services in plans/workflow/ (reporting, instructions, chasing, year_close) call these inside their
 transaction, so an event is recorded with the change it reports, and never without it.
 """
 
@@ -8,9 +9,10 @@ from collections import Counter
 
 from django.db.models import Prefetch
 
+from plans import audience
 from plans.choices import ExtensionState, ReportState, UnitRole
-from plans.models import MilestoneUnit, Occurrence, ReminderKind
-from plans.notifications.sending import Event, leaders, liaisons_of, notify, one_line, staff_of_region
+from plans.models import MilestoneUnit, Notification, Occurrence, ReminderKind
+from plans.notifications.sending import Event, notify, one_line
 
 
 def _person(user) -> str:
@@ -26,7 +28,7 @@ def report_submitted(report) -> None:
         f"{report.unit}报送了“{one_line(milestone.text)}”的进展，待审核",
         milestone.get_absolute_url() + f"#report-{report.pk}",
     )
-    notify(event, staff_of_region(milestone.plan.region_id))
+    notify(event, audience.report_submitted(report))
 
 
 def extension_requested(extension) -> None:
@@ -38,7 +40,22 @@ def extension_requested(extension) -> None:
         f"{extension.unit}申请将“{one_line(milestone.text)}”延期至{extension.requested_due_date:%Y年%-m月%-d日}，待审批",
         milestone.get_absolute_url(),
     )
-    notify(event, staff_of_region(milestone.plan.region_id))
+    notify(event, audience.extension_requested(extension))
+
+
+def input_shared(report) -> None:
+    """A co-responsible unit's input waits for the lead units' liaisons to consolidate: in the portal only."""
+    milestone = report.milestone
+    names = "、".join(unit.name for unit in audience.lead_units(milestone))
+    Notification.objects.bulk_create(
+        Notification(
+            user=user,
+            title=f"配合单位反馈待汇总：{report.unit.name}",
+            body=f"{report.unit.name}对节点计划“{milestone.text[:60]}”提交了反馈，请牵头单位（{names}）汇总后报送。",
+            link=f"{milestone.get_absolute_url()}#report-{report.pk}",
+        )
+        for user in audience.input_shared(report).users
+    )
 
 
 def report_reviewed(report) -> None:
@@ -50,7 +67,7 @@ def report_reviewed(report) -> None:
         kind = ReminderKind.RETURNED
         line = f"“{one_line(milestone.text)}”的进展报告被退回：{one_line(report.review_comment, 60)}"
     event = Event(kind, f"report:{report.pk}:{report.state}:{report.version}", line, milestone.get_absolute_url())
-    notify(event, liaisons_of([report.unit]), [report.unit])
+    notify(event, audience.report_reviewed(report))
 
 
 def extension_decided(extension) -> None:
@@ -65,11 +82,10 @@ def extension_decided(extension) -> None:
         f"“{one_line(milestone.text)}”的延期申请{outcome}",
         milestone.get_absolute_url(),
     )
-    notify(event, liaisons_of([extension.unit]), [extension.unit])
+    notify(event, audience.extension_decided(extension))
 
 
 def instruction_given(instruction) -> None:
-    units = list(instruction.units.all())
     reply_by = f"，请于{instruction.reply_by:%Y年%-m月%-d日}前反馈" if instruction.reply_by else "，请反馈办理情况"
     event = Event(
         ReminderKind.INSTRUCTION,
@@ -77,7 +93,7 @@ def instruction_given(instruction) -> None:
         f"{_person(instruction.author)}对“{one_line(instruction.milestone.text)}”作出批示{reply_by}",
         instruction.get_absolute_url(),
     )
-    notify(event, liaisons_of(units), units)
+    notify(event, audience.instruction_given(instruction))
 
 
 def instruction_replied(reply) -> None:
@@ -89,25 +105,24 @@ def instruction_replied(reply) -> None:
         f"{reply.unit}反馈了对“{one_line(instruction.milestone.text)}”的批示办理情况",
         instruction.get_absolute_url(),
     )
-    notify(event, staff_of_region(instruction.milestone.plan.region_id) + [instruction.author])
+    notify(event, audience.instruction_replied(reply))
 
 
 def instruction_decided(instruction, done: bool) -> None:
     """办结 goes to the units and the leader; 退回 (more is needed) goes to the units."""
-    units = list(instruction.units.all())
     text = one_line(instruction.milestone.text)
     if done:
-        line, users = f"对“{text}”的批示已办结", liaisons_of(units) + [instruction.author]
+        line = f"对“{text}”的批示已办结"
     else:
         comment = f"：{one_line(instruction.staff_comment, 60)}" if instruction.staff_comment else ""
-        line, users = f"对“{text}”的批示反馈被退回，请补充办理{comment}", liaisons_of(units)
+        line = f"对“{text}”的批示反馈被退回，请补充办理{comment}"
     event = Event(
         ReminderKind.INSTRUCTION_DECIDED,
         f"instruction:{instruction.pk}:{'done' if done else 'returned'}:{instruction.version}",
         line,
         instruction.get_absolute_url(),
     )
-    notify(event, users, units)
+    notify(event, audience.instruction_decided(instruction, done))
 
 
 def chased(chase) -> None:
@@ -116,12 +131,13 @@ def chased(chase) -> None:
         line = f"组织部催办“{one_line(chase.milestone.text)}”{message}"
     else:
         line = f"组织部催办{chase.unit}牵头的逾期和临期事项{message}"
-    event = Event(ReminderKind.CHASE, f"chase:{chase.pk}", line, chase.get_absolute_url())
-    notify(event, liaisons_of([chase.unit]), [chase.unit])
+    event = Event(ReminderKind.CHASE, f"chase:{chase.pk}", line, audience.chase_link(chase))
+    notify(event, audience.chased(chase))
 
 
 def year_closed(closure) -> None:
-    """Each lead unit hears its own count of deadlines met and missed; leaders hear the plan's totals."""
+    """Each lead unit hears its own count of deadlines met and missed, with a link to its node plans of that
+    year (a liaison cannot open the plan page); the leaders who read the plan hear its totals."""
     plan = closure.plan
     closed = Occurrence.objects.filter(
         milestone__plan=plan, is_deadline=True, due_date__year=closure.year, outcome__in=["met", "missed"]
@@ -133,16 +149,14 @@ def year_closed(closure) -> None:
         for assignment in occurrence.milestone.assignments.all():
             units[assignment.unit_id] = assignment.unit
             counts[(assignment.unit_id, occurrence.outcome)] += 1
-    link = plan.get_absolute_url()
+    unit_link = audience.year_close_link(closure)
     for unit in units.values():
         line = (
             f"{plan.title}{closure.year}年度销号：贵单位牵头的节点计划按期完成{counts[(unit.pk, 'met')]}项，"
             f"未按期完成{counts[(unit.pk, 'missed')]}项"
         )
-        notify(
-            Event(ReminderKind.YEAR_CLOSED, f"closure:{closure.pk}:unit:{unit.pk}", line, link),
-            liaisons_of([unit]),
-            [unit],
-        )
+        event = Event(ReminderKind.YEAR_CLOSED, f"closure:{closure.pk}:unit:{unit.pk}", line, unit_link)
+        notify(event, audience.year_closed_unit(closure, unit))
     line = f"{plan.title}{closure.year}年度销号：按期完成{closure.met_count}项，未按期完成{closure.missed_count}项"
-    notify(Event(ReminderKind.YEAR_CLOSED, f"closure:{closure.pk}", line, link), leaders())
+    event = Event(ReminderKind.YEAR_CLOSED, f"closure:{closure.pk}", line, plan.get_absolute_url())
+    notify(event, audience.year_closed(closure))

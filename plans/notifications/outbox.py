@@ -11,24 +11,22 @@ automatically. Staff can retry (rendered again from the current settings), confi
 """
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.audience import liaisons_by_unit
 from plans.models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
 from plans.notifications.channels import TRANSPORTS
 from plans.notifications.channels.base import TransportError
 from plans.notifications.due import plan_digests
 from plans.notifications.render import render_digest, render_message
 from talentplan.lib.recipients import mask_webhook_url, split_addresses
-from units.roles import Role
 
 log = logging.getLogger(__name__)
 ERROR_MAX_CHARS = 1000
@@ -52,14 +50,9 @@ def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
 
 
 def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
-    """addresses_for for many units in two queries, whatever their number."""
-    User = get_user_model()
-    liaisons = defaultdict(list)
-    rows = User.objects.filter(memberships__unit__in=units, is_active=True, groups__name=Role.LIAISON).annotate(
-        via_unit=F("memberships__unit_id")
-    )
-    for user in rows.distinct().order_by("pk"):
-        liaisons[user.via_unit].append(user)
+    """addresses_for for many units in a fixed number of queries, whatever their number. The people are the
+    units' liaisons (plans.audience); the addresses add the unit's own e-mail, extra addresses and robot."""
+    liaisons = liaisons_by_unit(units)
     configs = {c.unit_id: c for c in ReminderSettings.objects.filter(unit__in=units)}
     result = {}
     for unit in units:

@@ -11,15 +11,13 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from plans.audience import Audience, liaisons_by_unit
 from plans.choices import NotifyBy
 from plans.models import Channel, Notification, NotificationPreference, Outbox, ReminderSettings
-from units.models import Unit
-from units.roles import Role
 
 log = logging.getLogger(__name__)
 LINE_LIMIT = 200  # Outbox.subject and Notification.title
@@ -39,38 +37,6 @@ def one_line(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# --- Who hears about what -------------------------------------------------------------------------------
-
-
-def _active_users():
-    return get_user_model().objects.filter(is_active=True)
-
-
-def liaisons_of(units) -> list:
-    """Liaisons acting for these units, or, for a group unit (各街道), for its member units."""
-    unit_ids = set()
-    for unit in units:
-        unit_ids.add(unit.pk)
-        if unit.is_group:
-            unit_ids |= set(unit.members.values_list("pk", flat=True))
-    users = _active_users().filter(groups__name=Role.LIAISON, memberships__unit_id__in=unit_ids)
-    return list(users.distinct().order_by("pk"))
-
-
-def staff_of_region(region_id) -> list:
-    """Staff who act (管理) in the region: the same RegionMembership rule as plans.access and reminders.
-    A 只读 member (督查员) of the region or of its parent is not asked to review."""
-    from units.models import RegionAccess, RegionMembership
-
-    acting = RegionMembership.objects.filter(region_id=region_id, access=RegionAccess.FULL).values("user_id")
-    staff = _active_users().filter(groups__name=Role.STAFF, pk__in=acting)
-    return list(staff.distinct().order_by("pk"))
-
-
-def leaders() -> list:
-    return list(_active_users().filter(groups__name=Role.LEADER).distinct().order_by("pk"))
-
-
 # --- Recording and sending ------------------------------------------------------------------------------
 
 
@@ -81,12 +47,13 @@ def _body(event: Event) -> tuple[str, str]:
     return text, html
 
 
-def notify(event: Event, users, units=()) -> list[int]:
-    """Tell `users` about the event; `units` are the units it is addressed to (whose robots may post it).
+def notify(event: Event, audience: Audience) -> list[int]:
+    """Tell the audience (plans.audience decides it) about the event: its people in the portal and by their
+    通知方式, and the robots of its units where one of their liaisons asked for the robot.
 
     Returns the ids of the outbox rows created now; a repeated call for the same event creates nothing.
     """
-    users = list(dict.fromkeys(users))
+    users, units = list(dict.fromkeys(audience.users)), audience.units
     today = timezone.localdate()
     line = one_line(event.line, LINE_LIMIT)
     body_text, body_html = _body(event)
@@ -136,8 +103,9 @@ def notify(event: Event, users, units=()) -> list[int]:
         if notify_by == NotifyBy.ROBOT:
             robot_wanted.add(user.pk)
     if robot_wanted:
+        liaisons = liaisons_by_unit(units)
         for unit in units:
-            if not liaison_ids_of(unit) & robot_wanted:
+            if not {user.pk for user in liaisons[unit.pk]} & robot_wanted:
                 continue
             config = ReminderSettings.objects.filter(unit=unit).first()
             if config and config.webhook_enabled and config.webhook_url:
@@ -145,10 +113,6 @@ def notify(event: Event, users, units=()) -> list[int]:
     if created_ids:
         transaction.on_commit(lambda: dispatch(created_ids))
     return created_ids
-
-
-def liaison_ids_of(unit: Unit) -> set[int]:
-    return {user.pk for user in liaisons_of([unit])}
 
 
 def dispatch(outbox_ids: list[int]) -> None:

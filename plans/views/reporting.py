@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from plans import access
+from plans import access, audience
 from plans.choices import ReportState
 from plans.forms import (
     ExtensionRequestForm,
@@ -67,7 +67,7 @@ def report_create(request, pk):
 
     def submitted(report):
         if report.state == ReportState.SHARED:
-            leads = "、".join(unit.name for unit in reporting.lead_units(report.milestone))
+            leads = "、".join(unit.name for unit in audience.lead_units(report.milestone))
             return f"已将本单位（{report.unit}）的反馈送交牵头单位（{leads}）汇总。"
         return "进展报告已提交，等待组织部审核。"
 

@@ -7,10 +7,9 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from plans import access
+from plans import access, audience
 from plans.models import Chase, Milestone
 from plans.notifications import notices
-from plans.workflow.instructions import lead_units
 
 MESSAGE_LIMIT = 300
 
@@ -47,7 +46,7 @@ def chase_milestone(user, milestone: Milestone, message: str = "", key: str = ""
     """Chase each lead unit of a node plan; returns the chases created now (none for a repeated key)."""
     access.require(user, "chase", milestone, "只有组织部工作人员可以催办。")
     message, key = _clean(message, key)
-    units = lead_units(milestone)
+    units = audience.lead_units(milestone)
     if not units:
         raise ValidationError("该节点计划没有牵头单位，无法催办。")
     return [chase for chase, created in (_record(user, u, milestone, message, key) for u in units) if created]

@@ -9,17 +9,13 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch, Subquery, Window
 from django.utils import timezone
 
-from plans import access
-from plans.choices import InstructionState, UnitRole
+from plans import access, audience
+from plans.choices import InstructionState
 from plans.models import Instruction, InstructionFile, InstructionReply, Milestone
 from plans.notifications import notices
 from talentplan.lib.versioning import lock_current
 from units.models import Unit
 from units.roles import covered_unit_ids
-
-
-def lead_units(milestone: Milestone) -> list:
-    return [a.unit for a in milestone.assignments.select_related("unit") if a.role == UnitRole.LEAD]
 
 
 @transaction.atomic
@@ -31,7 +27,7 @@ def give_instruction(user, milestone: Milestone, text: str, units=None, reply_by
         raise ValidationError("批示内容不能为空。")
     if reply_by is not None and reply_by < timezone.localdate():
         raise ValidationError("反馈期限不能早于今天。")
-    units = list(units) if units else lead_units(milestone)
+    units = list(units) if units else audience.lead_units(milestone)
     if not units:
         raise ValidationError("请指定承办单位。")
     instruction = Instruction(milestone=milestone, author=user, text=text.strip(), reply_by=reply_by)

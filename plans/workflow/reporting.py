@@ -7,22 +7,19 @@ stale copy is refused and nothing the first person saved is lost.
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 
 from plans import access
 from plans.choices import ExtensionState, MilestoneStatus, Outcome, ReportKind, ReportState, UnitRole
-from plans.models import Evidence, ExtensionRequest, Milestone, Notification, Occurrence, ProgressReport
+from plans.models import Evidence, ExtensionRequest, Milestone, Occurrence, ProgressReport
 from plans.notifications import notices
 from plans.workflow import review
 from talentplan.lib.dates import cn_date
 from talentplan.lib.uploads import check_report_total
 from talentplan.lib.versioning import lock_current
-from units.models import Unit
 from units.roles import covered_unit_ids
 
 
@@ -80,31 +77,6 @@ def reporting_unit(user, milestone: Milestone):
     return assignments[0].unit, assignments[0].role == UnitRole.LEAD
 
 
-def lead_units(milestone: Milestone) -> list:
-    """The node plan's 牵头单位, in document order (the assignments may be prefetched)."""
-    leads = [a for a in milestone.assignments.all() if a.role == UnitRole.LEAD]
-    return [a.unit for a in sorted(leads, key=lambda a: a.position)]
-
-
-def _route_input_to_leads(report: ProgressReport) -> None:
-    """A co-responsible unit's input goes to the lead unit's liaisons (a group lead: its members' liaisons)."""
-    leads = lead_units(report.milestone)
-    lead_ids = {unit.pk for unit in leads}
-    lead_ids |= set(Unit.members.through.objects.filter(from_unit_id__in=lead_ids).values_list("to_unit_id", flat=True))
-    liaisons = User.objects.filter(is_active=True, memberships__unit_id__in=lead_ids).exclude(pk=report.author_id)
-    names = "、".join(unit.name for unit in leads)
-    link = f"{reverse('plans:milestone', args=[report.milestone_id])}#report-{report.pk}"
-    Notification.objects.bulk_create(
-        Notification(
-            user=user,
-            title=f"配合单位反馈待汇总：{report.unit.name}",
-            body=f"{report.unit.name}对节点计划“{report.milestone.text[:60]}”提交了反馈，请牵头单位（{names}）汇总后报送。",
-            link=link,
-        )
-        for user in liaisons.distinct()
-    )
-
-
 def _save_evidence(report: ProgressReport, files, user) -> None:
     kept = report.evidence.aggregate(total=Sum("size"))["total"] or 0
     check_report_total([upload for upload, _ in files], "该报告", already=kept)
@@ -142,7 +114,7 @@ def submit_report(user, milestone: Milestone, data: ReportInput, files=()) -> Pr
     if leads:
         notices.report_submitted(report)
     else:
-        _route_input_to_leads(report)
+        notices.input_shared(report)
     return report
 
 
