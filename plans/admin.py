@@ -27,10 +27,11 @@ from plans.models import (
     ReminderRun,
     ReminderSettings,
 )
+from plans.notifications.channels import robot_of
 from plans.notifications.outbox import masked_recipients
 from plans.workflow.withdrawal import delete_plan, deletion_refusals, plan_contents
 from talentplan.lib.admin_regions import RegionScopedAdmin
-from talentplan.lib.recipients import mask_secret, mask_webhook_url
+from talentplan.lib.recipients import mask_secret
 
 
 class CategoryInline(RegionScopedAdmin, admin.TabularInline):
@@ -231,11 +232,11 @@ class ReminderSettingsAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description="群机器人地址")
     def masked_webhook_url(self, obj):
-        return mask_webhook_url(obj.webhook_url)
+        return robot_of(obj).masked_url(obj.webhook_url)
 
-    @admin.display(description="钉钉加签密钥")
+    @admin.display(description="加签密钥")
     def masked_secret(self, obj):
-        return mask_secret(obj.dingtalk_secret) or "—"
+        return mask_secret(obj.robot_secret) or "—"
 
 
 @admin.register(Outbox)

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from plans.choices import MilestoneStatus, NotifyBy, Rag, UnitRole
 from plans.models import ExtensionRequest, Measure, Milestone, Occurrence, Plan, ReminderSettings
+from plans.models.reminders import ROBOT_CHOICES
+from plans.notifications.channels import TRANSPORTS, robot_for_url, robot_hosts, robot_of
 from plans.workflow.reporting import NO_DEADLINE_WARNING, default_occurrence_id
 from talentplan.lib.forms import (
     BootstrapFormMixin,
@@ -16,13 +18,7 @@ from talentplan.lib.forms import (
     VersionedForm,
     decision_field,
 )
-from talentplan.lib.recipients import (
-    detect_channel,
-    mask_secret,
-    mask_webhook_url,
-    normalize_webhook_url,
-    split_addresses,
-)
+from talentplan.lib.recipients import mask_secret, normalize_webhook_url, split_addresses
 from units.models import Unit
 
 # Free text is bounded before anything is written: a text column takes any length, but a page, an e-mail
@@ -209,9 +205,9 @@ class RagOverrideForm(BootstrapFormMixin, VersionedForm):
 class ReminderSettingsForm(BootstrapFormMixin, forms.ModelForm):
     """A unit's recipients, checked when saved (the admin uses this form too): addresses split on any
     separator, full-width ones included, and stored one a line; the robot URL made sendable (IDN host,
-    encoded path); the robot kind taken from the host when not chosen. The 钉钉 加签 secret is never
-    shown back, nor is the robot URL (its key is a credential): the fields stay empty, their help text shows
-    the stored value masked, and leaving them empty keeps it."""
+    encoded path); the robot kind taken from the host when not chosen. The 加签 secret is never shown
+    back, nor is the robot URL (its key is a credential): the fields stay empty, their help text shows
+    the stored value masked by its robot's rule, and leaving them empty keeps it."""
 
     clear_secret = forms.BooleanField(label="清除已保存的加签密钥", required=False)
 
@@ -224,21 +220,23 @@ class ReminderSettingsForm(BootstrapFormMixin, forms.ModelForm):
             "webhook_enabled",
             "robot_channel",
             "webhook_url",
-            "dingtalk_secret",
+            "robot_secret",
         ]
-        widgets = {"dingtalk_secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})}
+        widgets = {"robot_secret": forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})}
         field_classes = {"webhook_url": forms.CharField}  # checked and encoded by normalize_webhook_url
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["extra_emails"].help_text = "可用逗号、分号（含全角）、顿号、空格或换行分隔"
+        self.fields["robot_channel"].help_text = f"留空时按地址的主机名判断（{robot_hosts()}）"
         stored_url = self.instance.webhook_url if self.instance.pk else ""
         if stored_url:  # the URL carries the robot's key or token: shown masked, never put back in the page
             self.initial["webhook_url"] = ""
-            self.fields["webhook_url"].help_text = f"已保存：{mask_webhook_url(stored_url)}。留空表示不修改。"
-        stored = self.instance.dingtalk_secret if self.instance.pk else ""
+            masked = robot_of(self.instance).masked_url(stored_url)
+            self.fields["webhook_url"].help_text = f"已保存：{masked}。留空表示不修改。"
+        stored = self.instance.robot_secret if self.instance.pk else ""
         if stored:
-            self.fields["dingtalk_secret"].help_text = f"已保存：{mask_secret(stored)}。留空表示不修改。"
+            self.fields["robot_secret"].help_text = f"已保存：{mask_secret(stored)}。留空表示不修改。"
 
     def clean_extra_emails(self):
         addresses, errors = split_addresses(self.cleaned_data.get("extra_emails", ""))
@@ -255,11 +253,11 @@ class ReminderSettingsForm(BootstrapFormMixin, forms.ModelForm):
             raise forms.ValidationError(error)
         return normalized
 
-    def clean_dingtalk_secret(self):
-        secret = "".join(self.cleaned_data.get("dingtalk_secret", "").split())
+    def clean_robot_secret(self):
+        secret = "".join(self.cleaned_data.get("robot_secret", "").split())
         if self.cleaned_data.get("clear_secret"):
             return ""
-        return secret or (self.instance.dingtalk_secret if self.instance.pk else "")
+        return secret or (self.instance.robot_secret if self.instance.pk else "")
 
     def clean(self):
         data = super().clean()
@@ -267,11 +265,13 @@ class ReminderSettingsForm(BootstrapFormMixin, forms.ModelForm):
         if data.get("webhook_enabled") and not url and "webhook_url" not in self.errors:
             self.add_error("webhook_url", "已开启群机器人推送，请填写群机器人地址")
         if url and not data.get("robot_channel"):
-            data["robot_channel"] = detect_channel(url)
+            data["robot_channel"] = robot_for_url(url)
             if data.get("webhook_enabled") and not data["robot_channel"]:
-                self.add_error("robot_channel", "无法从地址判断群机器人类型，请选择企业微信或钉钉")
-        if data.get("dingtalk_secret") and data.get("robot_channel") == "wecom":
-            self.add_error("dingtalk_secret", "企业微信群机器人不使用加签密钥，请清除")
+                names = "或".join(label.removesuffix("群机器人") for _, label in ROBOT_CHOICES)
+                self.add_error("robot_channel", f"无法从地址判断群机器人类型，请选择{names}")
+        robot = TRANSPORTS.get(data.get("robot_channel"))
+        if data.get("robot_secret") and robot is not None and not robot.signed:
+            self.add_error("robot_secret", f"{robot.label}群机器人不使用加签密钥，请清除")
         return data
 
 

@@ -1,8 +1,8 @@
 """Real counterparts on loopback for the delivery tests: a group-robot server that answers as 企业微信 and
 钉钉 document, and an SMTP server (aiosmtpd). Written from the published API, independently of
-talentplan.lib.robots: it must not import the code it checks.
+plans/notifications/channels: it must not import the code it checks.
 
-Robot behaviour (sources in talentplan/lib/robots.py's docstring):
+Robot behaviour (sources in the docstrings of plans/notifications/channels/wecom.py and dingtalk.py):
 - 企业微信: POST /cgi-bin/webhook/send?key=KEY, {"msgtype": "markdown", "markdown": {"content"}} or text.
   Wrong key 93000; unknown msgtype 40008; markdown.content over 4096 bytes or text.content over 2048
   bytes 40058; over 20 messages a minute 45009.

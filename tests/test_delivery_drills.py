@@ -280,7 +280,7 @@ def test_drill_robot_errcodes_40058_and_310000(portal_data, settings, robot_serv
                                     webhook_url=robot_server.wecom_url)  # fmt: skip
     ReminderSettings.objects.create(unit=other, email_enabled=False, webhook_enabled=True,
                                     robot_channel="dingtalk", webhook_url=robot_server.dingtalk_url,
-                                    dingtalk_secret="SECwrong-secret-000")  # fmt: skip
+                                    robot_secret="SECwrong-secret-000")  # fmt: skip
     robot_server.state.dingtalk_secret = "SECright-secret-0123456789abcdef"
     robot_server.state.keyword = "督办提醒"
     too_long = (40058, "markdown.content exceed max length 4096. invalid Request Parameter")
@@ -299,10 +299,10 @@ def test_drill_robot_errcodes_40058_and_310000(portal_data, settings, robot_serv
     robot_server.state.force_errcode = {}
     config = ReminderSettings.objects.get(unit=other)
     form = ReminderSettingsForm(instance=config)
-    assert "SECw****-000" in form.fields["dingtalk_secret"].help_text and "wrong" not in str(form)
+    assert "SECw****-000" in form.fields["robot_secret"].help_text and "wrong" not in str(form)
     form = ReminderSettingsForm({"unit": other.pk, "webhook_enabled": "on", "robot_channel": "dingtalk",
                                  "webhook_url": robot_server.dingtalk_url,
-                                 "dingtalk_secret": robot_server.state.dingtalk_secret}, instance=config)  # fmt: skip
+                                 "robot_secret": robot_server.state.dingtalk_secret}, instance=config)  # fmt: skip
     assert form.is_valid(), form.errors
     form.save()
     assert outbox_service.retry(Outbox.objects.get(pk=wecom.pk))

@@ -188,6 +188,27 @@ def test_chase_reaches_the_units_liaisons_and_its_robot_once_even_on_a_double_cl
     assert Outbox.objects.get(kind="chase", channel="webhook").status == "sent"
 
 
+def test_a_dingtalk_units_robot_gets_the_event_in_dingtalks_format_signed(people, now, robot_server):
+    """Workflow events used to go to every robot as the plain webhook (企业微信's format, unsigned), which a
+    钉钉 robot refuses (40035 missing markdown.text; 310000 with 加签): each unit's robot speaks its protocol."""
+    hr_unit = Unit.objects.get(name=HR)
+    secret = "SECright-secret-0123456789abcdef"
+    robot_server.state.dingtalk_secret = secret
+    ReminderSettings.objects.create(
+        unit=hr_unit,
+        webhook_enabled=True,
+        robot_channel="dingtalk",
+        webhook_url=robot_server.dingtalk_url,
+        robot_secret=secret,
+    )
+    NotificationPreference.objects.create(user=people("liaison_hr"), notify_by=NotifyBy.ROBOT)
+    now(chasing.chase_milestone, people("staff"), milestone_led_by(HR), "请本周内报送进展")
+    assert received("chase") == {"liaison_hr": ["app", "email"], f"robot:{HR}": ["dingtalk"]}
+    posted = robot_server.state.accepted_on("dingtalk")
+    assert len(posted) == 1 and "请本周内报送进展" in posted[0]["markdown"]["title"]
+    assert Outbox.objects.get(kind="chase", channel="dingtalk").status == "sent"
+
+
 def test_preferences_in_app_only_and_robot_without_a_configured_robot(people, now):
     NotificationPreference.objects.create(user=people("liaison_hr"), notify_by=NotifyBy.IN_APP)
     NotificationPreference.objects.create(user=people("liaison_health"), notify_by=NotifyBy.ROBOT)

@@ -194,7 +194,7 @@ def test_dingtalk_secret_and_robot_key_are_masked_everywhere_shown(client_as, us
     hr = Unit.objects.get(name=HR)
     url = "https://oapi.dingtalk.com/robot/send?access_token=tok0123456789abcdefTOKENPART"
     config = ReminderSettings.objects.create(
-        unit=hr, webhook_enabled=True, webhook_url=url, dingtalk_secret=SECRET, robot_channel="dingtalk"
+        unit=hr, webhook_enabled=True, webhook_url=url, robot_secret=SECRET, robot_channel="dingtalk"
     )
     robot_row(url, channel="dingtalk", unit=hr, status=OutboxStatus.FAILED, last_error="钉钉安全设置校验未通过")
     staff = client_as("staff")
@@ -233,7 +233,7 @@ def test_settings_form_refuses_and_normalizes(client_as):
             "webhook_enabled": "on",
             "webhook_url": "https://机器人.例子.cn/钉钉?access_token=t",
             "robot_channel": "dingtalk",
-            "dingtalk_secret": SECRET,
+            "robot_secret": SECRET,
         },
     )
     config = ReminderSettings.objects.get(unit=hr)
@@ -242,7 +242,7 @@ def test_settings_form_refuses_and_normalizes(client_as):
     assert config.webhook_url.startswith("https://xn--") and config.webhook_url.endswith(
         ".cn/%E9%92%89%E9%92%89?access_token=t"
     )
-    assert config.dingtalk_secret == SECRET
+    assert config.robot_secret == SECRET
     staff.post(  # the secret field is left empty: the stored secret is kept
         f"/reminders/settings/{hr.pk}/",
         {
@@ -252,7 +252,7 @@ def test_settings_form_refuses_and_normalizes(client_as):
             "robot_channel": "dingtalk",
         },
     )
-    assert ReminderSettings.objects.get(unit=hr).dingtalk_secret == SECRET
+    assert ReminderSettings.objects.get(unit=hr).robot_secret == SECRET
 
 
 # Channels -----------------------------------------------------------------------------------------------------

@@ -6,8 +6,21 @@ from django.db import models
 
 from plans.choices import NotifyBy
 from plans.models.structure import Occurrence
-from talentplan.lib.recipients import detect_channel, split_addresses
+from talentplan.lib.recipients import split_addresses
 from units.models import Unit
+
+
+class Channel(models.TextChoices):
+    """How an outbox row goes out; each value is sent by its class in plans/notifications/channels/."""
+
+    EMAIL = "email", "邮件"
+    WECOM = "wecom", "企业微信"
+    DINGTALK = "dingtalk", "钉钉"
+    WEBHOOK = "webhook", "群机器人（其他）"  # a proxy whose host says nothing: sent in 企业微信's format
+
+
+# What a unit may choose: every robot but the plain webhook, which is what a host that names none is sent as.
+ROBOT_CHOICES = [(c.value, f"{c.label}群机器人") for c in Channel if c not in (Channel.EMAIL, Channel.WEBHOOK)]
 
 
 class ReminderSettings(models.Model):
@@ -21,12 +34,12 @@ class ReminderSettings(models.Model):
         "群机器人类型",
         max_length=10,
         blank=True,
-        choices=[("wecom", "企业微信群机器人"), ("dingtalk", "钉钉群机器人")],
-        help_text="留空时按地址的主机名判断（qyapi.weixin.qq.com 为企业微信，oapi.dingtalk.com 为钉钉）",
+        choices=ROBOT_CHOICES,
+        help_text="留空时按地址的主机名判断",
     )
-    webhook_url = models.URLField("群机器人地址（企业微信/钉钉）", blank=True)
-    dingtalk_secret = models.CharField(
-        "钉钉加签密钥", max_length=200, blank=True, help_text="钉钉机器人安全设置选择“加签”时填写（SEC 开头）"
+    webhook_url = models.URLField("群机器人地址", blank=True)
+    robot_secret = models.CharField(
+        "加签密钥", max_length=200, blank=True, help_text="群机器人安全设置选择“加签”时填写（钉钉为 SEC 开头）"
     )
 
     class Meta:
@@ -41,11 +54,6 @@ class ReminderSettings(models.Model):
         # Split as the form does, so a list saved before validation existed (a full-width "；") still works.
         return split_addresses(self.extra_emails)[0]
 
-    @property
-    def robot(self) -> str:
-        """The robot channel to use: as chosen, or from the URL's host; "webhook" when neither says."""
-        return self.robot_channel or detect_channel(self.webhook_url) or Channel.WEBHOOK
-
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "待发送"
@@ -54,17 +62,6 @@ class OutboxStatus(models.TextChoices):
     UNKNOWN = "unknown", "可能已发送"  # the robot did not answer in time: staff confirm or retry
     FAILED = "failed", "发送失败"
     DISMISSED = "dismissed", "已忽略"
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "邮件"
-    WECOM = "wecom", "企业微信"
-    DINGTALK = "dingtalk", "钉钉"
-    WEBHOOK = "webhook", "群机器人（其他）"  # a proxy whose host says nothing: sent in 企业微信's format
-
-    @classmethod
-    def robots(cls):
-        return [cls.WECOM, cls.DINGTALK, cls.WEBHOOK]
 
 
 class ReminderKind(models.TextChoices):

@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from plans.audience import liaisons_by_unit
 from plans.models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
-from plans.notifications.channels import TRANSPORTS
+from plans.notifications.channels import TRANSPORTS, masked_url, robot_of
 from plans.notifications.channels.base import TransportError
 from plans.notifications.due import plan_digests
 from plans.notifications.render import render_digest, render_message
-from talentplan.lib.recipients import mask_webhook_url, split_addresses
+from talentplan.lib.recipients import split_addresses
 
 log = logging.getLogger(__name__)
 ERROR_MAX_CHARS = 1000
@@ -63,7 +63,7 @@ def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
             typed = [u.email for u in users] + [unit.email, config.extra_emails]
             channels[Channel.EMAIL] = split_addresses("\n".join(t for t in typed if t))[0]
         if config.webhook_enabled and config.webhook_url.strip():
-            channels[config.robot] = [config.webhook_url.strip()]
+            channels[robot_of(config).channel] = [config.webhook_url.strip()]
         result[unit.pk] = (channels, users)
     return result
 
@@ -354,4 +354,4 @@ def masked_recipients(outbox: Outbox) -> list[str]:
     """Addresses as shown to people: a robot URL carries its key or token, so that part is masked."""
     if outbox.channel == Channel.EMAIL:
         return list(outbox.recipients)
-    return [mask_webhook_url(url) for url in outbox.recipients]
+    return [masked_url(outbox.channel, url) for url in outbox.recipients]

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from plans.audience import Audience, liaisons_by_unit
 from plans.choices import NotifyBy
 from plans.models import Channel, Notification, NotificationPreference, Outbox, ReminderSettings
+from plans.notifications.channels import robot_of
 
 log = logging.getLogger(__name__)
 LINE_LIMIT = 200  # Outbox.subject and Notification.title
@@ -109,7 +110,7 @@ def notify(event: Event, audience: Audience) -> list[int]:
                 continue
             config = ReminderSettings.objects.filter(unit=unit).first()
             if config and config.webhook_enabled and config.webhook_url:
-                outbox_row(f"unit:{unit.pk}", Channel.WEBHOOK, [config.webhook_url], unit=unit)
+                outbox_row(f"unit:{unit.pk}", robot_of(config).channel, [config.webhook_url], unit=unit)
     if created_ids:
         transaction.on_commit(lambda: dispatch(created_ids))
     return created_ids

@@ -14,8 +14,9 @@ from plans.choices import NotifyBy
 from plans.forms import NotificationPreferenceForm, ReminderSettingsForm
 from plans.models import NotificationPreference, OutboxStatus, ReminderSettings
 from plans.notifications import outbox as outbox_service
+from plans.notifications.channels import robot_of
 from plans.notifications.daily_run import last_completed_run
-from talentplan.lib.recipients import mask_secret, mask_webhook_url
+from talentplan.lib.recipients import mask_secret
 
 
 def reminder_log(request):
@@ -41,8 +42,8 @@ def reminder_log(request):
     robots = ReminderSettings.objects.select_related("unit").exclude(webhook_url="").order_by("unit__name")
     for config in robots:
         config.masked_url, config.masked_secret = (
-            mask_webhook_url(config.webhook_url),
-            mask_secret(config.dingtalk_secret),
+            robot_of(config).masked_url(config.webhook_url),
+            mask_secret(config.robot_secret),
         )
     return render(
         request,
@@ -110,7 +111,7 @@ def reminder_settings(request, unit_pk):
     return render(
         request,
         "plans/reminder_settings.html",
-        {"form": form, "unit": unit, "masked_url": mask_webhook_url(config.webhook_url)},
+        {"form": form, "unit": unit, "masked_url": robot_of(config).masked_url(config.webhook_url)},
     )
 
 

@@ -1,6 +1,7 @@
 """Checking recipient settings when they are saved, so that a typo never reaches the outbox: e-mail lists
 split on any separator people type, webhook URLs made sendable (IDN host, percent-encoded path), and
-secrets masked wherever they are shown. Pure functions; forms turn the Chinese errors into field errors."""
+secrets masked wherever they are shown. Pure functions; forms turn the Chinese errors into field errors.
+What a robot's URL means (its host, its credential parts) is its channel's (plans/notifications/channels/)."""
 
 import re
 import unicodedata
@@ -9,13 +10,10 @@ import urllib.parse
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
-WECOM_HOST = "qyapi.weixin.qq.com"
-DINGTALK_HOST = "oapi.dingtalk.com"
 WEBHOOK_URL_MAX_LENGTH = 200  # ReminderSettings.webhook_url is a URLField(max_length=200)
 # Characters a URL may carry as they are; everything else (CJK, spaces...) is percent-encoded.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
-_SECRET_QUERY_KEYS = ("key", "access_token")
 # ASCII and full-width comma and semicolon, 、, and any whitespace (full-width space included).
 _ADDRESS_SEPARATORS = re.compile(r"[,，;；、\s]+")
 # "张三 <zhang@example.cn>" and "\"Zhang San\" <zhang@example.cn>": keep the address only.
@@ -33,24 +31,11 @@ def mask_secret(secret: str) -> str:
     return f"{secret[:4]}****{secret[-4:]}"
 
 
-def mask_webhook_url(url: str) -> str:
-    """A robot's URL is itself a credential (企业微信 key, 钉钉 access_token): mask those values."""
-    try:
-        parts = urllib.parse.urlsplit(url or "")
-    except ValueError:
-        return mask_secret(url)
-    query = [
-        (name, mask_secret(value) if name in _SECRET_QUERY_KEYS else value)
-        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    masked = urllib.parse.urlencode(query, safe="*")
-    return urllib.parse.urlunsplit(parts._replace(query=masked))
-
-
 def detect_channel(url: str) -> str:
-    """ "wecom", "dingtalk" or "" from the webhook's host (a proxy on the intranet gives "")."""
+    """ "wecom", "dingtalk" or "" from a webhook's host, as migration 0006 read the stored URLs (it imports
+    this, and a migration never changes). The portal asks plans.notifications.channels.robot_for_url."""
     host = (urllib.parse.urlsplit(url or "").hostname or "").lower()
-    return {WECOM_HOST: "wecom", DINGTALK_HOST: "dingtalk"}.get(host, "")
+    return {"qyapi.weixin.qq.com": "wecom", "oapi.dingtalk.com": "dingtalk"}.get(host, "")
 
 
 def normalize_webhook_url(url: str, max_length: int = WEBHOOK_URL_MAX_LENGTH) -> tuple[str, str]:

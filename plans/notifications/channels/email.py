@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 
+from plans.models import Channel
 from plans.notifications.channels.base import Transport, TransportError
 
 REMINDER_HEADER = "X-Talentplan-Reminder"  # which reminder a mail is: for tracing, and for spotting duplicates
@@ -20,6 +21,8 @@ def reminder_key(outbox) -> str:
 
 
 class EmailTransport(Transport):
+    channel = Channel.EMAIL
+
     def notify(self, outbox) -> str:
         if not outbox.recipients:
             raise TransportError("没有收件邮箱：请在“提醒设置”或单位信息中填写联系邮箱", permanent=True)

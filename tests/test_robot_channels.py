@@ -1,5 +1,6 @@
-"""The robot protocol layer (talentplan.lib.robots) against the published API of 企业微信 and 钉钉, and
-against a loopback robot server (tests/peers.py) that answers as they document.
+"""The robot channels (plans/notifications/channels: robot.py, wecom.py, dingtalk.py), each holding its
+protocol, against the published API of 企业微信 and 钉钉, and against a loopback robot server
+(tests/peers.py) that answers as they document.
 
 Expected values come from the published rules, worked out here: byte limits are measured by the test,
 signatures are computed with OpenSSL or with hmac/base64 as in DingTalk's published sample."""
@@ -12,11 +13,62 @@ import re
 import time
 import urllib.error
 import urllib.parse
+from dataclasses import dataclass
 
 import pytest
 
-from talentplan.lib import robots
-from talentplan.lib.robots import DINGTALK, FAILED, RETRY, SENT, UNKNOWN, WECOM, RobotDigest
+from plans.notifications.channels.base import TransportError
+from plans.notifications.channels.dingtalk import DingTalkTransport
+from plans.notifications.channels.robot import (
+    ROBOT_KEYWORD,
+    RobotDigest,
+    RobotTransport,
+    encode_payload,
+    truncate_bytes,
+)
+from plans.notifications.channels.wecom import WeComTransport
+
+WECOM, DINGTALK = WeComTransport(), DingTalkTransport()
+SENT, RETRY, FAILED, UNKNOWN = "sent", "retry", "failed", "unknown"
+
+
+@dataclass
+class Outcome:
+    """What one send came to, read from what the channel returned or raised."""
+
+    outcome: str
+    errcode: int | None
+    message: str
+
+    @property
+    def ok(self):
+        return self.outcome == SENT
+
+    @property
+    def permanent(self):
+        return self.outcome == FAILED
+
+    @property
+    def should_retry(self):
+        return self.outcome == RETRY
+
+    @property
+    def maybe_sent(self):
+        return self.outcome == UNKNOWN
+
+
+def failure(error: TransportError) -> Outcome:
+    kind = FAILED if error.permanent else UNKNOWN if error.maybe_sent else RETRY
+    return Outcome(kind, error.errcode, error.message)
+
+
+def outcome_of(call) -> Outcome:
+    try:
+        call()
+    except TransportError as error:
+        return failure(error)
+    return Outcome(SENT, 0, "已发送")
+
 
 # From OpenSSL, independent of Python:
 #   printf '%s\n%s' 1700000000000 'SECtestsecret0123456789abcdef' \
@@ -46,12 +98,12 @@ def utf8(text):
 
 
 def test_dingtalk_sign_matches_openssl():
-    assert robots.dingtalk_sign(VECTOR_SECRET, VECTOR_TIMESTAMP) == VECTOR_SIGN
+    assert DingTalkTransport.sign(VECTOR_SECRET, VECTOR_TIMESTAMP) == VECTOR_SIGN
 
 
 def test_signed_url_carries_timestamp_and_url_encoded_sign():
     base = "https://oapi.dingtalk.com/robot/send?access_token=T"
-    url = robots.dingtalk_signed_url(base, VECTOR_SECRET, VECTOR_TIMESTAMP)
+    url = DINGTALK.signed_url(base, VECTOR_SECRET, VECTOR_TIMESTAMP)
     # "+" -> %2B and "=" -> %3D: unencoded, "+" would arrive as a space and the sign would not match.
     assert url == (
         "https://oapi.dingtalk.com/robot/send?access_token=T"
@@ -64,21 +116,18 @@ def test_signed_url_follows_the_published_python_sample_for_any_secret():
     # The published sample: hmac(secret, "{timestamp}\n{secret}", sha256) -> b64encode -> quote_plus.
     code = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode(), digestmod=hashlib.sha256)
     expected = urllib.parse.quote_plus(base64.b64encode(code.digest()))
-    url = robots.dingtalk_signed_url("https://oapi.dingtalk.com/robot/send?access_token=T", secret, timestamp)
+    url = DINGTALK.signed_url("https://oapi.dingtalk.com/robot/send?access_token=T", secret, timestamp)
     assert url.endswith(f"&timestamp={timestamp}&sign={expected}")
 
 
 def test_no_secret_leaves_the_url_alone_and_a_url_without_query_gets_a_question_mark():
-    assert (
-        robots.dingtalk_signed_url("https://x.cn/robot/send?access_token=T", "")
-        == "https://x.cn/robot/send?access_token=T"
-    )
-    assert robots.dingtalk_signed_url("https://x.cn/send", "s", 5).startswith("https://x.cn/send?timestamp=5&sign=")
+    assert DINGTALK.signed_url("https://x.cn/robot/send?access_token=T", "") == "https://x.cn/robot/send?access_token=T"
+    assert DINGTALK.signed_url("https://x.cn/send", "s", 5).startswith("https://x.cn/send?timestamp=5&sign=")
 
 
 def test_each_send_gets_a_fresh_timestamp():
     before = int(time.time() * 1000)
-    url = robots.dingtalk_signed_url("https://x.cn/send?access_token=T", VECTOR_SECRET)
+    url = DINGTALK.signed_url("https://x.cn/send?access_token=T", VECTOR_SECRET)
     timestamp = int(urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["timestamp"][0])
     assert before <= timestamp <= int(time.time() * 1000)
 
@@ -119,13 +168,13 @@ def body(errcode, errmsg="x"):
         (WECOM, 200, b'{"errcode": "abc"}', UNKNOWN, None),
     ],
 )
-def test_classify_response(channel, status, answer, outcome, errcode):
-    result = robots.classify_response(channel, status, answer)
+def test_reading_an_answer(channel, status, answer, outcome, errcode):
+    result = outcome_of(lambda: channel.read_answer(status, answer))
     assert (result.outcome, result.errcode) == (outcome, errcode)
     assert result.ok == (outcome == SENT)
     assert result.permanent == (outcome == FAILED)
     assert result.should_retry == (outcome == RETRY)
-    assert result.message_zh
+    assert result.message
 
 
 @pytest.mark.parametrize(
@@ -138,13 +187,8 @@ def test_classify_response(channel, status, answer, outcome, errcode):
     ],
 )
 def test_dingtalk_security_failures_say_what_to_fix(errmsg, hint):
-    result = robots.classify_response(DINGTALK, 200, body(310000, errmsg))
-    assert result.permanent and hint in result.message_zh and "310000" in result.message_zh
-
-
-def test_classify_response_refuses_an_unknown_channel():
-    with pytest.raises(ValueError):
-        robots.classify_response("feishu", 200, body(0))
+    result = outcome_of(lambda: DINGTALK.read_answer(200, body(310000, errmsg)))
+    assert result.permanent and hint in result.message and "310000" in result.message
 
 
 @pytest.mark.parametrize(
@@ -158,8 +202,8 @@ def test_classify_response_refuses_an_unknown_channel():
         (UnicodeEncodeError("ascii", "路径", 0, 1, "ordinal not in range"), FAILED),
     ],
 )
-def test_classify_exception(exc, outcome):
-    assert robots.classify_exception(exc).outcome == outcome
+def test_reading_an_exception(exc, outcome):
+    assert failure(RobotTransport.read_exception(exc)).outcome == outcome
 
 
 # Messages that fit ------------------------------------------------------------------------------------
@@ -167,33 +211,31 @@ def test_classify_exception(exc, outcome):
 
 def test_payload_shapes_follow_each_robot():
     digest = make_digest(3)
-    wecom = robots.robot_payload(WECOM, digest)
-    dingtalk = robots.robot_payload(DINGTALK, digest)
+    wecom = WECOM.payload(digest)
+    dingtalk = DINGTALK.payload(digest)
     assert wecom["msgtype"] == "markdown" and set(wecom["markdown"]) == {"content"}
     assert dingtalk["msgtype"] == "markdown" and set(dingtalk["markdown"]) == {"title", "text"}
     assert dingtalk["markdown"]["title"] == "区人力资源和社会保障局：节点计划到期提醒"
-    with pytest.raises(ValueError):
-        robots.robot_payload("email", digest)
 
 
 def test_a_short_digest_lists_everything_with_counts_and_link():
-    content = robots.wecom_markdown(make_digest(3))["markdown"]["content"]
+    content = WECOM.payload(make_digest(3))["markdown"]["content"]
     assert len(LISTED.findall(content)) == 3
     assert "已逾期 1 项；30 天内到期 2 项" in content  # 3 // 2 = 1 overdue, 2 due
     assert "另有" not in content
     assert "](https://talentplan.example.cn/tasks/?unit=12&due_within=30)" in content
-    assert robots.ROBOT_KEYWORD in content
+    assert ROBOT_KEYWORD in content
 
 
 def test_default_summary_lists_twenty_and_states_the_rest():
-    content = robots.wecom_markdown(make_digest(200))["markdown"]["content"]
+    content = WECOM.payload(make_digest(200))["markdown"]["content"]
     assert len(LISTED.findall(content)) == 20
     assert "另有 180 项，详见链接" in content  # 200 - 20
     assert "查看全部 200 项" in content
 
 
 def test_two_hundred_items_fill_wecom_4096_bytes_and_no_more():
-    content = robots.wecom_markdown(make_digest(200), max_lines=None)["markdown"]["content"]
+    content = WECOM.payload(make_digest(200), max_lines=None)["markdown"]["content"]
     shown = len(LISTED.findall(content))
     assert utf8(content) <= 4096
     assert f"另有 {200 - shown} 项，详见链接" in content
@@ -204,26 +246,26 @@ def test_two_hundred_items_fill_wecom_4096_bytes_and_no_more():
 
 
 def test_wecom_text_stays_within_2048_bytes():
-    content = robots.wecom_text(make_digest(200), max_lines=None)["text"]["content"]
+    content = WECOM.text_payload(make_digest(200), max_lines=None)["text"]["content"]
     assert utf8(content) <= 2048
     assert "**" not in content and "](" not in content  # plain text, no markdown
     assert "全部 200 项：https://talentplan.example.cn/" in content
 
 
 def test_dingtalk_body_stays_within_20000_bytes():
-    payload = robots.dingtalk_markdown(make_digest(1000, line_chars=60), max_lines=None)
+    payload = DINGTALK.payload(make_digest(1000, line_chars=60), max_lines=None)
     shown = len(LISTED.findall(payload["markdown"]["text"]))
-    assert len(robots.encode_payload(payload)) <= 20000
+    assert len(encode_payload(payload)) <= 20000
     assert f"另有 {1000 - shown} 项" in payload["markdown"]["text"]
 
 
 def test_huge_title_and_lines_still_fit():
     digest = make_digest(5, line_chars=2000, title="很长的单位名称" * 1000)
-    content = robots.wecom_markdown(digest)["markdown"]["content"]
+    content = WECOM.payload(digest)["markdown"]["content"]
     assert utf8(content) <= 4096
-    payload = robots.dingtalk_markdown(digest)
-    assert len(payload["markdown"]["title"]) <= robots.DINGTALK_TITLE_MAX_CHARS
-    assert len(robots.encode_payload(payload)) <= 20000
+    payload = DINGTALK.payload(digest)
+    assert len(payload["markdown"]["title"]) <= DingTalkTransport.TITLE_MAX_CHARS
+    assert len(encode_payload(payload)) <= 20000
 
 
 def test_line_breaks_and_markdown_in_names_cannot_break_the_message():
@@ -232,7 +274,7 @@ def test_line_breaks_and_markdown_in_names_cannot_break_the_message():
         lines=['[点我](http://evil.example) <font color="warning">**加急**</font>\r\n第二行'],
         link="https://talentplan.example.cn/tasks/",
     )
-    content = robots.wecom_markdown(digest)["markdown"]["content"]
+    content = WECOM.payload(digest)["markdown"]["content"]
     first_line = content.splitlines()[0]
     assert first_line == "**【督办提醒】礼乐街道 （新）**"
     assert "](http://evil.example)" not in content and "<font" not in content
@@ -241,21 +283,21 @@ def test_line_breaks_and_markdown_in_names_cannot_break_the_message():
 
 def test_truncate_bytes_never_splits_a_character():
     # Each character is 3 bytes, and so is "…": 7 bytes hold one character and the mark, 9 hold two.
-    assert robots.truncate_bytes("督办提醒", 7) == "督…"
-    assert robots.truncate_bytes("督办提醒", 9) == "督办…"
-    assert robots.truncate_bytes("督办提醒", 12) == "督办提醒"
-    assert robots.truncate_bytes("督办提醒", 2) == ""
+    assert truncate_bytes("督办提醒", 7) == "督…"
+    assert truncate_bytes("督办提醒", 9) == "督办…"
+    assert truncate_bytes("督办提醒", 12) == "督办提醒"
+    assert truncate_bytes("督办提醒", 2) == ""
 
 
 # Against the loopback robot server ----------------------------------------------------------------------
 
 
 def send(url, payload, channel, timeout=5.0):
-    return robots.post_json(url, payload, channel, timeout)
+    return outcome_of(lambda: channel.post(url, payload, timeout))
 
 
 def test_wecom_accepts_a_digest_of_200_items(robot_server):
-    payload = robots.wecom_markdown(make_digest(200), max_lines=None)
+    payload = WECOM.payload(make_digest(200), max_lines=None)
     result = send(robot_server.wecom_url, payload, WECOM)
     assert result.outcome == SENT
     assert robot_server.state.accepted_on("wecom") == [payload]
@@ -279,49 +321,49 @@ def test_the_old_digest_is_refused_for_length(robot_server):
 
 def test_wecom_wrong_key_is_permanent(robot_server):
     url = robot_server.wecom_url.replace("key=", "key=x")
-    result = send(url, robots.wecom_markdown(make_digest(2)), WECOM)
+    result = send(url, WECOM.payload(make_digest(2)), WECOM)
     assert (result.errcode, result.outcome) == (93000, FAILED)
 
 
 def test_dingtalk_accepts_a_signed_markdown_digest_with_its_keyword(robot_server):
     robot_server.state.dingtalk_secret = VECTOR_SECRET
-    robot_server.state.keyword = robots.ROBOT_KEYWORD
-    payload = robots.dingtalk_markdown(make_digest(200), max_lines=None)
-    result = send(robots.dingtalk_signed_url(robot_server.dingtalk_url, VECTOR_SECRET), payload, DINGTALK)
+    robot_server.state.keyword = ROBOT_KEYWORD
+    payload = DINGTALK.payload(make_digest(200), max_lines=None)
+    result = send(DINGTALK.signed_url(robot_server.dingtalk_url, VECTOR_SECRET), payload, DINGTALK)
     assert result.outcome == SENT
     assert robot_server.state.accepted_on("dingtalk") == [payload]
 
 
 def test_dingtalk_wrong_secret_is_310000_and_permanent(robot_server):
     robot_server.state.dingtalk_secret = VECTOR_SECRET
-    url = robots.dingtalk_signed_url(robot_server.dingtalk_url, "SECsomebodyelse0000000000000")
-    result = send(url, robots.dingtalk_markdown(make_digest(2)), DINGTALK)
+    url = DINGTALK.signed_url(robot_server.dingtalk_url, "SECsomebodyelse0000000000000")
+    result = send(url, DINGTALK.payload(make_digest(2)), DINGTALK)
     assert (result.errcode, result.outcome) == (310000, FAILED)
-    assert "加签密钥" in result.message_zh
+    assert "加签密钥" in result.message
     assert robot_server.state.accepted == []
 
 
 def test_dingtalk_signature_older_than_an_hour_is_refused(robot_server):
     robot_server.state.dingtalk_secret = VECTOR_SECRET
     stale = int(time.time() * 1000) - 3601 * 1000
-    url = robots.dingtalk_signed_url(robot_server.dingtalk_url, VECTOR_SECRET, stale)
-    result = send(url, robots.dingtalk_markdown(make_digest(2)), DINGTALK)
-    assert (result.errcode, result.outcome) == (310000, FAILED) and "时钟" in result.message_zh
+    url = DINGTALK.signed_url(robot_server.dingtalk_url, VECTOR_SECRET, stale)
+    result = send(url, DINGTALK.payload(make_digest(2)), DINGTALK)
+    assert (result.errcode, result.outcome) == (310000, FAILED) and "时钟" in result.message
 
 
 def test_dingtalk_sign_must_be_url_encoded(robot_server):
     robot_server.state.dingtalk_secret = VECTOR_SECRET
     robot_server.state.wall_ms = lambda: VECTOR_TIMESTAMP  # the robot's clock at the vector's time
     raw = f"{robot_server.dingtalk_url}&timestamp={VECTOR_TIMESTAMP}&sign={VECTOR_SIGN}"  # "+" not encoded
-    assert send(raw, robots.dingtalk_markdown(make_digest(2)), DINGTALK).errcode == 310000
-    encoded = robots.dingtalk_signed_url(robot_server.dingtalk_url, VECTOR_SECRET, VECTOR_TIMESTAMP)
-    assert send(encoded, robots.dingtalk_markdown(make_digest(2)), DINGTALK).ok
+    assert send(raw, DINGTALK.payload(make_digest(2)), DINGTALK).errcode == 310000
+    encoded = DINGTALK.signed_url(robot_server.dingtalk_url, VECTOR_SECRET, VECTOR_TIMESTAMP)
+    assert send(encoded, DINGTALK.payload(make_digest(2)), DINGTALK).ok
 
 
 def test_dingtalk_keyword_missing_is_permanent(robot_server):
     robot_server.state.keyword = "监控报警"
-    result = send(robot_server.dingtalk_url, robots.dingtalk_markdown(make_digest(2)), DINGTALK)
-    assert (result.errcode, result.outcome) == (310000, FAILED) and "关键词" in result.message_zh
+    result = send(robot_server.dingtalk_url, DINGTALK.payload(make_digest(2)), DINGTALK)
+    assert (result.errcode, result.outcome) == (310000, FAILED) and "关键词" in result.message
 
 
 def test_dingtalk_refuses_the_old_payload_shape(robot_server):
@@ -334,7 +376,7 @@ def test_dingtalk_refuses_the_old_payload_shape(robot_server):
 def test_wecom_rate_limit_is_temporary_and_lifts_after_a_minute(robot_server):
     now = [1000.0]
     robot_server.state.clock = lambda: now[0]
-    payload = robots.wecom_markdown(make_digest(1))
+    payload = WECOM.payload(make_digest(1))
     results = [send(robot_server.wecom_url, payload, WECOM) for _ in range(21)]
     assert [r.outcome for r in results] == [SENT] * 20 + [RETRY]
     assert results[-1].errcode == 45009 and results[-1].should_retry
@@ -346,7 +388,7 @@ def test_wecom_rate_limit_is_temporary_and_lifts_after_a_minute(robot_server):
 def test_dingtalk_rate_limit_throttles_for_ten_minutes(robot_server):
     now = [1000.0]
     robot_server.state.clock = lambda: now[0]
-    payload = robots.dingtalk_markdown(make_digest(1))
+    payload = DINGTALK.payload(make_digest(1))
     outcomes = [send(robot_server.dingtalk_url, payload, DINGTALK).outcome for _ in range(21)]
     assert outcomes == [SENT] * 20 + [RETRY]
     now[0] += 61
@@ -358,7 +400,7 @@ def test_dingtalk_rate_limit_throttles_for_ten_minutes(robot_server):
 
 def test_http_500_is_temporary_and_nothing_is_posted(robot_server):
     robot_server.state.mode = "error500"
-    result = send(robot_server.wecom_url, robots.wecom_markdown(make_digest(2)), WECOM)
+    result = send(robot_server.wecom_url, WECOM.payload(make_digest(2)), WECOM)
     assert result.outcome == RETRY and robot_server.state.accepted == []
 
 
@@ -366,7 +408,7 @@ def test_slow_robot_is_sent_unknown_not_retried(robot_server):
     robot_server.state.mode = "slow"
     robot_server.state.slow_seconds = 3.0
     started = time.monotonic()
-    result = send(robot_server.wecom_url, robots.wecom_markdown(make_digest(2)), WECOM, timeout=0.5)
+    result = send(robot_server.wecom_url, WECOM.payload(make_digest(2)), WECOM, timeout=0.5)
     assert time.monotonic() - started < 2.5  # gave up at the timeout, did not wait for the answer
     assert result.outcome == UNKNOWN and result.maybe_sent
     assert not result.should_retry and not result.permanent
@@ -377,10 +419,10 @@ def test_slow_robot_is_sent_unknown_not_retried(robot_server):
 def test_robot_down_is_temporary(robot_server):
     url = robot_server.wecom_url
     robot_server.stop()
-    result = send(url, robots.wecom_markdown(make_digest(2)), WECOM, timeout=2)
+    result = send(url, WECOM.payload(make_digest(2)), WECOM, timeout=2)
     assert result.outcome == RETRY
 
 
 def test_a_chinese_path_that_was_not_normalized_fails_permanently_without_raising(robot_server):
-    result = send(robot_server.base + "/机器人/发送?key=1", robots.wecom_markdown(make_digest(1)), WECOM)
+    result = send(robot_server.base + "/机器人/发送?key=1", WECOM.payload(make_digest(1)), WECOM)
     assert result.outcome == FAILED and robot_server.state.requests == 0
