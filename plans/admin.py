@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.forms import ReminderSettingsForm
@@ -30,8 +31,55 @@ from plans.models import (
 from plans.notifications.channels import robot_of
 from plans.notifications.outbox import masked_recipients
 from plans.workflow.withdrawal import delete_plan, deletion_refusals, plan_contents
-from talentplan.lib.admin_regions import RegionScopedAdmin
 from talentplan.lib.recipients import mask_secret
+from units.admin_regions import RegionScopedAdmin, declare_region_paths, users_of_regions
+from units.models import Region
+
+
+def _outbox_in_regions(queryset, region_ids):
+    """A unit's messages by the unit's region; a person's by the regions the person works in."""
+    to_people = Q(unit__isnull=True, user__in=users_of_regions(region_ids))
+    return queryset.filter(Q(unit__region_id__in=region_ids) | to_people)
+
+
+def _of_people_in_regions(queryset, region_ids):
+    return queryset.filter(user__in=users_of_regions(region_ids))
+
+
+def _snapshots_in_regions(queryset, region_ids):
+    """Keyed by code: a region's units file, or a plan's."""
+    region_codes = Region.objects.filter(pk__in=region_ids).values("code")
+    plan_codes = Plan.objects.filter(region_id__in=region_ids).values("code")
+    return queryset.filter(Q(kind="units", code__in=region_codes) | Q(kind="plan", code__in=plan_codes))
+
+
+declare_region_paths(
+    {
+        "plans.plan": "region",
+        "plans.category": "plan__region",
+        "plans.item": "plan__region",
+        "plans.itemunit": "item__plan__region",
+        "plans.measure": "plan__region",
+        "plans.milestone": "plan__region",
+        "plans.milestoneunit": "milestone__plan__region",
+        "plans.occurrence": "milestone__plan__region",
+        "plans.planyearclosure": "plan__region",
+        "plans.progressreport": "milestone__plan__region",
+        "plans.evidence": "report__milestone__plan__region",
+        "plans.extensionrequest": "milestone__plan__region",
+        "plans.instruction": "milestone__plan__region",
+        "plans.instructionreply": "instruction__milestone__plan__region",
+        "plans.instructionfile": "reply__instruction__milestone__plan__region",
+        "plans.chase": "unit__region",
+        "plans.remindersettings": "unit__region",
+        "plans.escalation": "occurrence__milestone__plan__region",
+        "plans.outbox": _outbox_in_regions,
+        "plans.notification": _of_people_in_regions,
+        "plans.notificationpreference": _of_people_in_regions,
+        "plans.fixturesnapshot": _snapshots_in_regions,
+        "plans.reminderrun": lambda queryset, region_ids: queryset,  # the daily job's record: dates and counts
+    }
+)
 
 
 class CategoryInline(RegionScopedAdmin, admin.TabularInline):

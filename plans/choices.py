@@ -1,5 +1,7 @@
 from django.db import models
 
+from talentplan.lib.light import Rag as Rag  # the light's colours, shared with targets (talentplan/lib/light.py)
+
 
 class ScheduleKind(models.TextChoices):
     ONCE = "once", "一次性"
@@ -38,13 +40,6 @@ class ExtensionState(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "未批准"
-
-
-class Rag(models.TextChoices):
-    GREEN = "green", "绿灯"
-    YELLOW = "yellow", "黄灯"
-    RED = "red", "红灯"
-    GREY = "grey", "灰灯"
 
 
 class InstructionState(models.TextChoices):

@@ -1,4 +1,6 @@
 """The deadline rules, each defined once: overdue, due soon, the yellow window and the light (红黄绿灯).
+The date rules the light is built from (overdue, the yellow window) are shared with indicators and live in
+talentplan/lib/light.py; what a node plan's light is made of is here.
 
 Node plans get them as SQL annotations (`with_tracking`), so lists stay at a fixed number of queries;
 indicators (targets.trajectory), the dashboard, the bulletin and the detail page use the Python
@@ -14,17 +16,25 @@ The light:
   - green otherwise (on track, completed, ongoing work with nothing due).
 """
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from plans.choices import MilestoneStatus, Outcome, Rag, ReportKind, ReportState
+from plans.choices import MilestoneStatus, Outcome, ReportKind, ReportState
 from plans.models import Milestone, Occurrence, ProgressReport, figures_changed
 from talentplan.lib.dates import cn_date
+from talentplan.lib.light import (
+    YELLOW_WITHIN_DAYS,
+    Rag,
+    due_within_q,
+    in_yellow_window,
+    is_due_within,
+    is_overdue,
+    overdue_q,
+)
 
-YELLOW_WITHIN_DAYS = 7  # the yellow window
 DUE_SOON_DAYS = 30  # "due soon" on the dashboard, the plan page and the bulletin
 
 LIGHT_RULE = (
@@ -39,31 +49,11 @@ DUE_SOON_LABEL = f"{DUE_SOON_DAYS}天内到期"
 # --- Python: for one date ----------------------------------------------------------------------------
 
 
-def is_overdue(due: date | None, today: date) -> bool:
-    return due is not None and due < today
-
-
-def is_due_within(due: date | None, today: date, days: int) -> bool:
-    return due is not None and today <= due <= today + timedelta(days=days)
-
-
 def is_due_soon(due: date | None, today: date) -> bool:
     return is_due_within(due, today, DUE_SOON_DAYS)
 
 
-def in_yellow_window(due: date | None, today: date) -> bool:
-    return is_due_within(due, today, YELLOW_WITHIN_DAYS)
-
-
 # --- SQL: the same rules over a date column ----------------------------------------------------------
-
-
-def overdue_q(field: str, today: date) -> Q:
-    return Q(**{f"{field}__lt": today})
-
-
-def due_within_q(field: str, today: date, days: int) -> Q:
-    return Q(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=days)})
 
 
 def next_open_deadline(milestone_ref="pk"):

@@ -1,8 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from talentplan.lib.admin_regions import RegionScopedAdmin
 from targets.models import Indicator, IndicatorYear
+from units.admin_regions import RegionScopedAdmin, declare_region_paths
+
+declare_region_paths(
+    {
+        "targets.indicator": "plan__region",
+        "targets.indicatoryear": "indicator__plan__region",
+        "targets.indicatorentry": "indicator__plan__region",
+    }
+)
 
 
 class IndicatorYearInline(RegionScopedAdmin, admin.TabularInline):

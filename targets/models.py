@@ -4,15 +4,14 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from plans.models import Plan
-from plans.models.review import Reviewable
+from talentplan.lib.reviewable import Reviewable
 from targets.choices import Cadence, Comparator, IndicatorKind, default_cadence
 from targets.comparators import parse_target
 from units.models import Unit
 
 
 class Indicator(models.Model):
-    plan = models.ForeignKey(Plan, verbose_name="行动计划", on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey("plans.Plan", verbose_name="行动计划", on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveSmallIntegerField("顺序")
     table = models.CharField("所属表格/章节", max_length=100)
     name = models.CharField("指标", max_length=200)

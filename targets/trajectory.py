@@ -14,7 +14,7 @@ page, the dashboard, the 工作清单 Excel and the Word bulletin all read `Traj
   within a due year (the expectation grows with the days elapsed; an end-only target grows over the plan's
   span up to its year); 本年无要求 in a year that is not due (a biennial off year); grey when nothing is planned.
 - The light: green when met; red when a due year ended unmet; yellow when the next due year end is within
-  the yellow window (plans.tracking, the node-plan rule) and that year's actual is not approved; an ongoing
+  the yellow window (talentplan.lib.light, as for node plans) and that year's actual is not approved; an ongoing
   standard below its figure is yellow (未达标准), never red; grey when nothing is planned or reported.
 
 Every shape an indicator can hold is answered, never raised: no baseline, no yearly figures, a blank
@@ -27,8 +27,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from plans.choices import Rag
-from plans.tracking import in_yellow_window, is_overdue
+from talentplan.lib.light import Rag, in_yellow_window, is_overdue
 from targets.choices import Cadence, Comparator, IndicatorKind, default_cadence
 from targets.comparators import Target, TargetError, parse_number, parse_target, satisfies
 

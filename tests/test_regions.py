@@ -13,9 +13,9 @@ from django.urls import reverse
 from plans import access
 from plans.models import Milestone, Plan, ProgressReport
 from plans.notifications.due import plan_digests
-from talentplan.lib.admin_regions import REGION_PATHS, SPECIAL
 from tests.helpers import every_api_task, milestone_led_by, submit
 from tests.test_access_matrix import exported_texts
+from units.admin_regions import REGION_PATHS
 from units.models import Region, RegionMembership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -206,10 +206,7 @@ def test_the_demo_accounts_show_each_region(capsys):
 
 def test_every_registered_model_has_a_region_path():
     labels = {model._meta.label_lower for model in admin.site._registry}
-    assert (
-        labels - {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
-        <= set(REGION_PATHS) | SPECIAL
-    )
+    assert labels - {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"} <= set(REGION_PATHS)
 
 
 def test_admin_lists_and_choices_keep_to_the_staff_members_region(client_as):

@@ -2,13 +2,34 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
-from talentplan.lib.admin_regions import RegionScopedAdmin
 from units.accounts import administrable_users, assignable_groups, may_administer
+from units.admin_regions import RegionScopedAdmin, declare_region_paths, users_of_regions
 from units.models import Membership, Region, RegionMembership, Unit, UnitAlias
 from units.roles import Role
 from units.throttle import unlock
+
+
+def _users_in_regions(queryset, region_ids):
+    """Users of these regions, and a user with no region and no unit yet (just added, step 1 of the add
+    form): they belong to nobody's region, and the staff member who added them finishes the form."""
+    User = get_user_model()
+    unassigned = User.objects.filter(region_memberships__isnull=True, memberships__isnull=True).values("pk")
+    return queryset.filter(Q(pk__in=users_of_regions(region_ids).values("pk")) | Q(pk__in=unassigned))
+
+
+declare_region_paths(
+    {
+        "units.region": "pk",
+        "units.unit": "region",
+        "units.unitalias": "region",
+        "units.membership": "unit__region",
+        "units.regionmembership": "region",
+        get_user_model()._meta.label_lower: _users_in_regions,
+    }
+)
 
 
 class UnitAliasInline(RegionScopedAdmin, admin.TabularInline):

@@ -20,7 +20,6 @@ from plans.models.reminders import (
     ReminderRun,
     ReminderSettings,
 )
-from plans.models.review import Reviewable
 from plans.models.structure import (
     Category,
     Item,
@@ -32,6 +31,7 @@ from plans.models.structure import (
     Plan,
     PlanYearClosure,
 )
+from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
     "Channel",

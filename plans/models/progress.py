@@ -9,9 +9,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.choices import ExtensionState, InstructionState, MilestoneStatus, ReportKind, ReportState
-from plans.models.review import Reviewable
 from plans.models.structure import Milestone, Occurrence
 from talentplan.lib.dates import cn_date
+from talentplan.lib.reviewable import Reviewable
 from units.models import Unit
 
 

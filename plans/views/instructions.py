@@ -1,4 +1,5 @@
-"""批示 follow-up (list, detail, 反馈, 办结): thin views over plans.workflow.instructions."""
+"""批示 (given on the node plan's page) and its follow-up (list, detail, 反馈, 办结): thin views over
+plans.workflow.instructions."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plans import access
-from plans.forms import InstructionDecisionForm, InstructionReplyForm
+from plans.forms import InstructionDecisionForm, InstructionForm, InstructionReplyForm
+from plans.views.node_plan import in_scope, post_from_page
 from plans.workflow import instructions
 from talentplan.lib.params import bounded_int
 
@@ -128,3 +130,16 @@ def instruction_file(request, pk):
     except FileNotFoundError as exc:
         raise Http404("文件不存在") from exc
     return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+@require_POST
+def instruction_create(request, pk):
+    milestone = in_scope(request, access.milestones(request.user), pk, "instruct")
+    return post_from_page(
+        request,
+        milestone,
+        InstructionForm(request.POST, milestone=milestone),
+        "instruction_form",
+        lambda d: instructions.give_instruction(request.user, milestone, d["text"], d["units"], d["reply_by"]),
+        "批示已送承办单位，反馈后由组织部办结。",
+    )

@@ -2,7 +2,6 @@
 
 import tempfile
 
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,27 +10,12 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from plans import access
-from plans.change_history import milestone_activity
-from plans.choices import ExtensionState, Rag, ReportState
+from plans.choices import Rag
 from plans.excel.task_export import TASK_EXPORT_HEADER, ordered_rows
 from plans.filtersets import MilestoneFilterSet, MyTaskFilterSet
-from plans.forms import (
-    ChaseForm,
-    ExtensionRequestForm,
-    ExtensionReviewForm,
-    InstructionForm,
-    ProgressReportForm,
-    RagOverrideForm,
-    ReportReviewForm,
-    ResubmitReportForm,
-    StatusForm,
-)
-from plans.queries import milestone_reports, my_indicators, my_open_tasks, task_queryset
+from plans.queries import my_indicators, my_open_tasks, task_queryset
 from plans.tables import MilestoneTable, listed_page
-from plans.tracking import occurrence_state
-from plans.workflow import chasing
 from plans.workflow.instructions import open_instructions
-from plans.workflow.reporting import completes_no_deadline, reporting_unit
 from talentplan.lib.xlsx import stream_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +88,6 @@ class TaskListView(SingleTableMixin, FilterView):
 
 
 MY_TASKS_PER_PAGE = 30
-REPORTS_PER_PAGE = 20
 
 
 def my_tasks(request):
@@ -123,91 +106,6 @@ def my_tasks(request):
         "indicators": my_indicators(request.user, today),
     }
     return render(request, "plans/my_tasks.html", context)
-
-
-def _detail_context(request, milestone):
-    user, today = request.user, timezone.localdate()
-    # Long histories are paged; the deadline states need every approved occurrence, fetched as ids only.
-    report_page = Paginator(milestone_reports(milestone), REPORTS_PER_PAGE).get_page(request.GET.get("reports_page"))
-    reports = list(report_page.object_list)
-    approved = set(
-        milestone.reports.filter(state=ReportState.APPROVED, occurrence__isnull=False).values_list(
-            "occurrence_id", flat=True
-        )
-    )
-    occurrences = [(o, *occurrence_state(o, today, approved)) for o in milestone.occurrences.all()]
-    context = {
-        "milestone": milestone,
-        "today": today,
-        "assignments": list(milestone.assignments.all()),
-        "occurrences": occurrences,
-        "reports": reports,
-        "report_page": report_page,
-        "instructions": access.instructions(user)
-        .filter(milestone=milestone)
-        .select_related("author")
-        .prefetch_related("units"),
-        "extensions": access.extensions(user)
-        .filter(milestone=milestone)
-        .select_related("unit", "requested_by", "reviewer", "occurrence"),
-        "activity": milestone_activity(milestone),
-        "extension_review_form": ExtensionReviewForm(),
-        "ExtensionState": ExtensionState,
-        "ReportState": ReportState,
-    }
-    if access.can(user, "report", milestone):
-        context["is_lead_liaison"] = reporting_unit(user, milestone)[1]
-        context["report_form"] = ProgressReportForm(milestone=milestone)
-    if access.can(user, "request_extension", milestone):
-        context["extension_form"] = ExtensionRequestForm(milestone=milestone)
-    context["resubmit_forms"] = {
-        r.pk: ResubmitReportForm(
-            milestone=milestone,
-            initial={
-                "version": r.version,
-                "status": r.status,
-                "percent": r.percent,
-                "narrative": r.narrative,
-                "occurrence": r.occurrence_id,
-            },
-            prefix=f"r{r.pk}",
-        )
-        for r in reports
-        if r.state == ReportState.RETURNED and access.can(user, "resubmit", r)
-    }
-    context["review_forms"] = {
-        r.pk: ReportReviewForm(initial={"version": r.version}, prefix=f"v{r.pk}", warn=completes_no_deadline(r))
-        for r in reports
-        if r.state == ReportState.SUBMITTED and access.can(user, "review", r)
-    }
-    if access.can(user, "edit", milestone):
-        context["status_form"] = StatusForm(
-            initial={"version": milestone.version, "status": milestone.status, "percent": milestone.percent}
-        )
-        context["rag_form"] = RagOverrideForm(
-            initial={
-                "version": milestone.version,
-                "rag": milestone.rag_override,
-                "reason": milestone.rag_override_reason,
-            }
-        )
-    if access.can(user, "instruct", milestone):
-        context["instruction_form"] = InstructionForm(milestone=milestone)
-        supervises = access.role_in(user, milestone.plan) == access.SUPERVISOR  # a 督查员 of a parent region
-        context["instruction_verb"] = "留督办意见" if supervises else "作出批示"
-    if access.can(user, "chase", milestone):
-        context["chase_form"] = ChaseForm(initial={"key": chasing.new_request_key()})
-    return context
-
-
-def milestone_detail(request, pk):
-    milestone = get_object_or_404(
-        task_queryset(request.user, include_archived=True)
-        .prefetch_related("occurrences")
-        .select_related("measure__item"),
-        pk=pk,
-    )
-    return render(request, "plans/milestone_detail.html", _detail_context(request, milestone))
 
 
 def evidence_download(request, pk):

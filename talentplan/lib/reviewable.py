@@ -1,5 +1,5 @@
-"""What staff review (审核): progress reports, extension requests and indicator entries share these fields
-and the one workflow in plans/workflow/review.py."""
+"""What staff review (审核): progress reports and extension requests (plans) and indicator entries (targets)
+share these fields and the one workflow in plans/workflow/review.py. An abstract model both apps build on."""
 
 from django.conf import settings
 from django.db import models
