@@ -55,8 +55,10 @@ serve:
 screenshots: $(VENV)/.installed-dev
 	$(PY) tools/dashboard_screenshots.py
 
+# ruff, then the dependency layers (import-linter; the contracts are in pyproject.toml).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Command 2: set everything up and run the whole test suite (SQLite, then PostgreSQL where it runs).
 test: lint test-sqlite test-postgres
