@@ -4,16 +4,14 @@ import django_tables2 as tables
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from plans.choices import Rag, UnitRole
+from plans.choices import Rag
 from plans.models import Milestone
-from plans.tracking import period_status
-from talentplan.lib.dates import cn_date, cn_datetime
+from plans.task_columns import BY_NAME, TASK_COLUMNS, ModelRow, TaskColumn, rag_badge
+from talentplan.lib.dates import cn_date
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
-NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 # Sorting by light puts the worst first: red, then yellow, green, and grey (paused) last.
 RAG_RANK = Case(
     When(rag=Rag.RED, then=Value(0)),
@@ -22,48 +20,36 @@ RAG_RANK = Case(
     default=Value(3),
     output_field=IntegerField(),
 )
-RAG_BADGE = {Rag.GREEN: "success", Rag.YELLOW: "warning", Rag.RED: "danger", Rag.GREY: "secondary"}
-
-
-def rag_badge(value) -> str:
-    if not value:
-        return ""
-    return format_html('<span class="badge rounded-pill text-bg-{}">{}</span>', RAG_BADGE[value], Rag(value).label)
 
 
 def lead_unit_names(milestone) -> str:
     """The 牵头单位 of a node plan as the document names them (assignments prefetched by task_queryset)."""
-    return "、".join(a.export_name for a in milestone.assignments.all() if a.role == UnitRole.LEAD)
+    return "、".join(ModelRow(milestone).lead_names)
+
+
+class TaskColumnCell(tables.Column):
+    """One column of the task list's declaration (plans.task_columns): its header, sorting and cell."""
+
+    def __init__(self, column: TaskColumn):
+        self.column = column
+        super().__init__(
+            verbose_name=column.header,
+            accessor="pk",  # the cell is drawn from the whole row (render), never looked up by name
+            empty_values=(),
+            orderable=column.order_by is not None,
+            order_by=column.order_by,
+            attrs=column.attrs,
+        )
+
+    def render(self, record):
+        return self.column.cell(ModelRow(record), record.get_absolute_url())
 
 
 class MilestoneTable(tables.Table):
-    # position too: Meta.order_by's "position" names no column, so rows within a plan came unordered.
-    plan = tables.Column("行动计划", accessor="plan__title", order_by=("plan__issue_date", "plan__code", "position"))
-    category = tables.Column("工作任务", accessor="measure__item__category__name", default="—")
-    measure = tables.Column("工作举措", accessor="measure__text", attrs={"td": {"class": "small"}})
-    text = tables.Column("节点计划", linkify=True)  # Milestone.get_absolute_url
-    due = tables.Column("完成时间", accessor="due_text", order_by=("next_due",), empty_values=(), attrs=NOWRAP)
-    lead_units = tables.Column("牵头单位", empty_values=(), orderable=False)
-    status = tables.Column("状态", attrs=NOWRAP)
-    rag = tables.Column("灯色", order_by=("rag",), attrs=NOWRAP)
-    last_report_at = tables.Column(verbose_name="最近报送", default="—", attrs=NOWRAP)
-    next_due = tables.Column(verbose_name="下一截止日", default="—", attrs=NOWRAP)
+    """The task list; its columns are TASK_COLUMNS (added below the class), as are the Excel's and the JSON's."""
 
     class Meta:
-        model = Milestone
-        fields = [
-            "plan",
-            "category",
-            "measure",
-            "text",
-            "due",
-            "lead_units",
-            "status",
-            "rag",
-            "last_report_at",
-            "next_due",
-        ]
-        sequence = fields
+        sequence = [column.name for column in TASK_COLUMNS]
         order_by = ("plan", "position")
         template_name = "plans/includes/milestone_table.html"  # the rows below, drawn once for table and cards
         empty_text = "没有符合条件的节点计划。"
@@ -80,52 +66,23 @@ class MilestoneTable(tables.Table):
     def shown_rows(self) -> list["ShownRow"]:
         """The page's rows, each drawn once for both the table (its <td> cells) and the phone cards. Drawing
         them through django-tables2 cell by cell, then again in the cards' template, cost /tasks/ about a quarter
-        of its time at 10k (issue 13: 72 → 55 ms). The cells are django-tables2's (tests/test_list_drawing.py)."""
-        columns = [(column.name, column.attrs["td"].as_html(), column.default) for column in self.columns]
+        of its time at 10k (issue 13: 72 → 55 ms). The cells are the columns' own (TaskColumn.cell), the same
+        django-tables2 draws (tests/test_list_drawing.py)."""
+        columns = [(BY_NAME[column.name], column.attrs["td"].as_html()) for column in self.columns]
         rows = []
         for index, record in enumerate(row.record for row in self.paginated_rows):
-            url = record.get_absolute_url()
+            url, flat = record.get_absolute_url(), ModelRow(record)
             row = ShownRow(
                 record=record,
                 url=url,
                 parity="odd" if index % 2 else "even",
                 rag_badge=rag_badge(record.rag),
-                lead_units=lead_unit_names(record),
+                lead_units="、".join(flat.lead_names),
                 next_due=cn_date(record.next_due),
             )
-            row.cells = mark_safe(
-                "".join(f"<td {attrs}>{self._cell(name, row, default)}</td>" for name, attrs, default in columns)
-            )
+            row.cells = mark_safe("".join(f"<td {attrs}>{column.cell(flat, url)}</td>" for column, attrs in columns))
             rows.append(row)
         return rows
-
-    def _cell(self, name, row, default):
-        """One cell's HTML, as django-tables2 would draw it: the column's default for an empty value."""
-        record = row.record
-        if name == "plan":
-            value = record.plan.title
-        elif name == "category":
-            category = record.measure.item.category
-            value = category.name if category is not None else None
-        elif name == "measure":
-            value = record.measure.text and self.render_measure(record.measure.text)
-        elif name == "text":
-            value = record.text and format_html('<a href="{}">{}</a>', row.url, self.render_text(record.text))
-        elif name == "due":
-            return conditional_escape(self.render_due(record))  # empty_values=(): never the default
-        elif name == "lead_units":
-            return conditional_escape(row.lead_units)  # empty_values=()
-        elif name == "status":
-            value = period_status(record)
-        elif name == "rag":
-            value = row.rag_badge
-        elif name == "last_report_at":
-            value = cn_date(record.last_report_at) if record.last_report_at is not None else None
-        elif name == "next_due":
-            value = row.next_due if record.next_due is not None else None
-        else:  # a column added later and not taught here: django-tables2's own drawing
-            return conditional_escape(tables.rows.BoundRow(record, table=self).get_cell(name))
-        return conditional_escape(default if value in (None, "") else value)
 
     def order_rag(self, queryset, is_descending):
         rank = RAG_RANK.desc() if is_descending else RAG_RANK.asc()
@@ -172,53 +129,8 @@ class MilestoneTable(tables.Table):
         self.data._length = rows[0][1]  # what django-tables2's TableQuerysetData caches its count() in
         return [pk for pk, _ in rows]
 
-    def render_measure(self, value):
-        return value if len(value) <= 60 else value[:60] + "…"
 
-    def render_text(self, value):
-        return value if len(value) <= 80 else value[:80] + "…"
-
-    def render_due(self, record):
-        return record.due_text or f"{record.schedule_text}（推定）"
-
-    def render_lead_units(self, record):
-        return lead_unit_names(record)
-
-    def value_lead_units(self, record):
-        return lead_unit_names(record)
-
-    def render_last_report_at(self, value):
-        return cn_date(value)
-
-    def render_next_due(self, value):
-        return cn_date(value)
-
-    def render_status(self, record):
-        return period_status(record)
-
-    def value_status(self, record):
-        return period_status(record)
-
-    def render_rag(self, value):
-        return rag_badge(value)
-
-    def value_rag(self, value):
-        return Rag(value).label if value else ""
-
-    def value_text(self, record):
-        return record.text
-
-    def value_measure(self, record):
-        return record.measure.text
-
-    def value_last_report_at(self, value):
-        return cn_datetime(value)  # Asia/Shanghai, not the stored UTC
-
-    def value_next_due(self, value):
-        return cn_date(value)
-
-    def value_due(self, record):
-        return self.render_due(record)
+MilestoneTable.base_columns.update((column.name, TaskColumnCell(column)) for column in TASK_COLUMNS)
 
 
 @dataclass(slots=True)

@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 
 from plans import access, tracking
 from plans.tables import lead_unit_names
-from plans.tables import rag_badge as _rag_badge
+from plans.task_columns import rag_badge as _rag_badge
 from talentplan.lib import dates
 from targets.trajectory import VERDICT_RULE
 from targets.trajectory import figure_text as _figure_text

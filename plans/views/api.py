@@ -5,23 +5,15 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 
 from plans.queries import task_queryset
-from plans.tracking import period_status
+from plans.task_columns import json_of
 
 
 def _task_json(milestone):
+    """The task list's columns (plans.task_columns, each its own keys), and what only the API carries."""
     return {
         "id": milestone.pk,
-        "plan": milestone.plan.code,
-        "category": milestone.measure.item.category.name if milestone.measure.item.category else None,
-        "measure": milestone.measure.text,
-        "text": milestone.text,
-        "due_text": milestone.due_text,
-        "schedule_text": milestone.schedule_text,
-        "status": milestone.status,
-        "status_display": period_status(milestone),
+        **json_of(milestone),
         "percent": milestone.percent,
-        "rag": milestone.rag,
-        "next_due": milestone.next_due.isoformat() if milestone.next_due else None,
         "units": [
             {"name": a.unit.name, "written_name": a.written_name, "role": a.role} for a in milestone.assignments.all()
         ],

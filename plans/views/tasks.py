@@ -11,15 +11,15 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from plans import access
 from plans.choices import Rag
-from plans.excel.task_export import TASK_EXPORT_HEADER, ordered_rows
+from plans.excel.task_export import ordered_rows
 from plans.filtersets import MilestoneFilterSet, MyTaskFilterSet
 from plans.queries import my_indicators, my_open_tasks, task_queryset
 from plans.tables import MilestoneTable, listed_page
+from plans.task_columns import BY_NAME
 from plans.workflow.instructions import open_instructions
 from talentplan.lib.xlsx import stream_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_WIDTHS = {"工作举措": 40, "节点计划": 60, "牵头单位": 24, "行动计划": 30}
 
 
 def home(request):
@@ -74,12 +74,11 @@ class TaskListView(SingleTableMixin, FilterView):
         rendered cell by cell through the table."""
         table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)
-        shown = {str(column.header) for column in table.columns}
-        keep = [i for i, title in enumerate(TASK_EXPORT_HEADER) if title in shown]  # e.g. compact drops 工作举措
-        rows = ([row[i] for i in keep] for row in ordered_rows(table.data.data))
-        header = [TASK_EXPORT_HEADER[i] for i in keep]
+        shown = [BY_NAME[column.name] for column in table.columns]  # e.g. compact leaves 工作举措 out
+        header, widths = [c.header for c in shown], {c.header: c.width for c in shown}
+        rows = ordered_rows(table.data.data, shown)
         handle = tempfile.TemporaryFile()
-        stream_xlsx(handle, [("节点计划清单", header, rows)], widths=EXPORT_WIDTHS)
+        stream_xlsx(handle, [("节点计划清单", header, rows)], widths=widths)
         handle.seek(0)
         stamp = timezone.localdate().strftime("%Y%m%d")
         return FileResponse(
