@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plans import access
 from plans.workflow import indicator_entries
+from talentplan.lib.downloads import stored_file
 from targets.charts import trajectory_svg
 from targets.forms import EntryReviewForm, IndicatorEntryForm
 from targets.models import IndicatorEntry
@@ -90,6 +90,4 @@ def entry_review(request, pk):
 
 def entry_evidence(request, pk):
     entry = get_object_or_404(access.indicator_entries(request.user), pk=pk)
-    if not entry.evidence:
-        raise Http404
-    return FileResponse(entry.evidence.open("rb"), as_attachment=True, filename=entry.evidence_name)
+    return stored_file(request, entry.evidence, entry.evidence_name)

@@ -4,7 +4,6 @@ plans.workflow.instructions."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from plans import access
 from plans.forms import InstructionDecisionForm, InstructionForm, InstructionReplyForm
 from plans.views.node_plan import in_scope, post_from_page
 from plans.workflow import instructions
+from talentplan.lib.downloads import stored_file
 from talentplan.lib.params import bounded_int
 
 
@@ -125,11 +125,7 @@ def instruction_decide(request, pk):
 
 def instruction_file(request, pk):
     attachment = get_object_or_404(access.instruction_files(request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在") from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return stored_file(request, attachment.file, attachment.original_name)
 
 
 @require_POST

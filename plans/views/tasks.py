@@ -3,7 +3,7 @@
 import tempfile
 
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -17,6 +17,7 @@ from plans.queries import my_indicators, my_open_tasks, task_queryset
 from plans.tables import MilestoneTable, listed_page
 from plans.task_columns import BY_NAME
 from plans.workflow.instructions import open_instructions
+from talentplan.lib.downloads import stored_file
 from talentplan.lib.xlsx import stream_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,8 +110,4 @@ def my_tasks(request):
 
 def evidence_download(request, pk):
     evidence = get_object_or_404(access.evidence(request.user), pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在") from exc
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file(request, evidence.file, evidence.original_name)
