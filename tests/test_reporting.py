@@ -142,3 +142,36 @@ def test_lagging_is_red_and_paused_is_grey(user_named, hr_milestone):
 def test_overriding_the_light_needs_a_reason(user_named, hr_milestone):
     with pytest.raises(ValidationError, match="必须填写理由"):
         reporting.override_rag(user_named("staff"), hr_milestone, Rag.GREEN, "", hr_milestone.version)
+
+
+def _queries_during(action):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_decision_writes_only_the_fields_it_changes_and_asks_access_once(user_named, hr_milestone, monkeypatch):
+    """An approval, a status change and a light override change no searched text: the node plan's stored
+    search text is not rebuilt (it was, 4 of an approval's 32 queries), and the review asks plans.access once."""
+    from plans import access
+
+    report = submit(user_named("liaison_hr"), hr_milestone, status=MilestoneStatus.IN_PROGRESS, percent=50)
+    staff, searched = user_named("staff"), hr_milestone.search_text
+    asked = []
+    original = access.require
+    monkeypatch.setattr(access, "require", lambda *args, **kwargs: asked.append(args[1]) or original(*args, **kwargs))
+    sql = _queries_during(lambda: reporting.review_report(staff, report, True, "", report.version))
+    assert asked == ["review"]
+    hr_milestone.refresh_from_db()
+    assert (hr_milestone.status, hr_milestone.percent) == (MilestoneStatus.IN_PROGRESS, 50)
+    version = hr_milestone.version
+    sql += _queries_during(lambda: reporting.update_status(staff, hr_milestone, "lagging", 50, version, "滞后"))
+    sql += _queries_during(lambda: reporting.override_rag(staff, hr_milestone, Rag.RED, "专项督查", version + 1))
+    assert not [q for q in sql if q.startswith("UPDATE") and "search_text" in q.split(" WHERE ")[0]]
+    assert not [q for q in sql if "plans_unitalias" in q or "units_unitalias" in q]  # the rebuild's reads
+    hr_milestone.refresh_from_db()
+    assert (hr_milestone.status, hr_milestone.rag_override, hr_milestone.version) == ("lagging", Rag.RED, version + 2)
+    assert hr_milestone.search_text == searched and hr_milestone.text in searched

@@ -54,4 +54,4 @@ def _apply_approved_entry(entry: IndicatorEntry) -> None:
     year.actual_value = entry.increment
     year.actual_note = entry.source_note
     year._change_reason = f"审核通过 {entry.author} 的填报"
-    year.save()
+    year.save(update_fields=["actual_value", "actual_note"])

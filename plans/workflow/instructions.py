@@ -62,7 +62,7 @@ def reply(user, instruction: Instruction, text: str, files=()) -> InstructionRep
     # A new version: a 办结 pressed on a page loaded before this reply is refused as stale.
     instruction.state, instruction.version = InstructionState.REPLIED, instruction.version + 1
     instruction._change_reason, instruction._history_user = f"{unit}反馈", user
-    instruction.save()
+    instruction.save(update_fields=["state", "version"])
     notices.instruction_replied(answer)
     return answer
 
@@ -86,7 +86,7 @@ def decide(user, instruction: Instruction, done: bool, comment: str, version: in
         instruction.state = InstructionState.OPEN
         instruction._change_reason = "退回，要求继续办理"
     instruction._history_user = user
-    instruction.save()
+    instruction.save(update_fields=["staff_comment", "state", "closed_by", "closed_at", "version"])
     notices.instruction_decided(instruction, done)
     return instruction
 

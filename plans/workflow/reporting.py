@@ -143,11 +143,15 @@ def review_report(
 ) -> ProgressReport:
     """Staff approve (the node plan's status changes now, and only now) or return with a comment.
     A 已完成 report that names no deadline is approved only with `confirm_no_deadline` (see NO_DEADLINE_WARNING)."""
-    access.require(user, "review", report, ProgressReport.review_refusal)
-    pending = report.state == ReportState.SUBMITTED  # otherwise review.decide says it is not pending
-    if approve and pending and not confirm_no_deadline and completes_no_deadline(report):
-        raise ValidationError(NO_DEADLINE_WARNING)
-    report = review.decide(user, report, approve, comment, version, on_approved=_apply_approved_report)
+
+    def warn_first(report):
+        pending = report.state == ReportState.SUBMITTED  # otherwise review.decide says it is not pending
+        if approve and pending and not confirm_no_deadline and completes_no_deadline(report):
+            raise ValidationError(NO_DEADLINE_WARNING)
+
+    report = review.decide(
+        user, report, approve, comment, version, on_approved=_apply_approved_report, check=warn_first
+    )
     notices.report_reviewed(report)
     return report
 
@@ -157,7 +161,7 @@ def _apply_approved_report(report: ProgressReport) -> None:
     milestone.status, milestone.percent = report.status, report.percent
     milestone.version += 1
     milestone._change_reason = f"审核通过 {report.unit} 的进展报告"
-    milestone.save()
+    milestone.save(update_fields=["status", "percent", "version"])  # no searched text: not rebuilt (signals)
     if report.status == MilestoneStatus.COMPLETED and report.occurrence_id:
         _complete(Occurrence.objects.select_for_update().get(pk=report.occurrence_id))
 
@@ -172,7 +176,7 @@ def _complete(occurrence: Occurrence) -> None:
     if occurrence.outcome == Outcome.MISSED:
         occurrence.outcome = Outcome.LATE
         occurrence._change_reason += "（销号时未完成，现记为逾期完成）"
-    occurrence.save()
+    occurrence.save(update_fields=["completed_on", "outcome"])
 
 
 @transaction.atomic
@@ -182,7 +186,7 @@ def update_status(user, milestone: Milestone, status: str, percent: int, version
     milestone = lock_current(Milestone, milestone.pk, version)
     milestone.status, milestone.percent = status, percent
     milestone._change_reason = reason or "工作人员修改状态"
-    milestone.save()
+    milestone.save(update_fields=["status", "percent", "version"])
     return milestone
 
 
@@ -194,7 +198,7 @@ def override_rag(user, milestone: Milestone, rag: str, reason: str, version: int
     milestone = lock_current(Milestone, milestone.pk, version)
     milestone.rag_override, milestone.rag_override_reason = rag, reason.strip() if rag else ""
     milestone._change_reason = f"指定灯色：{reason.strip()}" if rag else "取消人工指定灯色"
-    milestone.save()
+    milestone.save(update_fields=["rag_override", "rag_override_reason", "version"])
     return milestone
 
 
@@ -239,4 +243,4 @@ def _apply_approved_extension(extension: ExtensionRequest) -> None:
     occurrence = extension.occurrence
     occurrence.extended_due_date = extension.requested_due_date
     occurrence._change_reason = f"批准延期申请：{extension.reason}"
-    occurrence.save()
+    occurrence.save(update_fields=["extended_due_date"])

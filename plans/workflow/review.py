@@ -19,10 +19,16 @@ from targets.models import IndicatorEntry
 
 
 @transaction.atomic
-def decide(user, item: Reviewable, approve: bool, comment: str, version: int | None = None, on_approved=None):
-    """Approve, or return with a comment. `version` is the one the reviewer saw (None: lock the current row)."""
+def decide(
+    user, item: Reviewable, approve: bool, comment: str, version: int | None = None, on_approved=None, check=None
+):
+    """Approve, or return with a comment. `version` is the one the reviewer saw (None: lock the current row).
+    Access is asked here, once, for every kind; `check(item)` is a kind's own refusal, asked right after it
+    (a 已完成 report that names no deadline, plans.workflow.reporting)."""
     model = type(item)
     access.require(user, "review", item, model.review_refusal)
+    if check is not None:
+        check(item)
     comment = comment.strip()
     if not approve and not comment:
         raise ValidationError(model.comment_required_message)
@@ -36,7 +42,7 @@ def decide(user, item: Reviewable, approve: bool, comment: str, version: int | N
     item.state = model.APPROVED if approve else model.RETURNED
     item.reviewer, item.reviewed_at, item.review_comment = user, timezone.now(), comment
     item._change_reason = model.change_reasons[0 if approve else 1]
-    item.save()
+    item.save(update_fields=["state", "reviewer", "reviewed_at", "review_comment", "version"])
     if approve and on_approved is not None:
         on_approved(item)
     return item

@@ -44,14 +44,15 @@ def close_year(user, plan: Plan, year: int) -> PlanYearClosure:
         occurrence.outcome = outcome
         occurrence._change_reason = f"{year}年度销号：{occurrence.label} {Outcome(outcome).label}"
         occurrence._history_user = user  # who closed, also when run outside a request
-        occurrence.save()
+        occurrence.save(update_fields=["outcome"])
         counts[outcome] += 1
         per_milestone.setdefault(occurrence.milestone_id, []).append(occurrence._change_reason)
     for milestone in Milestone.objects.select_for_update().filter(pk__in=per_milestone):
-        # A visible line in the node plan's own 变更记录 (no field changes, the reason says it all).
+        # A visible line in the node plan's own 变更记录 (no field changes, the reason says it all): saved
+        # through one unchanged column, so its history row is written and its search text is not rebuilt.
         milestone._change_reason = "；".join(per_milestone[milestone.pk])
         milestone._history_user = user
-        milestone.save()
+        milestone.save(update_fields=["version"])
     closure = PlanYearClosure.objects.create(
         plan=plan,
         year=year,
