@@ -89,8 +89,15 @@ def _form_page(request, context, status=200):
     return render(request, "plans/assign_form.html", context, status=status)
 
 
-def _save(request, form, context, write, success):
-    """Preview button → page with the preview; invalid → 400 with errors; refused → 400 with the reason."""
+def _form(request, context, write, success, preview_of: str | None = None):
+    """Every 交办 page: GET shows the form (with the current completion time's preview when editing); POST
+    with 预览 shows the preview; an invalid form → 400 with its errors; a refusal → 400 with the reason;
+    else saved, said, and on to what was saved. `write()` saves through plans.workflow.assignment."""
+    form = context["form"]
+    if request.method != "POST":
+        if preview_of is not None:
+            context["preview"] = _preview(preview_of, context["plan"])
+        return _form_page(request, context)
     if PREVIEW in request.POST:
         return _form_page(request, context)
     if not form.is_valid():
@@ -103,7 +110,7 @@ def _save(request, form, context, write, success):
             form.add_error(None, message)
         messages.error(request, "本次未保存任何内容。")
         return _form_page(request, context, status=400)
-    messages.success(request, success(result))
+    messages.success(request, success(result) if callable(success) else success)
     return redirect(result if not isinstance(result, assignment.EditOutcome) else result.milestone)
 
 
@@ -116,13 +123,9 @@ def _plan_to_assign(request, code, refusal="只有组织部工作人员可以交
 def milestone_create(request, code):
     plan = _plan_to_assign(request, code)
     form = MilestoneForm(request.POST or None, plan=plan)
-    context = {"plan": plan, "form": form, "title": f"交办节点计划：{plan.title}"}
-    if request.method != "POST":
-        return _form_page(request, context)
-    return _save(
+    return _form(
         request,
-        form,
-        context,
+        {"plan": plan, "form": form, "title": f"交办节点计划：{plan.title}"},
         lambda: assignment.create_milestone(request.user, plan, _milestone_input(form, form.cleaned_data["measure"])),
         lambda m: f"已交办节点计划（第{m.position}行），责任单位已可在“我的任务”中看到。",
     )
@@ -133,43 +136,31 @@ def milestone_edit(request, pk):
     access.require(request.user, "edit", milestone, "只有组织部工作人员可以修改节点计划。")
     plan = milestone.plan
     form = MilestoneEditForm(request.POST or None, plan=plan, initial=MilestoneEditForm.initial_for(milestone))
-    context = {"plan": plan, "form": form, "milestone": milestone, "title": f"修改节点计划（第{milestone.position}行）"}
-    if request.method != "POST":
-        context["preview"] = _preview(milestone.schedule_phrase, plan)
-        return _form_page(request, context)
+
+    def write():
+        data = form.cleaned_data
+        return assignment.edit_milestone(
+            request.user, milestone, data["version"], _milestone_input(form, data["measure"])
+        )
 
     def success(outcome):
         kept = "；".join(outcome.kept)
         return "节点计划已修改。" + (f"{kept}。" if kept else "")
 
-    return _save(
-        request,
-        form,
-        context,
-        lambda: assignment.edit_milestone(
-            request.user,
-            milestone,
-            form.cleaned_data["version"],
-            _milestone_input(form, form.cleaned_data["measure"]),
-        ),
-        success,
-    )
+    context = {"plan": plan, "form": form, "milestone": milestone, "title": f"修改节点计划（第{milestone.position}行）"}
+    return _form(request, context, write, success, preview_of=milestone.schedule_phrase)
 
 
 def measure_create(request, code):
     plan = _plan_to_assign(request, code)
     form = MeasureForm(request.POST or None, plan=plan)
-    context = {"plan": plan, "form": form, "title": f"新增工作举措：{plan.title}"}
-    if request.method != "POST":
-        return _form_page(request, context)
-    return _save(
+    return _form(
         request,
-        form,
-        context,
+        {"plan": plan, "form": form, "title": f"新增工作举措：{plan.title}"},
         lambda: (
             assignment.create_measure(request.user, plan, form.cleaned_data["item"], form.cleaned_data["text"]).plan
         ),
-        lambda p: "工作举措已新增，可以在其下交办节点计划。",
+        "工作举措已新增，可以在其下交办节点计划。",
     )
 
 
@@ -179,23 +170,16 @@ def measure_edit(request, pk):
     access.require(request.user, "assign", plan, "只有组织部工作人员可以修改工作举措。")
     initial = {"item": measure.item_id, "text": measure.text, "version": measure.version}
     form = MeasureEditForm(request.POST or None, plan=plan, initial=initial)
-    context = {"plan": plan, "form": form, "title": f"修改工作举措（第{measure.position}条）"}
-    if request.method != "POST":
-        return _form_page(request, context)
-    return _save(
+
+    def write():
+        data = form.cleaned_data
+        return assignment.edit_measure(request.user, measure, data["version"], data["item"], data["text"]).plan
+
+    return _form(
         request,
-        form,
-        context,
-        lambda: (
-            assignment.edit_measure(
-                request.user,
-                measure,
-                form.cleaned_data["version"],
-                form.cleaned_data["item"],
-                form.cleaned_data["text"],
-            ).plan
-        ),
-        lambda p: "工作举措已修改。",
+        {"plan": plan, "form": form, "title": f"修改工作举措（第{measure.position}条）"},
+        write,
+        "工作举措已修改。",
     )
 
 
@@ -203,41 +187,28 @@ def plan_edit(request, code):
     plan = _plan_to_assign(request, code, "只有组织部工作人员可以修改行动计划。")
     initial = {name: getattr(plan, name) for name in assignment.PLAN_EDITABLE} | {"version": plan.version}
     form = PlanEditForm(request.POST or None, initial=initial)
-    context = {"plan": plan, "form": form, "title": f"修改行动计划：{plan.title}"}
-    if request.method != "POST":
-        return _form_page(request, context)
-    return _save(
+
+    def write():
+        values = {name: form.cleaned_data[name] for name in assignment.PLAN_EDITABLE}
+        return assignment.edit_plan(request.user, plan, form.cleaned_data["version"], **values)
+
+    return _form(
         request,
-        form,
-        context,
-        lambda: assignment.edit_plan(
-            request.user,
-            plan,
-            form.cleaned_data["version"],
-            **{name: form.cleaned_data[name] for name in assignment.PLAN_EDITABLE},
-        ),
-        lambda p: "行动计划已修改（起止年份、地区和代码不可修改）。",
+        {"plan": plan, "form": form, "title": f"修改行动计划：{plan.title}"},
+        write,
+        "行动计划已修改（起止年份、地区和代码不可修改）。",
     )
 
 
 def plan_create(request):
     access.require_page(request.user, "assign")
     form = PlanForm(request.POST or None, regions=access.regions(request.user))
-    context = {"form": form, "title": "新建行动计划"}
-    if request.method != "POST":
-        return render(request, "plans/assign_form.html", context)
-    if not form.is_valid():
-        messages.error(request, "提交的内容有误，请按提示修改后重新提交；本次未保存任何内容。")
-        return render(request, "plans/assign_form.html", context, status=400)
-    values = {k: v for k, v in form.cleaned_data.items() if k != "region"}
-    try:
-        plan = assignment.create_plan(request.user, form.cleaned_data["region"], **values)
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return render(request, "plans/assign_form.html", context, status=400)
-    messages.success(request, "行动计划已新建，请添加工作举措和节点计划。")
-    return redirect(plan)
+
+    def write():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "region"}
+        return assignment.create_plan(request.user, form.cleaned_data["region"], **values)
+
+    return _form(request, {"form": form, "title": "新建行动计划"}, write, "行动计划已新建，请添加工作举措和节点计划。")
 
 
 def adhoc_create(request):
@@ -251,12 +222,10 @@ def adhoc_create(request):
     year = timezone.localdate().year
     years = SimpleNamespace(start_year=year, end_year=year + 4, title=assignment.ADHOC_TITLE, pk="")
     form = MilestoneForm(request.POST or None, plan=None, region=region)
-    context = {"plan": years, "form": form, "title": f"交办临时督办事项（{region.name}）", "adhoc": True}
-    if request.method != "POST":
-        return _form_page(request, context)
 
     def write():
         measure = assignment.adhoc_measure(request.user, region)
         return assignment.create_milestone(request.user, measure.plan, _milestone_input(form, measure))
 
-    return _save(request, form, context, write, lambda m: "临时督办事项已交办，责任单位已可在“我的任务”中看到。")
+    context = {"plan": years, "form": form, "title": f"交办临时督办事项（{region.name}）", "adhoc": True}
+    return _form(request, context, write, "临时督办事项已交办，责任单位已可在“我的任务”中看到。")
