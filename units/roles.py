@@ -32,10 +32,6 @@ def user_role(user) -> str | None:
     return user._talentplan_role
 
 
-def sees_everything(user) -> bool:
-    return user_role(user) in (Role.STAFF, Role.LEADER)
-
-
 EVERY_REGION = None  # a superuser's (系统管理员) region access: every region, in full
 
 
