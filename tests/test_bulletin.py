@@ -1,5 +1,6 @@
 """The Word bulletin: its sections and figures, and it opens in LibreOffice (page 1 kept as PNG)."""
 
+import io
 import os
 import shutil
 import subprocess
@@ -133,3 +134,18 @@ def test_bulletin_command(tmp_path):
         call_command("bulletin", "jianghai-bsh-2022", "--year", "2030", "-o", str(tmp_path / "c.docx"))
     with pytest.raises(CommandError, match="找不到计划代码"):
         call_command("bulletin", "nope", "--year", "2022", "-o", str(tmp_path / "c.docx"))
+
+
+def test_the_plan_page_offers_each_period_and_the_download_reads_it(client_as):
+    """plans.bulletin.periods names the periods once: the page's choice, ?period= and ?year= (older links)."""
+    client = client_as("staff")
+    page = client.get("/plans/jianghai-bsh-2022/").content.decode()
+    assert all(f'<option value="{year}">{year}年度</option>' in page for year in (2022, 2023, 2024))
+    by_period = client.get("/plans/jianghai-bsh-2022/bulletin.docx?period=2023")
+    by_year = client.get("/plans/jianghai-bsh-2022/bulletin.docx?year=2023")
+    for response in (by_period, by_year):
+        assert response.status_code == 200 and "2023" in response["Content-Disposition"]
+        paragraphs = [p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs]
+        assert "2023年度推进情况通报" in paragraphs
+    assert client.get("/plans/jianghai-bsh-2022/bulletin.docx?period=2030").status_code == 404
+    assert client.get("/plans/jianghai-bsh-2022/bulletin.docx?period=2023Q9").status_code == 404

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from plans.bulletin.as_at import CutoffTally, end_of, year_at_cutoff
+from plans.bulletin.periods import Period, year_period
 from plans.choices import Outcome, ReportKind, ReportState, UnitRole
 from plans.models import MilestoneUnit, Plan, ProgressReport
 from plans.tracking import DUE_SOON_LABEL
@@ -97,11 +98,12 @@ def _table(doc, header: list[str], rows: list[list[str]]):
     return table
 
 
-def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document:
-    """The year as it stood on the cut-off date (31 December, or today within the year): what was approved
-    after it does not count, and an item done by then is never listed as overdue (plans.bulletin.as_at)."""
-    today = today or timezone.localdate()
-    as_of = min(today, date(year, 12, 31))
+def build_bulletin(plan: Plan, period: Period | int, today: date | None = None) -> Document:
+    """The period (plans.bulletin.periods; a year given as a number is that plan year) as it stood on its
+    cut-off date (its last day, or today within it): what was approved after it does not count, and an
+    item done by then is never listed as overdue (plans.bulletin.as_at)."""
+    period = year_period(period) if isinstance(period, int) else period
+    year, as_of = period.year, period.cut_off(today or timezone.localdate())
     nodes = year_at_cutoff(plan, year, as_of)
     tally, per_category = CutoffTally(), {}
     for node in nodes:
@@ -112,7 +114,7 @@ def build_bulletin(plan: Plan, year: int, today: date | None = None) -> Document
     doc = Document()
     _a4_gongwen(doc)
     _para(doc, f"{plan.title}", TITLE_SIZE, False, TITLE_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _para(doc, f"{year}年度推进情况通报", TITLE_SIZE, False, TITLE_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _para(doc, f"{period.label}推进情况通报", TITLE_SIZE, False, TITLE_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, f"（截至{cn_date(as_of)}）", BODY_SIZE, False, SUBHEADING_FONT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
     _heading(doc, "一、总体情况")

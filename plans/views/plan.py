@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from plans import access
 from plans.bulletin.document import build_bulletin
+from plans.bulletin.periods import default_period, period_named, periods
 from plans.dashboard.board import plan_tally
 from plans.excel.worklist import save_worklist
-from talentplan.lib.params import year_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,12 +30,13 @@ def worklist_download(request, code):
 
 
 def bulletin_download(request, code):
+    """?period= names the period (plans.bulletin.periods); ?year= is the same for a plan year (older links)."""
     plan = get_object_or_404(access.plans(request.user), code=code)
-    default_year = min(max(timezone.localdate().year, plan.start_year), plan.end_year)
-    year = year_param(request.GET) if request.GET.get("year") else default_year
-    if year not in plan.years:
-        raise Http404("该年度不在计划实施年度内")
-    return _download(build_bulletin(plan, year).save, f"{plan.title}{year}年度进展通报.docx", DOCX)
+    key = request.GET.get("period") or request.GET.get("year")
+    period = period_named(plan, key) if key else default_period(plan)
+    if period is None:
+        raise Http404("该期间不在计划实施年度内")
+    return _download(build_bulletin(plan, period).save, f"{plan.title}{period.label}进展通报.docx", DOCX)
 
 
 def plan_detail(request, code):
@@ -48,5 +49,6 @@ def plan_detail(request, code):
         "tally": plan_tally(plan, None, today),
         "closures": closures,
         "closable_years": [year for year in plan.years if year not in closed_years],
+        "bulletin_periods": periods(plan),
     }
     return render(request, "plans/plan_detail.html", context)

@@ -3,25 +3,31 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.bulletin.document import build_bulletin
+from plans.bulletin.periods import period_named, periods
 from plans.models import Plan
 
 
 class Command(BaseCommand):
-    help = "生成行动计划某年度的进展通报（Word）"
+    help = "生成行动计划某期间（年度）的进展通报（Word）"
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="计划代码")
-        parser.add_argument("--year", type=int, required=True, help="通报年度")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--period", help="通报期间，如 2023（年度）")
+        which.add_argument("--year", help="通报年度（同 --period）")
         parser.add_argument("-o", "--output", required=True, help="输出文件（.docx）")
 
-    def handle(self, *args, code, year, output, **options):
+    def handle(self, *args, code, period, year, output, **options):
         plan = Plan.objects.filter(code=code).first()
         if plan is None:
             raise CommandError(f"找不到计划代码“{code}”。")
-        if year not in plan.years:
-            raise CommandError(f"{year}年不在该计划的实施年度（{plan.start_year}—{plan.end_year}年）内。")
+        chosen = period_named(plan, period or year)
+        if chosen is None:
+            offered = "、".join(p.key for p in periods(plan))
+            span = f"{plan.start_year}—{plan.end_year}年"
+            raise CommandError(f"{period or year}不在该计划的实施年度（{span}）内（可选的通报期间：{offered}）。")
         path = Path(output)
         if path.suffix.lower() != ".docx" or not path.parent.exists():
             raise CommandError(f"输出文件应以 .docx 结尾且目录存在：{output}")
-        build_bulletin(plan, year).save(path)
+        build_bulletin(plan, chosen).save(path)
         self.stdout.write(self.style.SUCCESS(f"已生成 {path}"))
