@@ -107,11 +107,11 @@ def may_administer(actor, target) -> bool:
 
 
 def assignable_groups(actor):
-    """Groups actor may give a user: any for a superuser, else the liaison and leader roles, never staff."""
+    """Groups actor may give a user: any for a superuser, else every role but staff (a new role included)."""
     if actor.is_superuser:
         return Group.objects.all()
     ensure_role_groups()
-    return Group.objects.filter(name__in=[Role.LIAISON, Role.LEADER])
+    return Group.objects.filter(name__in=[role for role in Role.values if role != Role.STAFF])
 
 
 def validate_new_password(password: str, username: str, full_name: str = "") -> None:

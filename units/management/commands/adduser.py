@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=Role.values, help="staff、liaison 或 leader")
+        parser.add_argument("--role", required=True, choices=Role.values, help="、".join(Role.values))
         parser.add_argument("--unit", action="append", default=[], help="单位名称或别名，可重复")
         parser.add_argument(
             "--region", action="append", default=[], help="所属地区（代码或名称，可重复）：在该地区按角色办理"
