@@ -14,7 +14,7 @@ DEBUG = False
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 # The benchmark speaks plain HTTP on loopback; production's HTTPS redirect and secure cookies would turn
-# every request into a 301 (the HTTPS settings are checked in tests/test_deploy_settings.py).
+# every request into a 301 (the HTTPS settings are checked in tests/test_settings.py).
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

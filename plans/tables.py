@@ -67,7 +67,7 @@ class MilestoneTable(tables.Table):
         """The page's rows, each drawn once for both the table (its <td> cells) and the phone cards. Drawing
         them through django-tables2 cell by cell, then again in the cards' template, cost /tasks/ about a quarter
         of its time at 10k (issue 13: 72 → 55 ms). The cells are the columns' own (TaskColumn.cell), the same
-        django-tables2 draws (tests/test_list_drawing.py)."""
+        django-tables2 draws (tests/test_tables.py)."""
         columns = [(BY_NAME[column.name], column.attrs["td"].as_html()) for column in self.columns]
         rows = []
         for index, record in enumerate(row.record for row in self.paginated_rows):

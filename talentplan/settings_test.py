@@ -12,7 +12,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 MEDIA_ROOT = VAR_DIR / "test-uploads"  # noqa: F405
 create_runtime_dirs([MEDIA_ROOT])
 # The test client speaks plain HTTP; production's HTTPS settings are checked in a subprocess instead
-# (tests/test_deploy_settings.py).
+# (tests/test_settings.py).
 SECURE_SSL_REDIRECT = False
 # Imports are written in the request in most tests; tests/test_import_jobs.py turns the background task on.
 IMPORT_IN_BACKGROUND = False

@@ -1,7 +1,7 @@
 """E-mail through Django's mail backend (SMTP in production, files under var/mail/ by default).
 
 Over SMTP we call smtplib's sendmail() on the backend's connection ourselves: Django's backend drops the
-addresses a server refused while accepting others (tests/test_smtp_peer.py), and we must record them."""
+addresses a server refused while accepting others (tests/test_email.py), and we must record them."""
 
 import smtplib
 
