@@ -90,7 +90,7 @@ browsers:
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
-# Benchmark (issue 13): PostgreSQL at 127.0.0.1, database talentplan_bench_<scale>; see README 性能基准.
+# Benchmark (issue 13): PostgreSQL at 127.0.0.1, database talentplan_bench_<scale>; see docs/benchmark.md.
 SCALE ?= 10k
 .PHONY: bench
 bench: $(VENV)/.installed-runtime

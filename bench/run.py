@@ -1,4 +1,4 @@
-"""The benchmark: `python bench/run.py --scale 10k` (see README, 性能基准 / Benchmark).
+"""The benchmark: `python bench/run.py --scale 10k` (see docs/benchmark.md).
 
 Creates the PostgreSQL database talentplan_bench_<scale> if needed (migrate + gen_synthetic), then
 measures, with DEBUG off: the daily reminder job (twice, same day), the pages in process (median and
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-# A 督办 user reads a list or a task page before the next click; 5 s is a brisk reader (see README 性能基准).
+# A 督办 user reads a list or a task page before the next click; 5 s is a brisk reader (see docs/benchmark.md).
 DEFAULT_THINK_S = 5.0
 sys.path.insert(0, str(ROOT))
 

@@ -1,4 +1,4 @@
-"""The README's benchmark table from the newest result of each scale: `python bench/table.py [--write]`.
+"""docs/benchmark.md's table from the newest result of each scale: `python bench/table.py [--write]`.
 
 Each cell is the ratio (or figure) against the issue's goal: ✓ met, ✗ missed.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "benchmark.md"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 SCALES = ["10k", "100k"]
 
@@ -160,20 +160,20 @@ def build_table(results: dict[str, dict | None]) -> str:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="从 bench/results 生成 README 中的基准表格")
-    parser.add_argument("--write", action="store_true", help="写入 README.md（两个标记之间）")
+    parser = argparse.ArgumentParser(description="从 bench/results 生成 docs/benchmark.md 中的基准表格")
+    parser.add_argument("--write", action="store_true", help="写入 docs/benchmark.md（两个标记之间）")
     args = parser.parse_args(argv)
     table = build_table({s: newest(s) for s in SCALES})
     if not args.write:
         print(table)
         return
-    text = README.read_text()
+    text = PAGE.read_text()
     if START not in text or END not in text:
-        sys.exit(f"README.md 中没有 {START} / {END} 标记")
-    README.write_text(
+        sys.exit(f"docs/benchmark.md 中没有 {START} / {END} 标记")
+    PAGE.write_text(
         re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{table}\n{END}", text, flags=re.S)
     )
-    print("已更新 README.md 中的基准表格")
+    print("已更新 docs/benchmark.md 中的基准表格")
 
 
 if __name__ == "__main__":
