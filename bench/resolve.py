@@ -29,6 +29,7 @@ def find_url(names: list[str], kwargs=None) -> str | None:
 
 
 TASK_EXPORT_ROWS = ("plans.excel.task_export:ordered_rows",)
+TASK_COLUMNS = ("plans.task_columns:TASK_COLUMNS",)
 TASK_QUERYSET = ("plans.queries:task_queryset", "plans.access:task_queryset", "plans.views.tasks:task_queryset")
 WORKLIST_ROWS = ("plans.worklist:worklist_rows", "plans.excel.worklist:worklist_rows")
 WORKLIST_HEADER = (
