@@ -31,7 +31,8 @@ def test_export_follows_the_filter_and_the_sort(client_as):
         .order_by("next_due_date")
         .values_list("next_due_date", flat=True)
     )
-    exported = [r[9] for r in rows[1:] if r[9] != "—"]
+    next_due = rows[0].index("下一截止日")  # by its header: a column added before it moves it
+    exported = [r[next_due] for r in rows[1:] if r[next_due] != "—"]
     assert exported == [f"{d.year}年{d.month}月{d.day}日" for d in expected]  # the portal's one date format
     assert len(rows) - 1 == Milestone.objects.filter(plan_id=plan_id).count()
 
