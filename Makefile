@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VAR_DIR := $(or $(TALENTPLAN_VAR_DIR),var)
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/talentplan
+# pytest-xdist workers for make test: one per core; TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 export DEBUG ?= 1
 ifeq ($(filter $(HOST),127.0.0.1 localhost),)
 # Serving the network: accept the machine's own addresses as host names unless ALLOWED_HOSTS says otherwise.
@@ -64,12 +67,12 @@ lint: $(VENV)/.installed-dev
 test: lint test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed-dev
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-postgres: $(VENV)/.installed-dev
 	@if $(PY) -c "import psycopg2; psycopg2.connect('$(PG_TEST_URL:talentplan=postgres)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== 在 PostgreSQL 上再运行一次测试套件 =="; \
-		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+		DATABASE_URL=$(PG_TEST_URL) $(PYTEST); \
 	elif [ -n "$$CI" ]; then \
 		echo "CI 中连接不到 PostgreSQL（$(PG_TEST_URL)），测试失败。"; exit 1; \
 	else \

@@ -7,8 +7,8 @@ from plans import access
 from plans.choices import MilestoneStatus, Outcome, Rag, UnitRole
 from plans.models import Category, MilestoneUnit, Occurrence, Plan
 from plans.tracking import done_q, due_within, occurrences_with_outcome, overdue
-from talentplan.lib.forms import quick_selects
-from talentplan.lib.params import YEAR_RANGE
+from talentplan.lib.forms import WholeNumberField, quick_selects
+from talentplan.lib.params import YEAR_RANGE, is_ascii_int
 from units.models import Unit
 
 SEARCH_MAX = 100  # characters; each word becomes a LIKE pattern, and SQLite refuses very long ones
@@ -34,16 +34,34 @@ class RowChoices(BaseChoiceIterator):
             yield (pk, self.label(*values))
 
 
+class BoundedChoiceField(django_filters.fields.ModelChoiceField):
+    """A row chosen by its id in ASCII digits (talentplan.lib.params): "²³", "１" or a 20-digit id is an invalid
+    choice, refused before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and value != self.null_value and not is_ascii_int(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedChoiceField
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = WholeNumberField
+
+
 class MilestoneFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_text", max_length=SEARCH_MAX)
-    plan = django_filters.ModelChoiceFilter(label="行动计划", queryset=Plan.objects.active(), empty_label="全部计划")
-    category = django_filters.ModelChoiceFilter(
+    plan = BoundedModelChoiceFilter(label="行动计划", queryset=Plan.objects.active(), empty_label="全部计划")
+    category = BoundedModelChoiceFilter(
         label="工作任务",
         field_name="measure__item__category",
         queryset=Category.objects.filter(plan__archived_at__isnull=True).select_related("plan"),
         empty_label="全部",
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = BoundedModelChoiceFilter(
         label="单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
     )
     unit_role = django_filters.ChoiceFilter(
@@ -60,10 +78,10 @@ class MilestoneFilterSet(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "全部"), ("true", "仅逾期"), ("false", "未逾期")]),
     )
     # Bounded so a crafted ?due_within=99999999999999999999 or ?year=-1 is a form error, not a date overflow.
-    due_within = django_filters.NumberFilter(
+    due_within = WholeNumberFilter(
         label="N 天内到期", method="filter_due_within", min_value=0, max_value=DUE_WITHIN_MAX, decimal_places=0
     )
-    year = django_filters.NumberFilter(
+    year = WholeNumberFilter(
         label="年度", method="filter_year", min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1], decimal_places=0
     )
     done = django_filters.BooleanFilter(

@@ -9,7 +9,9 @@ from talentplan.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-MEDIA_ROOT = VAR_DIR / "test-uploads"  # noqa: F405
+# One upload directory per pytest-xdist worker (gw0, gw1, ...): a test that expires or counts import previews
+# never sees another worker's files.
+MEDIA_ROOT = VAR_DIR / f"test-uploads{os.environ.get('PYTEST_XDIST_WORKER', '')}"  # noqa: F405
 create_runtime_dirs([MEDIA_ROOT])
 # The test client speaks plain HTTP; production's HTTPS settings are checked in a subprocess instead
 # (tests/test_settings.py).

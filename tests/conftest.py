@@ -73,6 +73,20 @@ def seeds_dir():
     return settings.SEEDS_DIR
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist the findings are made in the workers: each hands its own to the controller.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["document_findings"] = DOCUMENT_FINDINGS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for line in getattr(node, "workeroutput", {}).get("document_findings", []):
+        if line not in DOCUMENT_FINDINGS:
+            DOCUMENT_FINDINGS.append(line)
+
+
 def pytest_terminal_summary(terminalreporter):
     if DOCUMENT_FINDINGS:
         terminalreporter.section("源文件核对结果")

@@ -139,3 +139,14 @@ def test_every_lead_unit_gets_a_liaison_and_each_plan_meets_most_past_deadlines_
     ensure_demo_accounts()
     assert seed_demo_year(TODAY) == dict.fromkeys(FATES, 0)
     assert (User.objects.count(), ProgressReport.objects.count()) == (users, reports)  # re-running adds nothing
+
+
+def test_demo_progress_without_demo_accounts_makes_them_first(capsys):
+    # The session database holds the plans and the test users, not the demo accounts: the KeyError('admin') case.
+    assert not get_user_model().objects.filter(username="admin").exists()
+    call_command("demo_progress")
+    out = capsys.readouterr().out
+    assert "已先创建演示账号" in out and "已写入演示进展" in out
+    admin = get_user_model().objects.get(username="admin")
+    assert ProgressReport.objects.filter(reviewer=admin).exists()  # the superuser reviewed the demo reports
+

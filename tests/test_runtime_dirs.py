@@ -31,13 +31,19 @@ def run(args, var_dir, cwd=ROOT, **extra_env) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_migrate_on_a_var_dir_that_does_not_exist(tmp_path):
+def test_migrate_on_a_var_dir_that_does_not_exist_then_demo_progress_alone(tmp_path):
     var_dir = tmp_path / "new" / "var"
     result = run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], var_dir)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (var_dir / "talentplan.sqlite3").stat().st_size > 0
     for name in RUNTIME_DIRS:
         assert (var_dir / name).is_dir(), name
+    # demo_progress on this fresh database on its own, with no loadplans or demo_accounts before it (it once
+    # failed with KeyError: 'admin'): it loads the plans and makes the demo accounts it needs.
+    result = run([sys.executable, "manage.py", "demo_progress"], var_dir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "已先载入 fixtures/ 中的 3 个计划" in result.stdout and "已先创建演示账号" in result.stdout
+    assert re.search(r"已写入演示进展 [1-9]\d* 条", result.stdout) and "已写入演示批示 1 条、催办 1 次" in result.stdout
 
 
 def test_celery_keeps_its_exchange_table_under_var_not_in_the_working_directory(tmp_path):

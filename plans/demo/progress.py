@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from plans.choices import MilestoneStatus, UnitRole
-from plans.models import Milestone, ProgressReport
+from plans.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+from plans.loading.load import load_plans
+from plans.models import Milestone, Plan, ProgressReport
 from plans.workflow import reporting
 
 DEMO_REPORTS = [
@@ -19,6 +21,21 @@ DEMO_REPORTS = [
     ("lile", "jianghai-rcqq-2022", MilestoneStatus.IN_PROGRESS, 50, "已建成乡村振兴人才驿站主体，正在布展。", None),
     ("np-hr", "nanping-cjwy-2021", MilestoneStatus.IN_PROGRESS, 65, "今年已提供实习实训岗位 520 个。", True),
 ]
+
+
+def ensure_demo_portal() -> list[str]:
+    """What the demo progress stands on, made if missing: the plans (loadplans) and the demo accounts (whose
+    users write and review it), so `demo_progress` works on a fresh database on its own. Returns what it did."""
+    done = []
+    if not Plan.objects.exists():
+        report = load_plans()
+        done.append(f"数据库中没有行动计划，已先载入 fixtures/ 中的 {len(report.plans)} 个计划（同 loadplans）。")
+    names = {account.username for account in DEMO_ACCOUNTS}
+    if get_user_model().objects.filter(username__in=names).count() < len(names):
+        # Only when one is missing: ensure_demo_accounts resets passwords, which a later call must not do.
+        ensure_demo_accounts()
+        done.append("演示账号不全，已先创建演示账号（同 demo_accounts）。")
+    return done
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from plans.queries import task_queryset
 from plans.task_columns import json_of
+from talentplan.lib.params import ID_RANGE, bounded_int
 
 
 def _task_json(milestone):
@@ -31,16 +32,17 @@ def _cursor(milestone) -> str:
 def _parse_cursor(text: str):
     """(plan_id, position) from an opaque 'plan.position' cursor, or None when it is not one."""
     plan_id, _, position = text.partition(".")
-    if plan_id.isdigit() and position.isdigit():
-        return int(plan_id), int(position)
-    return None
+    plan_id, position = bounded_int(plan_id, *ID_RANGE), bounded_int(position, 0, ID_RANGE[1])
+    if plan_id is None or position is None:
+        return None
+    return plan_id, position
 
 
 def task_list_json(request):
     """Cursor pagination over (plan, position), the unique index the rows are read in: every page costs
     the same, however deep, and a row added meanwhile is neither skipped nor repeated."""
-    limit = request.GET.get("limit", "")
-    limit = min(max(int(limit), 1), API_MAX_PAGE_SIZE) if limit.isdigit() else API_PAGE_SIZE
+    limit = bounded_int(request.GET.get("limit", ""), 0, ID_RANGE[1])
+    limit = API_PAGE_SIZE if limit is None else min(max(limit, 1), API_MAX_PAGE_SIZE)
     tasks = task_queryset(request.user).order_by("plan_id", "position")
     after = request.GET.get("cursor", "")
     if after:

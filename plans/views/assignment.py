@@ -26,6 +26,7 @@ from plans.forms import (
 from plans.models import Measure
 from plans.schedule import ScheduleError
 from plans.workflow import assignment
+from talentplan.lib.params import id_param
 
 PREVIEW = "preview"  # the name of the no-JS 预览 button
 
@@ -215,8 +216,8 @@ def adhoc_create(request):
     """A 督办事项 that belongs to no plan, in the region's 临时督办事项 container (made on first save)."""
     access.require_page(request.user, "assign")
     regions = access.regions(request.user).order_by("pk")
-    region_id = request.GET.get("region", "")
-    region = get_object_or_404(regions, pk=region_id) if region_id.isdigit() else regions.first()
+    region_id = id_param(request.GET, "region")
+    region = get_object_or_404(regions, pk=region_id) if region_id is not None else regions.first()
     if region is None:
         raise Http404
     year = timezone.localdate().year

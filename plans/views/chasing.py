@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from plans import access
 from plans.forms import ChaseForm
 from plans.workflow import chasing
+from talentplan.lib.params import id_param, page_param
 from units.models import Unit
 
 
@@ -52,9 +53,9 @@ def chase_list(request):
     """催办记录, optionally of one unit (the league table's 催办次数 links here)."""
     access.require_page(request.user, "chase_list")
     rows = access.chases(request.user).select_related("unit", "milestone", "author").order_by("-created_at")
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = Unit.objects.filter(pk=request.GET["unit"]).first()
+    unit, unit_id = None, id_param(request.GET, "unit")
+    if unit_id is not None:
+        unit = Unit.objects.filter(pk=unit_id).first()
         rows = rows.filter(unit=unit) if unit else rows.none()
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(page_param(request.GET))
     return render(request, "plans/chase_list.html", {"page": page, "unit": unit})

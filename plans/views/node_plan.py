@@ -26,6 +26,7 @@ from plans.queries import milestone_reports, task_queryset
 from plans.tracking import occurrence_state
 from plans.workflow import chasing
 from plans.workflow.reporting import completes_no_deadline, reporting_unit
+from talentplan.lib.params import page_param
 
 REPORTS_PER_PAGE = 20
 
@@ -45,7 +46,9 @@ def page_context(request, milestone) -> dict:
     a view that redraws a failed form puts it in place of its empty one (post_from_page)."""
     user, today = request.user, timezone.localdate()
     # Long histories are paged; the deadline states need every approved occurrence, fetched as ids only.
-    report_page = Paginator(milestone_reports(milestone), REPORTS_PER_PAGE).get_page(request.GET.get("reports_page"))
+    report_page = Paginator(milestone_reports(milestone), REPORTS_PER_PAGE).get_page(
+        page_param(request.GET, "reports_page")
+    )
     reports = list(report_page.object_list)
     approved = set(
         milestone.reports.filter(state=ReportState.APPROVED, occurrence__isnull=False).values_list(

@@ -16,6 +16,7 @@ from plans.models import NotificationPreference, OutboxStatus, ReminderSettings
 from plans.notifications import outbox as outbox_service
 from plans.notifications.channels import robot_of
 from plans.notifications.daily_run import last_completed_run
+from talentplan.lib.params import page_param
 from talentplan.lib.recipients import mask_secret
 
 
@@ -36,7 +37,7 @@ def reminder_log(request):
         .select_related("unit", "user")
         .order_by("-date", "-pk")[:200]
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(page_param(request.GET))
     for row in [*attention, *page]:
         row.shown_recipients = outbox_service.masked_recipients(row)
     robots = ReminderSettings.objects.select_related("unit").exclude(webhook_url="").order_by("unit__name")
@@ -117,7 +118,7 @@ def reminder_settings(request, unit_pk):
 
 def notifications(request):
     items = access.notifications(request.user)
-    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    page = Paginator(items, 20).get_page(page_param(request.GET))
     return render(
         request, "plans/notifications.html", {"page": page, "unread": items.filter(read_at__isnull=True).count()}
     )

@@ -18,6 +18,7 @@ from plans.tables import MilestoneTable, listed_page
 from plans.task_columns import BY_NAME
 from plans.workflow.instructions import open_instructions
 from talentplan.lib.downloads import stored_file
+from talentplan.lib.params import page_param
 from talentplan.lib.xlsx import stream_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +94,7 @@ MY_TASKS_PER_PAGE = 30
 def my_tasks(request):
     filterset = MyTaskFilterSet(request.GET or None, queryset=my_open_tasks(request.user), request=request)
     tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = listed_page(tasks, MY_TASKS_PER_PAGE, request.GET.get("page"))  # ids first, one narrow query
+    page = listed_page(tasks, MY_TASKS_PER_PAGE, page_param(request.GET))  # ids first, one narrow query
     today = timezone.localdate()
     context = {
         "page": page,

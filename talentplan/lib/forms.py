@@ -5,6 +5,7 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
+from talentplan.lib.params import is_ascii_int
 from talentplan.lib.uploads import ACCEPT_ATTRIBUTE, check_report_total, validate_evidence
 
 
@@ -114,8 +115,7 @@ class ReviewForm(DecisionForm, VersionedForm):
 def _refuse_unreadable_pk(field, value):
     """A primary key the database cannot hold (SQLite raises OverflowError past 2**63) is an invalid choice,
     refused before any query, so a crafted value gets the form's Chinese error instead of a 500."""
-    text = str(value)
-    if value not in field.empty_values and not (text.isascii() and text.isdigit() and len(text) <= 18):
+    if value not in field.empty_values and not is_ascii_int(value):
         raise forms.ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
 
 
@@ -131,3 +131,13 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         for pk in value if isinstance(value, list | tuple) else [value]:
             _refuse_unreadable_pk(self, pk)
         return super()._check_values(value)
+
+
+class WholeNumberField(forms.DecimalField):
+    """A whole number in ASCII digits, with an optional minus sign: what int() or Decimal() would also read
+    ("１２", "١٢") or refuse with a 500 upstream ("²³") is the field's "invalid" error, as any other bad text."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_ascii_int(str(value).strip().removeprefix("-")):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)

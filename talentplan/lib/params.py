@@ -1,7 +1,9 @@
-"""Whole numbers from query strings and forms, bounded before they reach a query or a date.
+"""Whole numbers from query strings and forms, bounded before they reach a query or a date: the one parser of
+integers from URL and query parameters (bounded_int; the others here and talentplan.lib.forms go through it).
 
-`str.isdigit()` is not enough: it accepts "²" (which int() refuses) and twenty-digit numbers (which overflow
-a date, a C long or a bigint column)."""
+`str.isdigit()` is not enough: it accepts "²³" (which int() refuses: a 500) and twenty-digit numbers (which
+overflow a date, a C long or a bigint column). int() alone is too lenient: it reads full-width "１２" and
+Arabic-Indic "١٢" as 12. Only ASCII digits are a number here; anything else is no number at all."""
 
 import re
 
@@ -27,3 +29,13 @@ def year_param(query, name: str = "year") -> int | None:
 
 def id_param(query, name: str) -> int | None:
     return bounded_int(query.get(name, ""), *ID_RANGE)
+
+
+def page_param(query, name: str = "page") -> int | None:
+    """?page= for Paginator.get_page: None (page 1) unless ASCII digits; a number past the end is the last page."""
+    return bounded_int(query.get(name, ""), *ID_RANGE)
+
+
+def is_ascii_int(raw) -> bool:
+    """raw spells a whole number of at most 18 ASCII digits (a primary key, a count)."""
+    return bounded_int(raw if isinstance(raw, str) else str(raw), 0, ID_RANGE[1]) is not None

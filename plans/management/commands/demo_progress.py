@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from plans.demo.progress import seed_demo_progress
+from plans.demo.progress import ensure_demo_portal, seed_demo_progress
 from plans.demo.year import seed_demo_indicators, seed_demo_loop, seed_demo_year
 
 
@@ -11,6 +11,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        for line in ensure_demo_portal():  # on a fresh database: the plans and the demo accounts first
+            self.stdout.write(line)
         added = seed_demo_progress()
         if added:
             # Only into an empty portal, like the reports: a portal with real figures never gets invented ones.
