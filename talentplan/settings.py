@@ -136,6 +136,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "人才工作督办平台 <noreply@talentplan.local>")
+# The domain after "@" in our Message-IDs; empty: the host of SITE_URL (plans/notifications/channels/email.py).
+MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN")
 
 # Celery: Redis in production; with no broker configured, kombu's filesystem transport
 # under var/celery/ so the embedded default needs no server.
