@@ -228,7 +228,16 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # which anyone can forge, is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Sessions (units/sessions.py): idle and absolute limits, and a cookie that ends with the browser.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 8)
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)  # how often the last-seen time is written
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the stored session outlives no limit
+
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_AUTH:_AUTH] = ["units.sessions.SessionLimitMiddleware"]
 MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "units.throttle.LoginThrottleHandler"

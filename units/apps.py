@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = "单位"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from units import sessions
+
+        user_logged_in.connect(sessions.on_signed_in, dispatch_uid="units.sessions.on_signed_in")
