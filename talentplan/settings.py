@@ -98,9 +98,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 level 2: PASSWORD_MIN_LENGTH characters from PASSWORD_MIN_CLASSES of the four classes (units/passwords.py).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "units.passwords.MinimumLengthValidator"},  # Django's, with its message in Chinese
+    {
+        "NAME": "units.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },  # Chinese message
+    {"NAME": "units.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -237,7 +244,7 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the stored session outlives no 
 
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
 _AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
-MIDDLEWARE[_AUTH:_AUTH] = ["units.sessions.SessionLimitMiddleware"]
+MIDDLEWARE[_AUTH:_AUTH] = ["units.sessions.SessionLimitMiddleware", "units.passwords.PasswordChangeRequiredMiddleware"]
 MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "units.throttle.LoginThrottleHandler"

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ class UnitsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from units import sessions
+        from units import passwords, sessions
 
         user_logged_in.connect(sessions.on_signed_in, dispatch_uid="units.sessions.on_signed_in")
+        user_logged_in.connect(passwords.on_signed_in, dispatch_uid="units.passwords.on_signed_in")
