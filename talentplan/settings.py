@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "audit",
     "units",
     "plans",
     "targets",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.context.AuditRequestMiddleware",  # who acts, for the audit log's signal receivers
 ]
 
 ROOT_URLCONF = "talentplan.urls"
@@ -218,6 +220,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=5),
         "options": {"expires": 6 * 3600},
     },
+}
+# The security audit log (audit/): kept AUDIT_RETENTION_DAYS (at least 180, 网络安全法 §21), pruned nightly.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS 不能少于 180 天（网络安全法第二十一条），当前为 {AUDIT_RETENTION_DAYS}。"
+    )
+CELERY_BEAT_SCHEDULE["prune-audit-log"] = {
+    "task": "audit.tasks.prune_audit_log",
+    "schedule": crontab(hour=3, minute=40),
+    "options": {"expires": 6 * 3600},
 }
 # A confirmed import is written by a Celery task (plans.tasks.run_import); previews nobody confirms are
 # deleted after IMPORT_PREVIEW_TTL_SECONDS (hourly, and whenever one is opened).

@@ -8,7 +8,9 @@ class UnitsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from units import passwords, sessions
+        from units import account_audit, passwords, sessions
+
+        account_audit.connect()
 
         user_logged_in.connect(sessions.on_signed_in, dispatch_uid="units.sessions.on_signed_in")
         user_logged_in.connect(passwords.on_signed_in, dispatch_uid="units.passwords.on_signed_in")
