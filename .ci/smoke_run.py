@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "test-artifacts" / "smoke-run.log"
-USERNAME, PASSWORD, FULL_NAME = "hr", "talentplan-demo", "区人社局 陈联络员"  # plans/demo/accounts.py
+USERNAME, PASSWORD, FULL_NAME = "hr", "Talentplan-demo", "区人社局 陈联络员"  # plans/demo/accounts.py
 
 
 class SmokeFailure(Exception):

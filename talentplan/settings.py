@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "audit",
     "units",
     "plans",
     "targets",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.context.AuditRequestMiddleware",  # who acts, for the audit log's signal receivers
 ]
 
 ROOT_URLCONF = "talentplan.urls"
@@ -98,9 +100,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 等保 level 2: PASSWORD_MIN_LENGTH characters from PASSWORD_MIN_CLASSES of the four classes (units/passwords.py).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "units.passwords.MinimumLengthValidator"},  # Django's, with its message in Chinese
+    {
+        "NAME": "units.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },  # Chinese message
+    {"NAME": "units.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -136,6 +145,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "人才工作督办平台 <noreply@talentplan.local>")
+# The domain after "@" in our Message-IDs; empty: the host of SITE_URL (plans/notifications/channels/email.py).
+MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN")
 
 # Celery: Redis in production; with no broker configured, kombu's filesystem transport
 # under var/celery/ so the embedded default needs no server.
@@ -210,6 +221,17 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 6 * 3600},
     },
 }
+# The security audit log (audit/): kept AUDIT_RETENTION_DAYS (at least 180, 网络安全法 §21), pruned nightly.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS 不能少于 180 天（网络安全法第二十一条），当前为 {AUDIT_RETENTION_DAYS}。"
+    )
+CELERY_BEAT_SCHEDULE["prune-audit-log"] = {
+    "task": "audit.tasks.prune_audit_log",
+    "schedule": crontab(hour=3, minute=40),
+    "options": {"expires": 6 * 3600},
+}
 # A confirmed import is written by a Celery task (plans.tasks.run_import); previews nobody confirms are
 # deleted after IMPORT_PREVIEW_TTL_SECONDS (hourly, and whenever one is opened).
 IMPORT_IN_BACKGROUND = env_bool("IMPORT_IN_BACKGROUND", True)
@@ -226,7 +248,16 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # which anyone can forge, is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Sessions (units/sessions.py): idle and absolute limits, and a cookie that ends with the browser.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 8)
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)  # how often the last-seen time is written
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the stored session outlives no limit
+
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_AUTH:_AUTH] = ["units.sessions.SessionLimitMiddleware", "units.passwords.PasswordChangeRequiredMiddleware"]
 MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "units.throttle.LoginThrottleHandler"

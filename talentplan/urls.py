@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from plans.views.probes import healthz
+from units import views as account_views
 
 admin.site.site_header = "人才工作行动计划督办平台"
 admin.site.site_title = "人才工作督办平台"
@@ -12,9 +13,9 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("plans.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
 ]

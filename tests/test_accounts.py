@@ -57,7 +57,7 @@ def test_demo_accounts_are_printed(capsys):
     out = capsys.readouterr().out
     for username in ("staff", "leader", "hr", "health", "lile"):
         assert f"  {username} " in out
-    assert "talentplan-demo" in out
+    assert "Talentplan-demo" in out
 
 
 @pytest.mark.parametrize(

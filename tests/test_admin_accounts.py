@@ -227,7 +227,12 @@ def test_the_admin_add_form_refuses_a_weak_password(user_named):
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["password2"]
-    assert errors == ["密码长度太短，至少需要 8 个字符。", "这个密码太常见了。", "密码只包含数字。"]
+    assert errors == [
+        "密码长度太短，至少需要 8 个字符。",
+        "密码须包含大写字母、小写字母、数字、符号中的至少 3 类（现有：数字）。",
+        "这个密码太常见了。",
+        "密码只包含数字。",
+    ]
     assert not User.objects.filter(username="weak").exists()
 
 

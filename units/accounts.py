@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from units.models import Membership, Region, RegionAccess, RegionMembership, Unit, UnitAlias, normalize_name
+from units.passwords import require_change
 from units.roles import Role, ensure_role_groups
 
 STAFF_APPS = ["units", "plans", "targets"]
@@ -134,9 +135,11 @@ def create_user(
     full_name: str = "",
     regions=(),
     read_regions=(),
+    must_change_password: bool = False,
 ):
     """Create or update a user. Staff and leaders work for `regions` (管理) and read `read_regions` (只读,
-    督查员); a liaison's region is their units'. Everything is checked before anything is written."""
+    督查员); a liaison's region is their units'. Everything is checked before anything is written. With
+    must_change_password (adduser), a password given here must be replaced at the user's next sign-in."""
     if role not in Role.values:
         raise ValidationError(f"角色“{role}”无效，应为 {'、'.join(Role.values)}")
     if role == Role.LIAISON and not unit_names:
@@ -153,6 +156,8 @@ def create_user(
     user.is_staff = role == Role.STAFF
     if password:
         user.set_password(password)
+        if must_change_password:
+            require_change(user)
     elif not user.has_usable_password():
         user.set_unusable_password()
     user.save()

@@ -130,3 +130,21 @@ class RegionMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.region}（{self.get_access_display()}）"
+
+
+class PasswordState(models.Model):
+    """Whether a user must choose a new password at their next sign-in (units/passwords.py), and when they last
+    chose one themselves."""
+
+    user = models.OneToOneField(
+        "auth.User", verbose_name="用户", on_delete=models.CASCADE, related_name="password_state"
+    )
+    must_change = models.BooleanField("下次登录须修改密码", default=False)
+    changed_at = models.DateTimeField("本人修改密码时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "密码状态"
+        verbose_name_plural = "密码状态"
+
+    def __str__(self):
+        return f"{self.user}：{'须修改密码' if self.must_change else '正常'}"

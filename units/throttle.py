@@ -7,8 +7,6 @@ Limits (settings LOGIN_*), counted over the last LOGIN_LOCKOUT_MINUTES:
 - one address for any username: password spraying, which also keeps the password hasher busy.
 """
 
-import ipaddress
-
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
@@ -18,23 +16,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
 
-
-def client_ip(request) -> str | None:
-    """The client's address. X-Forwarded-For is read only when TRUSTED_PROXY_COUNT says how many of our own
-    proxies append to it; then the entry the outermost of them added is the client, and anything to its left
-    was written by the client and is ignored."""
-    remote = request.META.get("REMOTE_ADDR")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(chain) < proxies:
-        return remote  # the request did not pass through all our proxies
-    candidate = chain[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
+from talentplan.lib.client_address import client_ip  # noqa: F401  (AXES_CLIENT_IP_CALLABLE names it here)
 
 
 def _failures(attempts) -> int:

@@ -12,7 +12,7 @@ from units.accounts import create_user
 from units.models import Membership, Unit
 from units.roles import covered_unit_ids
 
-DEMO_PASSWORD = "talentplan-demo"  # passes AUTH_PASSWORD_VALIDATORS like any other password (tests/test_accounts.py)
+DEMO_PASSWORD = "Talentplan-demo"  # passes AUTH_PASSWORD_VALIDATORS like any other password (tests/test_accounts.py)
 
 
 @dataclass

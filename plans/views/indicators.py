@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.choices import Action
+from audit.log import record_response
 from plans import access
 from plans.workflow import indicator_entries
 from talentplan.lib.downloads import stored_file
@@ -90,4 +92,7 @@ def entry_review(request, pk):
 
 def entry_evidence(request, pk):
     entry = get_object_or_404(access.indicator_entries(request.user), pk=pk)
-    return stored_file(request, entry.evidence, entry.evidence_name)
+    response = stored_file(request, entry.evidence, entry.evidence_name)
+    return record_response(
+        Action.EVIDENCE_VIEW, request, response, target=f"指标佐证：{entry.evidence_name}", obj=entry
+    )

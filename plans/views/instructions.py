@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.choices import Action
+from audit.log import record_response
 from plans import access
 from plans.forms import InstructionDecisionForm, InstructionForm, InstructionReplyForm
 from plans.views.node_plan import in_scope, post_from_page
@@ -125,7 +127,9 @@ def instruction_decide(request, pk):
 
 def instruction_file(request, pk):
     attachment = get_object_or_404(access.instruction_files(request.user), pk=pk)
-    return stored_file(request, attachment.file, attachment.original_name)
+    response = stored_file(request, attachment.file, attachment.original_name)
+    target = f"批示附件：{attachment.original_name}"
+    return record_response(Action.EVIDENCE_VIEW, request, response, target=target, obj=attachment)
 
 
 @require_POST

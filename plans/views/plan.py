@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from audit.choices import Action
+from audit.log import record_response
 from plans import access
 from plans.bulletin.document import build_bulletin
 from plans.bulletin.periods import default_period, period_named, periods
@@ -26,7 +28,9 @@ def _download(buffer_writer, filename: str, content_type: str):
 def worklist_download(request, code):
     plan = get_object_or_404(access.plans(request.user), code=code)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _download(lambda buffer: save_worklist(plan, buffer), f"{plan.title}工作清单（{stamp}）.xlsx", XLSX)
+    filename = f"{plan.title}工作清单（{stamp}）.xlsx"
+    response = _download(lambda buffer: save_worklist(plan, buffer), filename, XLSX)
+    return record_response(Action.EXPORT, request, response, target=filename, obj=plan)
 
 
 def bulletin_download(request, code):
@@ -36,7 +40,9 @@ def bulletin_download(request, code):
     period = period_named(plan, key) if key else default_period(plan)
     if period is None:
         raise Http404("该期间不在计划实施年度内")
-    return _download(build_bulletin(plan, period).save, f"{plan.title}{period.label}进展通报.docx", DOCX)
+    filename = f"{plan.title}{period.label}进展通报.docx"
+    response = _download(build_bulletin(plan, period).save, filename, DOCX)
+    return record_response(Action.DOWNLOAD, request, response, target=filename, obj=plan)
 
 
 def plan_detail(request, code):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from audit.choices import Action
+from audit.log import record, record_response
 from plans import access
 from plans.choices import Rag
 from plans.excel.task_export import ordered_rows
@@ -83,9 +85,10 @@ class TaskListView(SingleTableMixin, FilterView):
         stream_xlsx(handle, [("节点计划清单", header, rows)], widths=widths)
         handle.seek(0)
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return FileResponse(
-            handle, as_attachment=True, filename=f"{self.export_name}（{stamp}）.xlsx", content_type=XLSX
-        )
+        filename = f"{self.export_name}（{stamp}）.xlsx"
+        query = self.request.GET.urlencode()
+        record(Action.EXPORT, request=self.request, target=filename, detail=f"筛选条件：{query}" if query else "")
+        return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 MY_TASKS_PER_PAGE = 30
@@ -111,4 +114,6 @@ def my_tasks(request):
 
 def evidence_download(request, pk):
     evidence = get_object_or_404(access.evidence(request.user), pk=pk)
-    return stored_file(request, evidence.file, evidence.original_name)
+    response = stored_file(request, evidence.file, evidence.original_name)
+    target = f"佐证材料：{evidence.original_name}"
+    return record_response(Action.EVIDENCE_VIEW, request, response, target=target, obj=evidence)

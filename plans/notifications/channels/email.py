@@ -4,16 +4,31 @@ Over SMTP we call smtplib's sendmail() on the backend's connection ourselves: Dj
 addresses a server refused while accepting others (tests/test_email.py), and we must record them."""
 
 import smtplib
+import urllib.parse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.core.mail.message import sanitize_address
+from django.core.mail.message import make_msgid, sanitize_address
 
 from plans.models import Channel
 from plans.notifications.channels.base import Transport, TransportError
 
 REMINDER_HEADER = "X-Talentplan-Reminder"  # which reminder a mail is: for tracing, and for spotting duplicates
+# Machine mail (RFC 3834): out-of-office and other automatic replies are not sent back to it. Exchange/Outlook
+# read X-Auto-Response-Suppress instead ("All": no OOF, no delivery or read reports, no auto-replies).
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", "Precedence": "bulk"}
+
+
+def message_id_domain() -> str:
+    """The domain of our Message-IDs: MAIL_MESSAGE_ID_DOMAIN, else the host of SITE_URL (never the machine's
+    own name, which on a container is "localhost" or a random id)."""
+    return settings.MAIL_MESSAGE_ID_DOMAIN or urllib.parse.urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def automatic_headers() -> dict:
+    """The headers every e-mail of the portal carries: a Message-ID in the portal's domain and the RFC 3834 marks."""
+    return {"Message-ID": make_msgid(domain=message_id_domain()), **AUTOMATIC_HEADERS}
 
 
 def reminder_key(outbox) -> str:
@@ -33,7 +48,7 @@ class EmailTransport(Transport):
             settings.DEFAULT_FROM_EMAIL,
             outbox.recipients,
             connection=connection,
-            headers={REMINDER_HEADER: reminder_key(outbox)},
+            headers={REMINDER_HEADER: reminder_key(outbox), **automatic_headers()},
         )
         if outbox.body_html:
             message.attach_alternative(outbox.body_html, "text/html")

@@ -21,12 +21,21 @@ class Command(BaseCommand):
             default=[],
             help="只读地区（代码或名称，可重复）：查看并可留督办意见（督查员）",
         )
-        parser.add_argument("--password", help="密码（不填则该用户暂不能登录）")
+        parser.add_argument("--password", help="初始密码（用户首次登录时须修改；不填则该用户暂不能登录）")
         parser.add_argument("--name", default="", help="姓名")
 
     def handle(self, *args, username, role, unit, region, read_region, password, name, **options):
         try:
-            user = create_user(username, role, unit, password, name, regions=region, read_regions=read_region)
+            user = create_user(
+                username,
+                role,
+                unit,
+                password,
+                name,
+                regions=region,
+                read_regions=read_region,
+                must_change_password=True,
+            )
         except ValidationError as exc:
             raise CommandError("未创建用户：" + "；".join(exc.messages)) from exc
         units = "、".join(m.unit.name for m in user.memberships.select_related("unit")) or "无"
