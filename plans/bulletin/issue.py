@@ -146,9 +146,7 @@ def issue(user, bulletin: Bulletin, version, today: date | None = None) -> Bulle
             with transaction.atomic():
                 current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
                 if current.is_issued:
-                    raise ValidationError(
-                        f"该通报已于{cn_date(current.issued_on)}印发（{current.document_number}）。"
-                    )
+                    raise ValidationError(f"该通报已于{cn_date(current.issued_on)}印发（{current.document_number}）。")
                 if current.version != version:
                     raise ValidationError("该通报已被他人修改，请刷新页面查看最新内容后再印发。")
                 current.state = BulletinState.ISSUED
