@@ -169,8 +169,8 @@ def _league_at_cutoff(nodes, as_of: date) -> list[list]:
             row = rows[unit_id]
             row["led"] += 1
             row["overdue"] += node.overdue
-            row["due"] += sum(1 for o in node.outcomes if o)
-            row["met"] += sum(1 for o in node.outcomes if o == Outcome.MET)
+            row["due"] += node.deadlines_passed
+            row["met"] += node.met_on_time
     cutoff = end_of(as_of)
     waiting = ProgressReport.objects.filter(milestone__in=ids, submitted_at__lte=cutoff).filter(
         Q(state=ReportState.SUBMITTED) | Q(reviewed_at__gt=cutoff)
