@@ -30,6 +30,8 @@ from django.http import Http404
 
 from plans.choices import UnitRole
 from plans.models import (
+    Bulletin,
+    BulletinState,
     Chase,
     Evidence,
     ExtensionRequest,
@@ -128,6 +130,16 @@ def plans_acted_on(user):
     if user_role(user) != Role.STAFF:
         return Plan.objects.none()
     return plans(user) if acting is None else plans(user).filter(acting)
+
+
+def bulletins(user):
+    """进展通报: the issued ones of the plans the user reads; drafts only where the user acts as staff.
+    Liaisons never see one."""
+    if user_role(user) not in OVERSEERS:
+        return Bulletin.objects.none()
+    issued = Q(state=BulletinState.ISSUED, plan__in=plans(user))
+    drafts = Q(state=BulletinState.DRAFT, plan__in=plans_acted_on(user))
+    return Bulletin.objects.filter(issued | drafts)
 
 
 def milestones(user, active=False):
@@ -373,6 +385,9 @@ OBJECT_RULES = {
     (Plan, "restore"): _acts_as(Role.STAFF),
     (Plan, "delete"): _acts_as(Role.STAFF),
     (Plan, "assign"): _acts_on_open_plan(Role.STAFF),  # measures and node plans of a plan in the user's region
+    (Plan, "draft_bulletin"): _acts_on_open_plan(Role.STAFF),
+    (Bulletin, "edit"): lambda user, obj: _acts_on_open_plan(Role.STAFF)(user, obj) and not obj.is_issued,
+    (Bulletin, "issue"): lambda user, obj: _acts_on_open_plan(Role.STAFF)(user, obj) and not obj.is_issued,
     (Milestone, "report"): _answers_for,
     (Milestone, "request_extension"): _leads,
     (Milestone, "edit"): _acts_on_open_plan(Role.STAFF),  # status and light override

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.forms import ReminderSettingsForm
 from plans.models import (
+    Bulletin,
     Category,
     Chase,
     Escalation,
@@ -56,6 +57,7 @@ def _snapshots_in_regions(queryset, region_ids):
 declare_region_paths(
     {
         "plans.plan": "region",
+        "plans.bulletin": "region",
         "plans.category": "plan__region",
         "plans.item": "plan__region",
         "plans.itemunit": "item__plan__region",
@@ -117,6 +119,24 @@ class PlanAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
         with transaction.atomic():
             for plan in queryset:
                 delete_plan(request.user, plan)
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    """Read only: drafted and issued on the bulletin pages (plans.bulletin.issue), kept as issued."""
+
+    list_display = ["document_number", "plan", "period_key", "state", "issued_on", "issued_by"]
+    list_filter = ["state", "issue_year"]
+    search_fields = ["document_number", "plan__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Category)

@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from plans.loading import import_jobs
 from plans.loading.excel_import import PlanHeader
 from plans.models import (
+    Bulletin,
+    BulletinState,
     Chase,
     Evidence,
     ExtensionRequest,
@@ -192,6 +194,14 @@ RULES = {
     "plans:milestone_chase": ("POST", "milestone", STAFF_ACTION),
     "plans:unit_chase": ("POST", "unit", STAFF_ONLY),
     "plans:chase_list": ("GET", None, OVERVIEW),
+    # 进展通报: staff of the region draft, edit and issue; leaders read the issued ones; liaisons never.
+    "plans:bulletin_list": ("GET", None, OVERVIEW),
+    "plans:bulletin_create": ("POST", "plan", STAFF_ACTION_ON_PLAN),
+    "plans:bulletin": ("GET", "bulletin", OVERVIEW),
+    "plans:bulletin_docx": ("GET", "bulletin", OVERVIEW),
+    "plans:bulletin_pdf": ("GET", "bulletin", OVERVIEW),
+    "plans:bulletin_edit": ("POST", "bulletin_draft", STAFF_ONLY),  # a draft: not even seen by a leader
+    "plans:bulletin_issue": ("POST", "bulletin_draft", STAFF_ONLY),
 }
 
 
@@ -260,7 +270,32 @@ def health_objects(user_named):
             permanent_error=True,
             last_error="没有收件邮箱",
         ),
-    }
+    } | bulletins_of(milestone.plan, user_named("staff"))
+
+
+def bulletins_of(plan, author) -> dict:
+    """A draft and an issued 进展通报 of the plan. Made as rows, not through plans.bulletin.issue: issuing
+    converts to PDF with LibreOffice (seconds), and this fixture is made for every case of the matrix; the
+    issued files are placeholders (tests/test_bulletin_issue.py issues real ones)."""
+    common = {"plan": plan, "region": plan.region, "period_key": str(plan.start_year), "created_by": author}
+    draft = Bulletin.objects.create(**common, recipients="各成员单位", work_done="草稿")
+    issued = Bulletin.objects.create(
+        **common,
+        recipients="各成员单位",
+        work_done="已开展",
+        problems="无",
+        next_steps="继续",
+        state=BulletinState.ISSUED,
+        issue_year=2026,
+        serial=1,
+        document_number="测试人才办〔2026〕1号",
+        issued_on=date(2026, 1, 5),
+        cut_off=date(plan.start_year, 12, 31),
+        issued_by=author,
+        docx=b"PK-issued-docx",
+        pdf=b"%PDF-issued",
+    )
+    return {"bulletin": issued, "bulletin_draft": draft}
 
 
 def queued_import_job(user):
@@ -288,6 +323,7 @@ def _state():
         list(IndicatorEntry.objects.order_by("pk").values_list("state", "version")),
         list(Milestone.objects.order_by("pk").values_list("status", "rag_override", "version")),
         list(ProgressReport.objects.order_by("pk").values_list("state", "version")),
+        list(Bulletin.objects.order_by("pk").values_list("state", "version", "document_number")),
     )
 
 
@@ -411,7 +447,7 @@ def nanping_objects(user_named):
         "notification": Notification.objects.filter(user=liaison).first(),  # the 批示 addressed to 市人社局
         "unit": indicator.unit,
     }
-    return objects
+    return objects | bulletins_of(milestone.plan, user_named("staff_np"))
 
 
 def _objects(milestone, report, extension, indicator, entry, import_job):

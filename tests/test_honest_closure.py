@@ -112,15 +112,21 @@ def test_dashboard_counts_the_three_and_each_count_lists_its_node_plans(closed_2
 def test_bulletin_reads_the_three_outcomes(closed_2024, tmp_path):
     plan, (a, b, c), _ = closed_2024
     text = bulletin_text(plan, 2024, date(2025, 1, 6), tmp_path)
-    assert "（截至2024年12月31日）" in text
+    assert "截至2024年12月31日" in text
     # 3 node plans; A and B done (2 of 3 = 67%); C overdue; one of each outcome.
-    assert "2024年度涉及节点计划3个，已完成2个，完成率67%" in text
+    assert "2024年度涉及节点计划3个，其中已完成2个、未完成1个（2+1=3），完成率67%" in text
     assert "逾期未完成1个" in text
-    assert "按期完成1个，逾期完成1个，到期未完成1个" in text
-    overdue_section = text.split("三、逾期事项（按牵头单位）")[1].split("四、指标完成情况")[0]
-    assert "区人力资源和社会保障局（1项）" in overdue_section
-    assert c.text in overdue_section and a.text not in overdue_section and b.text not in overdue_section
-    assert "应于2024年6月30日前完成" in overdue_section
+    assert "其中按期完成1个、逾期完成1个、到期未完成1个（1+1+1=3）" in text
+    overdue_rows = overdue_table(tmp_path / "通报2025-01-06.docx")
+    assert [row[0] for row in overdue_rows] == ["区人力资源和社会保障局"]  # 附件2, by lead unit
+    assert [row[1] for row in overdue_rows] == [c.text] and overdue_rows[0][2] == "2024年6月30日"
+
+
+def overdue_table(path) -> list[list[str]]:
+    """附件2 (逾期事项清单) without its header row."""
+    table = Document(path).tables[1]
+    assert [cell.text for cell in table.rows[0].cells] == ["牵头单位", "节点计划", "应完成时间", "现状"]
+    return [[cell.text for cell in row.cells] for row in table.rows[1:]]
 
 
 def test_bulletin_ignores_an_approval_after_its_cut_off(closed_2024, user_named, tmp_path):
@@ -129,9 +135,10 @@ def test_bulletin_ignores_an_approval_after_its_cut_off(closed_2024, user_named,
     text = bulletin_text(plan, 2024, date(2025, 3, 2), tmp_path)
     # On 2024-12-31 C was still not done: the bulletin says so, exactly as before the late approval.
     assert "已完成2个" in text and "逾期未完成1个" in text and c.text in text
-    assert "按期完成1个，逾期完成1个，到期未完成1个" in text
-    highlights = text.split("六、工作亮点")[1].split("生成时间")[0]
-    assert "2. 区人力资源和社会保障局：已完成。" in highlights and "3. " not in highlights  # A and B only
+    assert "其中按期完成1个、逾期完成1个、到期未完成1个（1+1+1=3）" in text
+    # 工作开展情况 is seeded from the reports approved by the cut-off: A's and B's, not C's of 2025.
+    work_done = text.split("二、工作开展情况")[1].split("三、存在问题")[0]
+    assert work_done.count("区人力资源和社会保障局：已完成。") == 2
 
 
 def test_bulletin_never_lists_an_item_done_by_its_cut_off_as_overdue(user_named, tmp_path):
@@ -142,5 +149,6 @@ def test_bulletin_never_lists_an_item_done_by_its_cut_off_as_overdue(user_named,
         report = submit(user_named("liaison_hr"), d, "completed", 100, "已完成。", occurrence=None)
         reporting.review_report(user_named("staff"), report, True, "", report.version, confirm_no_deadline=True)
     text = bulletin_text(d.plan, 2024, date(2025, 1, 6), tmp_path)
-    assert "涉及节点计划1个，已完成1个" in text
-    assert "逾期未完成0个" in text and "无逾期事项。" in text
+    assert "涉及节点计划1个，其中已完成1个、未完成0个（1+0=1）" in text
+    assert "其他已完成1个（经审核确认完成、未对应本年度到期期次）（0+0+1=1）" in text  # D: done, its deadline left open
+    assert "逾期未完成0个" in text and overdue_table(tmp_path / "通报2025-01-06.docx")[0][1] == "无逾期事项"

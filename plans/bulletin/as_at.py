@@ -41,6 +41,11 @@ class NodeAtCutoff:
     outcomes: list  # the year's deadlines: 按期完成 / 逾期完成 / 未完成 / "" (not yet due)
     first_missed: date | None  # the earliest deadline still open at the cut-off and passed by then
     next_open: date | None  # the earliest deadline still open at the cut-off and not yet passed
+    # The league's figures, as the dashboard counts them (plans.dashboard.stored_counts.unit_figure_rows): every
+    # deadline of the node plan (any year) whose effective date had passed by the cut-off, and of those the
+    # ones done by their effective date.
+    deadlines_passed: int = 0
+    met_on_time: int = 0
 
     @property
     def completed(self) -> bool:
@@ -122,6 +127,7 @@ def year_at_cutoff(plan, year: int, as_of: date) -> list[NodeAtCutoff]:
             o.effective_due_date for i, o in enumerate(own) if _open_at(o, as_of, later_deadline=i < len(own) - 1)
         ]
         state = then[milestone.pk]
+        passed = [o for o in own if is_overdue(o.effective_due_date, as_of)]
         nodes.append(
             NodeAtCutoff(
                 milestone,
@@ -130,6 +136,8 @@ def year_at_cutoff(plan, year: int, as_of: date) -> list[NodeAtCutoff]:
                 outcomes,
                 first_missed=min((d for d in still_open if is_overdue(d, as_of)), default=None),
                 next_open=min((d for d in still_open if not is_overdue(d, as_of)), default=None),
+                deadlines_passed=len(passed),
+                met_on_time=sum(1 for o in passed if o.completed_on and o.completed_on <= o.effective_due_date),
             )
         )
     return nodes

@@ -1,3 +1,4 @@
+from plans.models.bulletin import Bulletin, BulletinState
 from plans.models.figures import PlanFigures, PlanStatusFigures, PlanUnitFigures, figures_changed
 from plans.models.loading import FixtureSnapshot
 from plans.models.progress import (
@@ -34,6 +35,8 @@ from plans.models.structure import (
 from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
+    "Bulletin",
+    "BulletinState",
     "Channel",
     "Chase",
     "InstructionFile",
