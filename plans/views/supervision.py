@@ -48,6 +48,9 @@ def supervision_list(request):
     today = timezone.localdate()
     state, unit_id = _state(request), _unit_filter(request)
     page = checked_page(request, lists.listed(request.user, state, today, unit_id), PER_PAGE)
+    page.object_list = list(page.object_list)
+    for notice in page.object_list:
+        notice.overdue = lists.is_overdue(notice, today)
     context = {
         "page": page,
         "state": state,
@@ -68,6 +71,10 @@ def supervision_list_xlsx(request):
     buffer.seek(0)
     name = f"督办单清单（{today:%Y%m%d}）.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _ids(texts) -> list[int]:
+    return [pk for pk in (bounded_int(text, 1, 2**31 - 1) for text in texts[:200] if text.strip()) if pk]
 
 
 def _chosen(request, raw_ids):
@@ -100,10 +107,9 @@ def supervision_issue(request):
             milestones = _chosen(request, data["tasks"])
         else:
             messages.error(request, "提交的内容有误，请按提示修改后重新提交；本次未下发任何督办单。")
-            milestones = []
+            milestones = _chosen(request, _ids(request.POST.get("tasks", "").split(",")))
         return render(request, "plans/supervision_issue.html", _issue_context(request, form, milestones), status=400)
-    ids = [pk for pk in (bounded_int(raw, 1, 2**31 - 1) for raw in request.GET.getlist("task")) if pk]
-    milestones = _chosen(request, ids)
+    milestones = _chosen(request, _ids(request.GET.getlist("task")))
     if not milestones:
         messages.warning(request, "请先在节点计划页面点击“下发督办单”，选择要督办的节点计划。")
     tasks = ",".join(str(m.pk) for m in milestones)
