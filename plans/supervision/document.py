@@ -8,7 +8,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from plans.bulletin.document import (
     BODY_FONT,
@@ -25,7 +25,9 @@ from plans.supervision.numbering import office_of
 from talentplan.lib.dates import cn_date
 
 RED = RGBColor(0xE6, 0x00, 0x12)
-MARK_SIZE = 30  # the 发文机关标志: larger than the title, in red
+MARK_SIZE = 30  # the 发文机关标志: larger than the title, in red, shrunk to fit one line of the text area
+TEXT_WIDTH_PT = 156 * 72 / 25.4  # A4 less the 28 mm and 26 mm margins
+COLUMN_WIDTHS_MM = (14, 108, 34)  # 序号, 节点计划, 完成时间
 NOTE_SIZE = 14  # 版记 in 四号
 
 
@@ -79,7 +81,8 @@ def build_notice_document(notice, milestones) -> Document:
     office = office_of(notice.region)
     level = _para(doc, notice.get_colour_display(), BODY_SIZE, True, HEADING_FONT, indent=False)
     level.paragraph_format.space_after = Pt(12)
-    _centred(doc, office, MARK_SIZE, TITLE_FONT, RED, space_after=12)
+    mark_size = min(MARK_SIZE, int(TEXT_WIDTH_PT / max(len(office), 1)) - 1)
+    _centred(doc, office, mark_size, TITLE_FONT, RED, space_after=12)
     number = _centred(doc, notice.number, BODY_SIZE, BODY_FONT, space_after=4)
     _border(number, "bottom", "E60012", size=18)  # the red separator under the 发文字号
     _para(doc, "", BODY_SIZE, indent=False)
@@ -89,7 +92,7 @@ def build_notice_document(notice, milestones) -> Document:
     _para(
         doc,
         f"根据{plans}推进情况，现将贵单位牵头的以下{len(milestones)}项节点计划列入"
-        f"{notice.get_colour_display()}（{notice.proposal_basis or '组织部确定'}），请认真研究，抓紧办理。",
+        f"{notice.get_colour_display()}，请认真研究，抓紧办理。督办原因：{notice.proposal_basis or '组织部确定'}。",
     )
     if notice.colour_reason:
         _para(doc, f"督办等级说明：{notice.colour_reason}")
@@ -99,6 +102,12 @@ def build_notice_document(notice, milestones) -> Document:
         [[str(n), m.text, m.schedule_phrase or "—"] for n, m in enumerate(milestones, start=1)],
     )
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, COLUMN_WIDTHS_MM, strict=True):
+        column.width = Mm(width)  # the grid LibreOffice reads; the cells' widths are Word's
+    for row in table.rows:
+        for cell, width in zip(row.cells, COLUMN_WIDTHS_MM, strict=True):
+            cell.width = Mm(width)
     _para(doc, f"督办要求：{notice.requirement}")
     _para(
         doc,
