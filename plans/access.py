@@ -43,6 +43,8 @@ from plans.models import (
     Outbox,
     Plan,
     ProgressReport,
+    SupervisionFile,
+    SupervisionNotice,
 )
 from targets.models import Indicator, IndicatorEntry
 from units.models import Region, RegionAccess, RegionMembership, Unit
@@ -69,13 +71,18 @@ def _in(region_ids, field="region_id") -> Q | None:
 def role_in(user, plan) -> str | None:
     """The role a user acts in on a plan: their own where their region access is full, SUPERVISOR where it is
     read-only, None outside their regions. Liaisons keep their role (their units decide what they see)."""
+    return role_in_region(user, plan.region_id)
+
+
+def role_in_region(user, region_id) -> str | None:
+    """role_in for what belongs to a region rather than to one plan (a 督办单 may cover several plans)."""
     role = user_role(user)
     if role not in OVERSEERS:
         return role
     access = region_access(user)
     if access is EVERY_REGION:
         return role
-    level = access.get(plan.region_id)
+    level = access.get(region_id)
     if level is None:
         return None
     return role if level == "full" else SUPERVISOR
@@ -198,6 +205,21 @@ def chases(user):
         on_tasks = on_tasks.filter(milestone__plan__region_id__in=readable)
         on_units = on_units.filter(unit__region_id__in=readable)
     return on_tasks | on_units
+
+
+def supervision_notices(user):
+    """督办单: those of the regions staff and leaders read; for a liaison, those addressed to their units."""
+    role = user_role(user)
+    if role in OVERSEERS:
+        readable = _in(readable_region_ids(user))
+        return SupervisionNotice.objects.all() if readable is None else SupervisionNotice.objects.filter(readable)
+    if role == Role.LIAISON:
+        return SupervisionNotice.objects.filter(unit_id__in=covered_unit_ids(user))
+    return SupervisionNotice.objects.none()
+
+
+def supervision_files(user):
+    return SupervisionFile.objects.filter(reply__notice__in=supervision_notices(user))
 
 
 def evidence(user):
@@ -364,6 +386,15 @@ def _enters(user, indicator) -> bool:
     return role == Role.STAFF or (role == Role.LIAISON and indicator.unit_id in covered_unit_ids(user))
 
 
+def _addressed_to(user, notice) -> bool:
+    """A liaison of the unit a 督办单 is addressed to (a street's liaison for 各街道 too), while it is open."""
+    return user_role(user) == Role.LIAISON and notice.is_open and notice.unit_id in covered_unit_ids(user)
+
+
+def _decides_supervision(user, notice) -> bool:
+    return notice.is_open and role_in_region(user, notice.region_id) == Role.STAFF
+
+
 # Site-wide pages and tools, asked with no object.
 SITE_RULES = {
     "overview": _is(*OVERSEERS),  # dashboard and plan pages in the menu
@@ -375,6 +406,7 @@ SITE_RULES = {
     "chase_unit": _staff_somewhere,  # 催办 from the league table
     "chase_list": _is(*OVERSEERS),
     "data_health": _staff_somewhere,  # 数据体检
+    "supervise": _staff_somewhere,  # issue a 督办单 (plans.supervision), in regions the user manages
     "admin": lambda user, obj: user.is_active and user.is_staff,  # Django's admin checks is_staff itself
 }
 
@@ -393,6 +425,10 @@ OBJECT_RULES = {
     (Milestone, "edit"): _acts_on_open_plan(Role.STAFF),  # status and light override
     (Milestone, "instruct"): _acts_on_open_plan(Role.LEADER, SUPERVISOR),  # 批示, or a 督查员's 督办意见
     (Milestone, "chase"): _acts_on_open_plan(Role.STAFF),
+    (Milestone, "supervise"): _acts_on_open_plan(Role.STAFF),  # a 督办单 about it
+    (SupervisionNotice, "sign"): _addressed_to,  # 签收; the service refuses a second one in Chinese
+    (SupervisionNotice, "reply"): _addressed_to,  # 回执
+    (SupervisionNotice, "decide"): _decides_supervision,  # 办结 or 退回
     (Instruction, "reply"): _replies,
     (Instruction, "decide"): lambda user, obj: _acts_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
     (ProgressReport, "review"): _acts_on_open_plan(Role.STAFF),

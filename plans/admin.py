@@ -28,6 +28,10 @@ from plans.models import (
     ProgressReport,
     ReminderRun,
     ReminderSettings,
+    SupervisionFile,
+    SupervisionNotice,
+    SupervisionReply,
+    SupervisionSequence,
 )
 from plans.notifications.channels import robot_of
 from plans.notifications.outbox import masked_recipients
@@ -73,6 +77,10 @@ declare_region_paths(
         "plans.instructionreply": "instruction__milestone__plan__region",
         "plans.instructionfile": "reply__instruction__milestone__plan__region",
         "plans.chase": "unit__region",
+        "plans.supervisionnotice": "region",
+        "plans.supervisionreply": "notice__region",
+        "plans.supervisionfile": "reply__notice__region",
+        "plans.supervisionsequence": "region",
         "plans.remindersettings": "unit__region",
         "plans.escalation": "occurrence__milestone__plan__region",
         "plans.outbox": _outbox_in_regions,
@@ -272,6 +280,35 @@ class InstructionFileAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["original_name", "reply", "size", "file_type"]
     list_filter = ["file_type", "reply__unit"]
     search_fields = ["original_name"]
+
+
+@admin.register(SupervisionNotice)
+class SupervisionNoticeAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["number", "unit", "colour", "state", "reply_by", "issued_at"]
+    list_filter = ["state", "colour", "region", "year"]
+    search_fields = ["number", "unit__name", "requirement"]
+    filter_horizontal = ["milestones"]
+
+
+@admin.register(SupervisionReply)
+class SupervisionReplyAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["notice", "unit", "author", "created_at"]
+    list_filter = ["unit__region"]
+    search_fields = ["notice__number", "unit__name", "progress", "measures"]
+
+
+@admin.register(SupervisionFile)
+class SupervisionFileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["original_name", "reply", "size", "file_type"]
+    list_filter = ["file_type"]
+    search_fields = ["original_name", "reply__notice__number"]
+
+
+@admin.register(SupervisionSequence)
+class SupervisionSequenceAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["region", "year", "last_number"]
+    list_filter = ["region", "year"]
+    search_fields = ["region__name"]
 
 
 @admin.register(Chase)

@@ -18,6 +18,9 @@ is told. Who must act:
 | 批示办结 / 退回 | the addressed units; 办结 also the leader who wrote it |
 | 催办 | the chased unit |
 | 年度销号结果 | each lead unit its own counts; leaders who read the plan its totals |
+| 督办单 (issued), 办结 / 退回 | the unit it is addressed to |
+| 督办单回执 | staff who act in the 督办单's region |
+| 督办单签收及回执提醒 (daily) | the addressed unit: daily until signed, then about its reply date |
 
 A unit is told through its liaisons (a group unit such as 各街道 through its member units' liaisons), its
 contact e-mail and its group robot (plans.notifications.outbox); a group unit with no members is told itself.
@@ -39,7 +42,7 @@ from django.urls import reverse
 
 from plans import access
 from plans.choices import UnitRole
-from plans.models import Instruction, Milestone, MilestoneUnit, Plan
+from plans.models import Instruction, Milestone, MilestoneUnit, Plan, SupervisionNotice
 from units.models import Unit
 from units.roles import Role, covered_unit_ids
 
@@ -118,6 +121,8 @@ def may_open(user, obj) -> bool:
         return access.plans(user).filter(pk=obj.pk).exists()
     if isinstance(obj, Unit):
         return access.can(user, "my_tasks") and obj.pk in covered_unit_ids(user)
+    if isinstance(obj, SupervisionNotice):
+        return access.supervision_notices(user).filter(pk=obj.pk).exists()
     raise TypeError(f"no link rule for {type(obj).__name__}")
 
 
@@ -204,6 +209,20 @@ def year_closed(closure) -> Audience:
     return _told(leaders_reading(closure.plan), closure.plan)
 
 
+def supervision_issued(notice) -> Audience:
+    """A 督办单 goes to the liaisons of the unit it is addressed to (its members' for a group unit)."""
+    return _told(liaisons([notice.unit]), notice, [notice.unit])
+
+
+def supervision_replied(reply) -> Audience:
+    """A 回执 waits for staff who act in the 督办单's region (they 办结 it or send it back)."""
+    return _told(staff_acting_in(reply.notice.region_id), reply.notice)
+
+
+def supervision_decided(notice) -> Audience:
+    return _told(liaisons([notice.unit]), notice, [notice.unit])
+
+
 # --- The daily reminders (plans.notifications.due), in bulk -------------------------------------------
 
 
@@ -234,6 +253,11 @@ def reminded_units(milestone_ids) -> dict[int, tuple[list[int], list[int]]]:
 def instruction_reminded_units(instruction) -> list[Unit]:
     """The addressed units (their members for a group unit): 批示 prefetched with units__members."""
     return [receiver for unit in instruction.units.all() for receiver in receiving(unit)]
+
+
+def supervision_reminded_units(notice) -> list[Unit]:
+    """The unit a 督办单 is addressed to (its members for a group unit): notices prefetched with unit__members."""
+    return receiving(notice.unit)
 
 
 def _plan_regions(items) -> dict[int, int]:

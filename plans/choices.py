@@ -62,3 +62,22 @@ class Outcome(models.TextChoices):
     MET = "met", "按期完成"
     LATE = "late", "逾期完成"
     MISSED = "missed", "未完成"
+
+
+class SupervisionColour(models.TextChoices):
+    """督办单's colour (宿迁's three-colour 督办): 蓝 near the deadline, 黄 behind 序时进度 or of poor quality,
+    红 overdue."""
+
+    BLUE = "blue", "蓝色督办"
+    YELLOW = "yellow", "黄色督办"
+    RED = "red", "红色督办"
+
+
+class SupervisionState(models.TextChoices):
+    """下发 → 签收 → 回执 → 办结 (or 退回 → a new 回执), as 宜昌's platform runs it."""
+
+    ISSUED = "issued", "待签收"
+    SIGNED = "signed", "已签收"
+    REPLIED = "replied", "已回执"
+    RETURNED = "returned", "已退回"
+    DONE = "done", "已办结"

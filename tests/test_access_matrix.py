@@ -26,7 +26,10 @@ from plans.models import (
     Outbox,
     PlanYearClosure,
     ProgressReport,
+    SupervisionNotice,
+    SupervisionReply,
 )
+from plans.supervision import service as supervision
 from plans.workflow import indicator_entries, instructions, reporting
 from targets.models import Indicator, IndicatorEntry
 from tests.helpers import every_api_task, milestone_led_by, pdf_upload, submit
@@ -202,11 +205,35 @@ RULES = {
     "plans:bulletin_pdf": ("GET", "bulletin", OVERVIEW),
     "plans:bulletin_edit": ("POST", "bulletin_draft", STAFF_ONLY),  # a draft: not even seen by a leader
     "plans:bulletin_issue": ("POST", "bulletin_draft", STAFF_ONLY),
+    # 督办单 to 区卫生健康局 (signed and answered): its liaison signs and answers, staff of the region decide.
+    "plans:supervision_list": ("GET", None, SIGNED_IN),  # each sees only their own (test_supervision_pages)
+    "plans:supervision_list_xlsx": ("GET", None, SIGNED_IN),
+    "plans:supervision_issue": ("GET", None, STAFF_ONLY),
+    "plans:supervision": ("GET", "supervision", HEALTH_VISIBLE),
+    "plans:supervision_docx": ("GET", "supervision", HEALTH_VISIBLE),
+    "plans:supervision_file": ("GET", "supervision_file", HEALTH_VISIBLE),
+    "plans:supervision_sign": (
+        "POST",
+        "supervision",
+        {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:supervision_reply": (
+        "POST",
+        "supervision",
+        {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
+    ),
+    "plans:supervision_decide": ("POST", "supervision", STAFF_ACTION),
 }
 
 
 # Leaders change nothing but their own 批示 and the read state of their own 通知 (opening a 批示 reads its lines).
-LEADERS_MAY = {"plans:instruction_create", "plans:notifications_read", "plans:notification_read", "plans:instruction"}
+LEADERS_MAY = {
+    "plans:instruction_create",
+    "plans:notifications_read",
+    "plans:notification_read",
+    "plans:instruction",
+    "plans:supervision",
+}
 
 
 def project_url_names(patterns=None, namespace=""):
@@ -244,7 +271,10 @@ def health_objects(user_named):
     entry = indicator_entries.submit_entry(health, indicator, 2022, "increment", 3, "统计年报", pdf_upload())
     instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
     answer = instructions.reply(health, instruction, "已部署。", [(pdf_upload(), "pdf")])
+    notice, receipt = answered_supervision(user_named("staff"), health, milestone)
     return {
+        "supervision": notice,
+        "supervision_file": receipt.files.get(),
         "instruction": instruction,
         "instruction_file": answer.files.get(),
         "notification": Notification.objects.filter(user=health).first(),
@@ -298,6 +328,14 @@ def bulletins_of(plan, author) -> dict:
     return {"bulletin": issued, "bulletin_draft": draft}
 
 
+def answered_supervision(staff, liaison, milestone):
+    """A 督办单 to the node plan's lead unit, signed and answered with a file (waiting for staff's decision)."""
+    [notice] = supervision.issue(staff, [milestone], supervision.IssueInput("请加快推进。", date(2099, 1, 1)))
+    supervision.sign(liaison, notice)
+    receipt = supervision.reply(liaison, notice, "已部署。", "每周调度。", [(pdf_upload(), "pdf")])
+    return notice, receipt
+
+
 def queued_import_job(user):
     """A confirmed import of staff's, waiting for the task (its page is staff's own)."""
     token = uuid.uuid4().hex
@@ -317,6 +355,8 @@ def _state():
         PlanYearClosure.objects.count(),
         Chase.objects.count(),
         InstructionReply.objects.count(),
+        SupervisionReply.objects.count(),
+        list(SupervisionNotice.objects.order_by("pk").values_list("state", "version")),
         list(Instruction.objects.order_by("pk").values_list("state", "version")),
         list(Notification.objects.order_by("pk").values_list("read_at", flat=True)),
         list(Outbox.objects.order_by("pk").values_list("status", "attempts")),
@@ -396,6 +436,7 @@ STAFF_SITE_PAGES = {
     "plans:plan_create",  # 交办 a new plan: into a region where the user manages (江门市 for the 督查员)
     "plans:adhoc_create",  # an ad-hoc 督办事项: likewise, in a region the user manages
     "plans:schedule_preview",  # the 交办 form's deadline preview reads no region's data
+    "plans:supervision_issue",  # the 督办单 form: node plans are found in the regions the user manages
 }
 REGIONS = ["jianghai", "nanping"]
 
@@ -441,7 +482,10 @@ def nanping_objects(user_named):
     instruction = instructions.give_instruction(user_named("leader"), milestone, "请加快推进。")
     answer = instructions.reply(liaison, instruction, "已部署。", [(pdf_upload(), "pdf")])
     objects = _objects(milestone, report, extension, indicator, entry, queued_import_job(user_named("staff")))
+    notice, receipt = answered_supervision(user_named("staff"), liaison, milestone)
     objects |= {
+        "supervision": notice,
+        "supervision_file": receipt.files.get(),
         "instruction": instruction,
         "instruction_file": answer.files.get(),
         "notification": Notification.objects.filter(user=liaison).first(),  # the 批示 addressed to 市人社局
@@ -495,6 +539,7 @@ def test_role_by_url_by_region(name, role, region, client, user_named, request):
     else:
         assert response.status_code == outcome
     # Opening a 批示 marks the reader's own 通知 about it read, as does 全部已读: the reader's own record.
-    acts = outcome == OK and (method == "POST" or name == "plans:instruction") and name != "logout"
+    opens = name in ("plans:instruction", "plans:supervision")
+    acts = outcome == OK and (method == "POST" or opens) and name != "logout"
     if not acts:
         assert _state() == before  # refused requests, and everything a reader does, change nothing

@@ -3,8 +3,9 @@ open, and everybody who must act is told.
 
 One scenario per region, through the real services in the order a year goes: a leader's 批示, the daily run
 21 days after a deadline (lead and co-responsible units, the staff summary, the escalation, the 批示's reply
-date), a co-responsible unit's input, a report returned, revised and approved, an extension, the 批示
-answered, returned and closed, two 催办, the year closed. Then, for each kind and each named person: every
+date, the unsigned 督办单), a 督办单 signed, answered, returned and closed, a co-responsible unit's input,
+a report returned, revised and approved, an extension, the 批示 answered, returned and closed, two 催办, the
+year closed. Then, for each kind and each named person: every
 message they received links only to pages that open for them (fetched as them, with its items' links), and
 the people who must act received it. "Opens" is the page answering 200 to that person, not a rule re-read.
 """
@@ -20,6 +21,7 @@ from django.conf import settings
 from plans.choices import UnitRole
 from plans.models import Milestone, Notification, Occurrence, Plan, ReminderKind
 from plans.notifications.outbox import record_digests
+from plans.supervision import service as supervision
 from plans.workflow import chasing, instructions, reporting, year_close
 from tests.conftest import USERS
 from tests.helpers import submit
@@ -58,6 +60,10 @@ def must_be_told(region: str) -> dict[str, set[str]]:
         ReminderKind.INSTRUCTION_DECIDED: {lead, leader},
         ReminderKind.INSTRUCTION_DUE: {lead},
         ReminderKind.CHASE: {lead},
+        ReminderKind.SUPERVISION: {lead},
+        ReminderKind.SUPERVISION_REPLY: {"staff", staff},
+        ReminderKind.SUPERVISION_DECIDED: {lead},
+        ReminderKind.SUPERVISION_DUE: {lead},
         ReminderKind.YEAR_CLOSED: {lead, "leader", leader} | ({"supervisor"} if region == "jianghai" else set()),
         INPUT_SHARED: {lead},
     }
@@ -94,7 +100,18 @@ def run_the_year(region, user_named, capture):
     staff, leader, liaison = user_named(staff_name), user_named(leader_name), user_named(lead)
     with time_machine.travel(datetime.combine(day, time(9), SHANGHAI)):
         given = capture(instructions.give_instruction, leader, milestone, "请加快推进。", None, day + timedelta(days=7))
-        record_digests(day, [code])
+        notices = capture(
+            supervision.issue, staff, [milestone], supervision.IssueInput("请加快推进。", day + timedelta(days=10))
+        )
+        notice = next(n for n in notices if n.unit.name == lead_unit)  # one per lead unit
+        record_digests(day, [code])  # the 督办单 is not signed yet: its unit is reminded
+        capture(supervision.sign, liaison, notice)
+        capture(supervision.reply, liaison, notice, "已部署。", "每周调度。")
+        notice.refresh_from_db()
+        notice = capture(supervision.decide, staff, notice, False, "请补充佐证。", notice.version)
+        capture(supervision.reply, liaison, notice, "已补充。", "每周调度。")
+        notice.refresh_from_db()
+        capture(supervision.decide, staff, notice, True, "", notice.version)
         capture(submit, user_named(CO_LIAISON), milestone, narrative="配合单位的反馈。")
         report = capture(submit, liaison, milestone, occurrence=deadline)
         report = capture(reporting.review_report, staff, report, False, "请补充数据。", report.version)
@@ -164,7 +181,7 @@ def test_every_kind_reaches_who_must_act_and_links_only_to_what_they_open(
     for kind, people in told.items():
         for name, links in people.items():
             assert all(opens_for(name, path) for path in links), (region, kind, name, links)
-    assert len(cases) == len(KINDS) * len(ROLES) == 15 * 13
+    assert len(cases) == len(KINDS) * len(ROLES) == 19 * 13
     # The scenario really is about this region's node plan, and the other region heard nothing of it.
     assert all(kind in told and told[kind] for kind in KINDS)
     other = {name for name, (_, _, regions) in USERS.items() if regions and region not in regions} - {"supervisor"}

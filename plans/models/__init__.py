@@ -32,6 +32,7 @@ from plans.models.structure import (
     Plan,
     PlanYearClosure,
 )
+from plans.models.supervision import SupervisionFile, SupervisionNotice, SupervisionReply, SupervisionSequence
 from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
@@ -67,5 +68,9 @@ __all__ = [
     "PlanYearClosure",
     "ProgressReport",
     "Reviewable",
+    "SupervisionFile",
+    "SupervisionNotice",
+    "SupervisionReply",
+    "SupervisionSequence",
     "figures_changed",
 ]

@@ -80,6 +80,10 @@ class ReminderKind(models.TextChoices):
     INSTRUCTION_DUE = "instruction_due", "批示反馈期限提醒"
     CHASE = "chase", "催办"
     YEAR_CLOSED = "year_closed", "年度销号结果"
+    SUPERVISION = "supervision", "督办单"
+    SUPERVISION_REPLY = "supervision_reply", "督办单回执"
+    SUPERVISION_DECIDED = "supervision_decided", "督办单办结或退回"
+    SUPERVISION_DUE = "supervision_due", "督办单签收及回执提醒"
 
 
 class Outbox(models.Model):

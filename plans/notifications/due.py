@@ -16,8 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from plans import audience
-from plans.choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind
-from plans.models import Escalation, Instruction, Occurrence, ProgressReport
+from plans.choices import InstructionState, MilestoneStatus, ReportState, ScheduleKind, SupervisionState
+from plans.models import Escalation, Instruction, Occurrence, ProgressReport, SupervisionNotice
 from units.models import Unit
 
 
@@ -164,6 +164,7 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
             if any(i.triggered for i in listed):
                 digests.append(Digest(kind, listed, unit=units[unit_id]))
     digests += instruction_digests(today, plan_codes)
+    digests += supervision_digests(today, plan_codes)
     digests.sort(key=lambda d: (d.kind, d.unit.name))
     overdue = [i for i in items if i.kind == "deadline" and i.days_left < 0]
     if overdue:
@@ -215,6 +216,48 @@ def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
         for receiver in audience.instruction_reminded_units(instruction):
             by_unit[receiver].append(item)
     return [Digest("instruction_due", items, unit=unit) for unit, items in by_unit.items()]
+
+
+def supervision_digests(today: date, plan_codes=None) -> list[Digest]:
+    """督办单 the addressed unit must act on: every day while it is not signed (签收), and, once signed, 7 and
+    1 days before its reply date and weekly after it while no 回执 is in (or a returned one is not redone)."""
+    notices = (
+        SupervisionNotice.objects.filter(
+            state__in=[SupervisionState.ISSUED, SupervisionState.SIGNED, SupervisionState.RETURNED]
+        )
+        .select_related("unit")
+        .prefetch_related("unit__members", "milestones__plan")
+        .order_by("reply_by", "pk")
+    )
+    if plan_codes:
+        notices = notices.filter(milestones__plan__code__in=plan_codes).distinct()
+    by_unit = defaultdict(list)
+    for notice in notices:
+        days_left = (notice.reply_by - today).days
+        unsigned = notice.state == SupervisionState.ISSUED
+        if not unsigned and not _instruction_triggered(days_left):
+            continue
+        milestones = sorted(notice.milestones.all(), key=lambda m: m.pk)
+        if not milestones:
+            continue
+        first = milestones[0]
+        more = f"等{len(milestones)}项" if len(milestones) > 1 else ""
+        item = DueItem(
+            occurrence_id=0,
+            milestone_id=first.pk,
+            plan_id=first.plan_id,
+            plan=first.plan.title,
+            measure=f"{notice.get_colour_display()}单{notice.number}：{notice.requirement}",
+            milestone=first.text + more,
+            due=notice.reply_by,
+            days_left=days_left,
+            kind="supervision_unsigned" if unsigned else "supervision",
+            triggered=True,
+            link=settings.SITE_URL.rstrip("/") + notice.get_absolute_url(),
+        )
+        for receiver in audience.supervision_reminded_units(notice):
+            by_unit[receiver].append(item)
+    return [Digest("supervision_due", items, unit=unit) for unit, items in by_unit.items()]
 
 
 def _escalations(overdue: list[DueItem]) -> list[Digest]:

@@ -160,3 +160,38 @@ def year_closed(closure) -> None:
     line = f"{plan.title}{closure.year}年度销号：按期完成{closure.met_count}项，未按期完成{closure.missed_count}项"
     event = Event(ReminderKind.YEAR_CLOSED, f"closure:{closure.pk}", line, plan.get_absolute_url())
     notify(event, audience.year_closed(closure))
+
+
+def supervision_issued(notice) -> None:
+    event = Event(
+        ReminderKind.SUPERVISION,
+        f"supervision:{notice.pk}:issued",
+        f"组织部下发{notice.get_colour_display()}单{notice.number}，请签收并于{notice.reply_by:%Y年%-m月%-d日}前回执",
+        notice.get_absolute_url(),
+    )
+    notify(event, audience.supervision_issued(notice))
+
+
+def supervision_replied(reply) -> None:
+    notice = reply.notice
+    event = Event(
+        ReminderKind.SUPERVISION_REPLY,
+        f"supervision-reply:{reply.pk}",
+        f"{reply.unit}报送了督办单{notice.number}的回执，待办结",
+        notice.get_absolute_url(),
+    )
+    notify(event, audience.supervision_replied(reply))
+
+
+def supervision_decided(notice, done: bool) -> None:
+    if done:
+        line = f"督办单{notice.number}已办结"
+    else:
+        line = f"督办单{notice.number}的回执被退回，请继续办理：{one_line(notice.staff_comment, 60)}"
+    event = Event(
+        ReminderKind.SUPERVISION_DECIDED,
+        f"supervision:{notice.pk}:{'done' if done else 'returned'}:{notice.version}",
+        line,
+        notice.get_absolute_url(),
+    )
+    notify(event, audience.supervision_decided(notice))

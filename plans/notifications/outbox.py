@@ -172,6 +172,8 @@ def _list_link(kind) -> str:
     """Where a digest of several items points: the unit's 我的任务, or the overdue list for staff and leaders."""
     if kind in (ReminderKind.UNIT_DIGEST, ReminderKind.CO_UNIT_DIGEST, ReminderKind.INSTRUCTION_DUE):
         return reverse("plans:my_tasks")
+    if kind == ReminderKind.SUPERVISION_DUE:
+        return reverse("plans:supervision_list") + "?state=open"
     return reverse("plans:task_list") + "?overdue=true"
 
 

@@ -26,6 +26,10 @@ TITLES = {
         "{name}：领导批示反馈提醒",
         "以下领导批示由贵单位承办，反馈期限将到或已过，请及时反馈办理情况：",
     ),
+    ReminderKind.SUPERVISION_DUE: (
+        "{name}：督办单签收及回执提醒",
+        "以下督办单由贵单位承办，尚未签收或回执期限将到、已过，请及时签收并报送回执：",
+    ),
 }
 
 
@@ -42,6 +46,8 @@ def _state(item: dict) -> str:
     days = item["days_left"]
     if item.get("kind") == "report_request":
         return "请报送本季度进展"
+    if item.get("kind") == "supervision_unsigned":
+        return "未签收" + (f"，回执期限已过 {-days} 天" if days < 0 else f"，{days} 天后须回执")
     if days < 0:
         return f"已逾期 {-days} 天"
     return "今天到期" if days == 0 else f"还有 {days} 天"

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand
 
 from plans.demo.progress import ensure_demo_portal, seed_demo_progress
+from plans.demo.supervision import seed_demo_supervision
 from plans.demo.year import seed_demo_indicators, seed_demo_loop, seed_demo_year
 
 
 class Command(BaseCommand):
     help = (
         "写入演示用的进展报告、一年的报送审核记录和指标实际值（已有进展报告时不再写入），"
-        "以及一条未办结的批示和一次催办（已有则不重复）；仅用于演示"
+        "以及一条未办结的批示、一次催办和几份督办单（已有则不重复）；仅用于演示"
     )
 
     def handle(self, *args, **options):
@@ -27,3 +28,6 @@ class Command(BaseCommand):
         loop = seed_demo_loop()
         if loop["instructions"] or loop["chases"]:
             self.stdout.write(f"已写入演示批示 {loop['instructions']} 条、催办 {loop['chases']} 次。")
+        notices = seed_demo_supervision()  # idempotent: only into a portal with no 督办单
+        if notices:
+            self.stdout.write(f"已下发演示督办单 {notices} 份（已办结、待回执、逾期未签收各有）。")
