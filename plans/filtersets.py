@@ -5,8 +5,8 @@ from django.utils.choices import BaseChoiceIterator
 
 from plans import access
 from plans.choices import MilestoneStatus, Outcome, Rag, UnitRole
-from plans.models import Category, MilestoneUnit, Occurrence, Plan
-from plans.tracking import done_q, due_within, occurrences_with_outcome, overdue
+from plans.models import Category, MilestoneUnit, Plan
+from plans.tracking import done_q, due_within, in_year_q, overdue, year_outcome_q
 from talentplan.lib.forms import quick_selects
 from talentplan.lib.params import YEAR_RANGE
 from units.models import Unit
@@ -170,15 +170,12 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         """Node plans with a deadline or report period in that year."""
-        return queryset.filter(pk__in=Occurrence.objects.filter(due_date__year=int(value)).values("milestone_id"))
+        return queryset.filter(in_year_q(int(value)))
 
     def filter_outcome(self, queryset, name, value):
         """Node plans with a deadline (of the chosen year) 按期完成 / 逾期完成 / 未完成 today (the dashboard's)."""
-        occurrences = occurrences_with_outcome(value, timezone.localdate())
         year = self.form.cleaned_data.get("year")
-        if year is not None:
-            occurrences = occurrences.filter(due_date__year=int(year))
-        return queryset.filter(pk__in=occurrences.values("milestone_id"))
+        return queryset.filter(year_outcome_q(value, int(year) if year is not None else None, timezone.localdate()))
 
     def filter_done(self, queryset, name, value):
         """已完成 as the dashboard counts it: for the chosen year per its deadlines, else over all years."""

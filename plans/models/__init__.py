@@ -31,6 +31,7 @@ from plans.models.structure import (
     Plan,
     PlanYearClosure,
 )
+from plans.models.years import MilestoneYear
 from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "Measure",
     "Milestone",
     "MilestoneUnit",
+    "MilestoneYear",
     "Occurrence",
     "Plan",
     "PlanFigures",
