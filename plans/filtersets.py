@@ -6,7 +6,7 @@ from django.utils.choices import BaseChoiceIterator
 from plans import access
 from plans.choices import MilestoneStatus, Outcome, Rag, UnitRole
 from plans.models import Category, MilestoneUnit, Plan
-from plans.tracking import done_q, due_within, in_year_q, overdue, year_outcome_q
+from plans.tracking import done_q, due_within, in_year_q, overdue, rag_q, year_outcome_q
 from talentplan.lib.forms import quick_selects
 from talentplan.lib.params import YEAR_RANGE
 from units.models import Unit
@@ -53,7 +53,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
         empty_label="任一角色",
     )
     status = django_filters.ChoiceFilter(label="状态", choices=MilestoneStatus.choices, empty_label="全部状态")
-    rag = django_filters.ChoiceFilter(label="灯色", choices=Rag.choices, empty_label="全部灯色")
+    rag = django_filters.ChoiceFilter(label="灯色", choices=Rag.choices, empty_label="全部灯色", method="filter_rag")
     overdue = django_filters.BooleanFilter(
         label="逾期",
         method="filter_overdue",
@@ -154,6 +154,10 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit
+
+    def filter_rag(self, queryset, name, value):
+        """The light as with_tracking's `rag` says, on the stored, indexed columns (tracking.rag_q)."""
+        return queryset.filter(rag_q(value, timezone.localdate())) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

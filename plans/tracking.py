@@ -19,7 +19,7 @@ The light:
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Case, CharField, Count, DateField, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
 from plans.choices import MilestoneStatus, Outcome, ReportKind, ReportState
@@ -71,11 +71,42 @@ def refresh_next_due(milestone_ids=None) -> int:
     figures_changed(milestone_ids=milestone_ids)  # a deadline moved: the dashboard counts these plans again
     deadlines = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True).values("milestone")
     refresh_year_states(milestone_ids)
-    return milestones.update(
+    count = milestones.update(
         next_due_date=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
         next_deadline_id=Subquery(next_open.values("pk")[:1]),
         deadline_total=Coalesce(Subquery(deadlines.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
     )
+    refresh_report_columns(milestone_ids)  # whether the (new) next deadline is approved
+    return count
+
+
+def refresh_report_columns(milestone_ids=None) -> int:
+    """THE writer of Milestone.latest_report_at and next_deadline_approved: one UPDATE. Called on every report
+    save or delete (plans.signals) and by refresh_next_due, so the bulk writers that call it keep them too."""
+    milestones = (
+        Milestone.objects.all() if milestone_ids is None else Milestone.objects.filter(pk__in=list(milestone_ids))
+    )
+    latest = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at").values("submitted_at")
+    approved = ProgressReport.objects.filter(occurrence_id=OuterRef("next_deadline_id"), state=ReportState.APPROVED)
+    return milestones.update(latest_report_at=Subquery(latest[:1]), next_deadline_approved=Exists(approved))
+
+
+def rag_q(rag: str, today: date) -> Q:
+    """Node plans whose light (with_tracking's `rag`) is `rag` today, on the stored columns only (rag_override,
+    status, next_due_date, next_deadline_approved), so PostgreSQL can use their indexes."""
+    paused, lagging = Q(status=MilestoneStatus.PAUSED), Q(status=MilestoneStatus.LAGGING)
+    near = due_within_q("next_due_date", today, YELLOW_WITHIN_DAYS)
+    computed = {
+        Rag.GREY: paused,
+        Rag.RED: ~paused & (overdue_q("next_due_date", today) | lagging),
+        Rag.YELLOW: ~paused & ~lagging & near & Q(next_deadline_approved=False),
+    }
+    computed[Rag.GREEN] = (
+        ~paused
+        & ~lagging
+        & (Q(next_due_date__isnull=True) | Q(next_due_date__gte=today) & (~near | Q(next_deadline_approved=True)))
+    )
+    return Q(rag_override=rag) | Q(rag_override="") & computed[rag]
 
 
 YEAR_STATE_BATCH = 5000
@@ -221,26 +252,23 @@ def _tracking_annotations(today: date) -> tuple[dict, dict]:
         # The denormalised, indexed columns written by refresh_next_due.
         next_due=F("next_due_date"),
         next_occurrence_id=F("next_deadline_id"),
-        last_report_at=Subquery(latest_report.values("submitted_at")[:1]),
+        last_report_at=F("latest_report_at"),  # stored by refresh_report_columns
         last_report_state=Subquery(latest_consolidated.values("state")[:1], output_field=CharField()),
         last_done_due=Subquery(last_done.values("due_date")[:1], output_field=DateField()),
         last_done_late=Subquery(last_done.values("late")[:1]),
         deadline_count=F("deadline_total"),
     )
-    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of every
-    # approved report (planned for all rows, before the page's LIMIT); this one runs per shown row on an index.
-    approved_for_next = ProgressReport.objects.filter(
-        occurrence_id=OuterRef("next_occurrence_id"), state=ReportState.APPROVED
-    ).values("pk")[:1]
     then = dict(
-        next_approved_report=Subquery(approved_for_next),
+        # On stored columns only (rag_q is the same rule as a filter).
         rag=Case(
             When(~Q(rag_override=""), then=F("rag_override")),
             When(status=MilestoneStatus.PAUSED, then=Value(Rag.GREY)),
             When(overdue_q("next_due", today), then=Value(Rag.RED)),
             When(status=MilestoneStatus.LAGGING, then=Value(Rag.RED)),
             When(
-                due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved_report=None, then=Value(Rag.YELLOW)
+                due_within_q("next_due", today, YELLOW_WITHIN_DAYS),
+                next_deadline_approved=False,
+                then=Value(Rag.YELLOW),
             ),
             default=Value(Rag.GREEN),
             output_field=CharField(),
