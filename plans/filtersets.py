@@ -5,8 +5,8 @@ from django.utils.choices import BaseChoiceIterator
 
 from plans import access
 from plans.choices import MilestoneStatus, Outcome, Rag, UnitRole
-from plans.models import Category, MilestoneUnit, Occurrence, Plan
-from plans.tracking import done_q, due_within, occurrences_with_outcome, overdue
+from plans.models import Category, MilestoneUnit, Plan
+from plans.tracking import done_q, due_within, in_year_q, overdue, rag_q, year_outcome_q
 from talentplan.lib.forms import WholeNumberField, quick_selects
 from talentplan.lib.params import YEAR_RANGE, is_ascii_int
 from units.models import Unit
@@ -71,7 +71,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
         empty_label="任一角色",
     )
     status = django_filters.ChoiceFilter(label="状态", choices=MilestoneStatus.choices, empty_label="全部状态")
-    rag = django_filters.ChoiceFilter(label="灯色", choices=Rag.choices, empty_label="全部灯色")
+    rag = django_filters.ChoiceFilter(label="灯色", choices=Rag.choices, empty_label="全部灯色", method="filter_rag")
     overdue = django_filters.BooleanFilter(
         label="逾期",
         method="filter_overdue",
@@ -173,6 +173,10 @@ class MilestoneFilterSet(django_filters.FilterSet):
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit
 
+    def filter_rag(self, queryset, name, value):
+        """The light as with_tracking's `rag` says, on the stored, indexed columns (tracking.rag_q)."""
+        return queryset.filter(rag_q(value, timezone.localdate())) if value else queryset
+
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
@@ -188,15 +192,12 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         """Node plans with a deadline or report period in that year."""
-        return queryset.filter(pk__in=Occurrence.objects.filter(due_date__year=int(value)).values("milestone_id"))
+        return queryset.filter(in_year_q(int(value)))
 
     def filter_outcome(self, queryset, name, value):
         """Node plans with a deadline (of the chosen year) 按期完成 / 逾期完成 / 未完成 today (the dashboard's)."""
-        occurrences = occurrences_with_outcome(value, timezone.localdate())
         year = self.form.cleaned_data.get("year")
-        if year is not None:
-            occurrences = occurrences.filter(due_date__year=int(year))
-        return queryset.filter(pk__in=occurrences.values("milestone_id"))
+        return queryset.filter(year_outcome_q(value, int(year) if year is not None else None, timezone.localdate()))
 
     def filter_done(self, queryset, name, value):
         """已完成 as the dashboard counts it: for the chosen year per its deadlines, else over all years."""

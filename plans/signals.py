@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from plans.models import Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan, ProgressReport, figures_changed
 from plans.search_text import milestones_of_units, refresh_search_text
-from plans.tracking import refresh_next_due
+from plans.tracking import refresh_next_due, refresh_report_columns
 from targets.models import Indicator, IndicatorYear
 from units.models import Unit, UnitAlias
 
@@ -42,6 +42,12 @@ def indicator_year_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=ProgressReport, dispatch_uid="report_deleted_figures")
 def milestone_part_changed(sender, instance, **kwargs):
     figures_changed(milestone_ids=[instance.milestone_id])
+
+
+@receiver(post_save, sender=ProgressReport, dispatch_uid="report_saved_columns")
+@receiver(post_delete, sender=ProgressReport, dispatch_uid="report_deleted_columns")
+def report_changed(sender, instance, **kwargs):
+    refresh_report_columns([instance.milestone_id])  # the last report, and whether the next deadline is approved
 
 
 # The stored search text (plans.search_text): the node plan's own texts, its measure's, its item's and

@@ -19,11 +19,11 @@ The light:
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
 from plans.choices import MilestoneStatus, Outcome, ReportKind, ReportState
-from plans.models import Milestone, Occurrence, ProgressReport, figures_changed
+from plans.models import Milestone, MilestoneYear, Occurrence, ProgressReport, figures_changed
 from talentplan.lib.dates import cn_date
 from talentplan.lib.light import (
     YELLOW_WITHIN_DAYS,
@@ -69,9 +69,108 @@ def refresh_next_due(milestone_ids=None) -> int:
     milestones = Milestone.objects.all() if milestone_ids is None else Milestone.objects.filter(pk__in=milestone_ids)
     next_open = next_open_deadline()
     figures_changed(milestone_ids=milestone_ids)  # a deadline moved: the dashboard counts these plans again
-    return milestones.update(
+    deadlines = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True).values("milestone")
+    refresh_year_states(milestone_ids)
+    count = milestones.update(
         next_due_date=Subquery(next_open.values("effective_due")[:1], output_field=DateField()),
         next_deadline_id=Subquery(next_open.values("pk")[:1]),
+        deadline_total=Coalesce(Subquery(deadlines.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
+    )
+    refresh_report_columns(milestone_ids)  # whether the (new) next deadline is approved
+    return count
+
+
+def refresh_report_columns(milestone_ids=None) -> int:
+    """THE writer of Milestone.latest_report_at and next_deadline_approved: one UPDATE. Called on every report
+    save or delete (plans.signals) and by refresh_next_due, so the bulk writers that call it keep them too."""
+    milestones = (
+        Milestone.objects.all() if milestone_ids is None else Milestone.objects.filter(pk__in=list(milestone_ids))
+    )
+    latest = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at").values("submitted_at")
+    approved = ProgressReport.objects.filter(occurrence_id=OuterRef("next_deadline_id"), state=ReportState.APPROVED)
+    return milestones.update(latest_report_at=Subquery(latest[:1]), next_deadline_approved=Exists(approved))
+
+
+def rag_q(rag: str, today: date) -> Q:
+    """Node plans whose light (with_tracking's `rag`) is `rag` today, on the stored columns only (rag_override,
+    status, next_due_date, next_deadline_approved), so PostgreSQL can use their indexes."""
+    paused, lagging = Q(status=MilestoneStatus.PAUSED), Q(status=MilestoneStatus.LAGGING)
+    near = due_within_q("next_due_date", today, YELLOW_WITHIN_DAYS)
+    computed = {
+        Rag.GREY: paused,
+        Rag.RED: ~paused & (overdue_q("next_due_date", today) | lagging),
+        Rag.YELLOW: ~paused & ~lagging & near & Q(next_deadline_approved=False),
+    }
+    computed[Rag.GREEN] = (
+        ~paused
+        & ~lagging
+        & (Q(next_due_date__isnull=True) | Q(next_due_date__gte=today) & (~near | Q(next_deadline_approved=True)))
+    )
+    return Q(rag_override=rag) | Q(rag_override="") & computed[rag]
+
+
+YEAR_STATE_BATCH = 5000
+
+
+def year_state_rows(occurrences):
+    """(milestone, year) → the MilestoneYear figures of these occurrences, one grouped query."""
+    effective = Coalesce("extended_due_date", "due_date", output_field=DateField())
+    deadline, undone = Q(is_deadline=True), Q(is_deadline=True, completed_on__isnull=True)
+    return (
+        occurrences.annotate(year=ExtractYear("due_date"), effective=effective)
+        .order_by()
+        .values("milestone_id", "year")
+        .annotate(
+            deadlines=Count("pk", filter=deadline),
+            undone=Count("pk", filter=undone),
+            open_due=Min("effective", filter=undone),
+            met_on=Min("completed_on", filter=deadline & Q(completed_on__lte=F("effective"))),
+            late_on=Min("completed_on", filter=deadline & Q(completed_on__gt=F("effective"))),
+            last_done_on=Max("completed_on", filter=deadline),
+        )
+    )
+
+
+def refresh_year_states(milestone_ids=None) -> None:
+    """THE writer of MilestoneYear: the node plans' rows again from their occurrences (every node plan's when
+    `milestone_ids` is None). Called by refresh_next_due, so in the same transaction as the change."""
+    rows = Occurrence.objects.all()
+    stored = MilestoneYear.objects.all()
+    if milestone_ids is not None:
+        ids = list(milestone_ids)
+        if not ids:
+            return
+        rows, stored = rows.filter(milestone_id__in=ids), stored.filter(milestone_id__in=ids)
+    stored.delete()
+    batch = []
+    for row in year_state_rows(rows).iterator(chunk_size=YEAR_STATE_BATCH):
+        batch.append(MilestoneYear(**row))
+        if len(batch) >= YEAR_STATE_BATCH:
+            MilestoneYear.objects.bulk_create(batch)
+            batch = []
+    MilestoneYear.objects.bulk_create(batch)
+
+
+def in_year_q(year: int) -> Q:
+    """Node plans with a deadline or report period in `year` (the stored year rows)."""
+    return Q(pk__in=MilestoneYear.objects.filter(year=year).values("milestone_id"))
+
+
+def year_outcome_q(outcome: str, year: int | None, as_of: date) -> Q:
+    """Node plans with a deadline (of `year`, or of any year) whose deadline_outcome on `as_of` is `outcome`:
+    `occurrences_with_outcome` read from the stored year rows. A deadline approved after `as_of` (a cut-off in
+    the past) was still open then: those few node plans are judged from their occurrences."""
+    states = MilestoneYear.objects.all() if year is None else MilestoneYear.objects.filter(year=year)
+    if outcome == Outcome.MET:
+        return Q(pk__in=states.filter(met_on__lte=as_of).values("milestone_id"))
+    if outcome == Outcome.LATE:
+        return Q(pk__in=states.filter(late_on__lte=as_of).values("milestone_id"))
+    later = states.filter(last_done_on__gt=as_of).values("milestone_id")
+    live = occurrences_with_outcome(outcome, as_of).filter(milestone_id__in=later)
+    if year is not None:
+        live = live.filter(due_date__year=year)
+    return Q(pk__in=states.filter(overdue_q("open_due", as_of)).values("milestone_id")) | Q(
+        pk__in=live.values("milestone_id")
     )
 
 
@@ -107,10 +206,11 @@ def done_q(year: int | None) -> Q:
     """`is_done_for_year` / `is_done` over `with_tracking` rows (the task list behind the dashboard's 已完成)."""
     completed = Q(status=MilestoneStatus.COMPLETED)
     if year is None:
-        return completed & (Q(next_due__isnull=True) | Q(deadline_count__lte=1))
-    in_year = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True, due_date__year=year)
-    undone = in_year.filter(completed_on__isnull=True)
-    return (Exists(in_year) & ~Exists(undone)) | (completed & (~Exists(in_year) | Q(deadline_count__lte=1)))
+        return completed & (Q(next_due_date__isnull=True) | Q(deadline_total__lte=1))
+    # The stored year rows (refresh_year_states) and deadline count (refresh_next_due), indexed.
+    in_year = MilestoneYear.objects.filter(year=year, deadlines__gt=0)
+    all_done = Q(pk__in=in_year.filter(undone=0).values("milestone_id"))
+    return all_done | (completed & (~Q(pk__in=in_year.values("milestone_id")) | Q(deadline_total__lte=1)))
 
 
 def occurrences_with_outcome(outcome: str, as_of: date):
@@ -146,33 +246,29 @@ def _tracking_annotations(today: date) -> tuple[dict, dict]:
     last_done = last_done.annotate(
         late=Case(When(completed_on__gt=effective_due, then=Value(True)), default=Value(False))
     ).order_by("-due_date")
-    deadlines = Occurrence.objects.filter(milestone=OuterRef("pk"), is_deadline=True).values("milestone")
     latest_report = ProgressReport.objects.filter(milestone=OuterRef("pk")).order_by("-submitted_at")
     latest_consolidated = latest_report.filter(kind=ReportKind.CONSOLIDATED)
     first = dict(
         # The denormalised, indexed columns written by refresh_next_due.
         next_due=F("next_due_date"),
         next_occurrence_id=F("next_deadline_id"),
-        last_report_at=Subquery(latest_report.values("submitted_at")[:1]),
+        last_report_at=F("latest_report_at"),  # stored by refresh_report_columns
         last_report_state=Subquery(latest_consolidated.values("state")[:1], output_field=CharField()),
         last_done_due=Subquery(last_done.values("due_date")[:1], output_field=DateField()),
         last_done_late=Subquery(last_done.values("late")[:1]),
-        deadline_count=Coalesce(Subquery(deadlines.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
+        deadline_count=F("deadline_total"),
     )
-    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn EXISTS into a hashed scan of every
-    # approved report (planned for all rows, before the page's LIMIT); this one runs per shown row on an index.
-    approved_for_next = ProgressReport.objects.filter(
-        occurrence_id=OuterRef("next_occurrence_id"), state=ReportState.APPROVED
-    ).values("pk")[:1]
     then = dict(
-        next_approved_report=Subquery(approved_for_next),
+        # On stored columns only (rag_q is the same rule as a filter).
         rag=Case(
             When(~Q(rag_override=""), then=F("rag_override")),
             When(status=MilestoneStatus.PAUSED, then=Value(Rag.GREY)),
             When(overdue_q("next_due", today), then=Value(Rag.RED)),
             When(status=MilestoneStatus.LAGGING, then=Value(Rag.RED)),
             When(
-                due_within_q("next_due", today, YELLOW_WITHIN_DAYS), next_approved_report=None, then=Value(Rag.YELLOW)
+                due_within_q("next_due", today, YELLOW_WITHIN_DAYS),
+                next_deadline_approved=False,
+                then=Value(Rag.YELLOW),
             ),
             default=Value(Rag.GREEN),
             output_field=CharField(),

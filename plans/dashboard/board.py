@@ -14,7 +14,7 @@ from plans.models import (
     Category,
     Chase,
     Milestone,
-    Occurrence,
+    MilestoneYear,
     Plan,
 )
 from plans.tracking import overdue_q
@@ -118,7 +118,7 @@ def _scope(plan, year, visible_plans, prefix: str = "") -> Q:
     # An explicitly chosen plan is counted even when archived (its plan page and bulletin stay readable).
     scope = Q(**{f"{prefix}plan": plan}) if plan else Q(**{f"{prefix}plan__in": visible_plans})
     if year:
-        scope &= Q(**{f"{prefix}pk__in": Occurrence.objects.filter(due_date__year=year).values("milestone_id")})
+        scope &= Q(**{f"{prefix}pk__in": MilestoneYear.objects.filter(year=year).values("milestone_id")})
     return scope
 
 

@@ -26,7 +26,7 @@ from plans.models import (
     PlanUnitFigures,
     ProgressReport,
 )
-from plans.tracking import DUE_SOON_DAYS, done_q, due_within_q, occurrences_with_outcome, overdue_q, with_tracking
+from plans.tracking import DUE_SOON_DAYS, done_q, due_within_q, overdue_q, year_outcome_q
 from targets.models import Indicator, IndicatorYear
 from targets.standing import standing_of
 from targets.trajectory import trajectory_of
@@ -39,10 +39,9 @@ RECOUNT_LOCK = 0x7A1E_F16
 def tally_rows(milestones, keys: tuple, today: date, year) -> list[dict]:
     """One grouped query: (keys..., status) → counts. Deadline outcomes (按期完成 / 逾期完成 / 未完成) are
     counted for a chosen year only, as before."""
-    done = with_tracking(milestones, today).filter(done_q(year or None))
     outcome_rows = {}
     if year:
-        outcome_rows = {o: occurrences_with_outcome(o.value, today).filter(due_date__year=year) for o in Outcome}
+        outcome_rows = {o: year_outcome_q(o.value, year, today) for o in Outcome}
     rows = (
         milestones.order_by()
         .values(*keys, "status")
@@ -54,11 +53,8 @@ def tally_rows(milestones, keys: tuple, today: date, year) -> list[dict]:
             due_soon=Count("pk", filter=due_within_q("next_due_date", today, DUE_SOON_DAYS)),
             # 已完成 and 期限完成情况 by the same SQL as the task list's `done` / `outcome` filters, so a
             # count and the list its link opens agree.
-            completed=Count("pk", filter=Q(pk__in=done.values("pk"))),
-            **{
-                f"outcome_{o.value}": Count("pk", filter=Q(pk__in=occurrences.values("milestone_id")))
-                for o, occurrences in outcome_rows.items()
-            },
+            completed=Count("pk", filter=done_q(year or None)),
+            **{f"outcome_{o.value}": Count("pk", filter=in_outcome) for o, in_outcome in outcome_rows.items()},
         )
     )
     return list(rows)

@@ -33,6 +33,7 @@ from plans.models.structure import (
     PlanYearClosure,
 )
 from plans.models.supervision import SupervisionFile, SupervisionNotice, SupervisionReply, SupervisionSequence
+from plans.models.years import MilestoneYear
 from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Measure",
     "Milestone",
     "MilestoneUnit",
+    "MilestoneYear",
     "Occurrence",
     "Plan",
     "PlanFigures",

@@ -238,11 +238,19 @@ class Milestone(models.Model):
     # transaction as the change, so lists sort and filter on an index instead of a subquery per row.
     next_due_date = models.DateField("下一截止日", null=True, blank=True, editable=False, db_index=True)
     next_deadline_id = models.IntegerField("下一截止期次", null=True, blank=True, editable=False)
+    deadline_total = models.PositiveIntegerField("截止期限数", default=0, editable=False)  # the same writer
+    # Written by plans.tracking.refresh_report_columns (on every report save or delete, and after
+    # refresh_next_due): the light and the last report sort and filter on columns, not a subquery per row.
+    latest_report_at = models.DateTimeField("最近报送", null=True, blank=True, editable=False, db_index=True)
+    next_deadline_approved = models.BooleanField("下一截止期次已审核通过", default=False, editable=False)
     # Written by plans.search_text (the one writer) in the transaction of each change to what it holds.
     search_text = models.TextField("检索文本", blank=True, default="", editable=False)
     units = models.ManyToManyField(Unit, through="MilestoneUnit", verbose_name="责任单位", related_name="milestones")
     history = HistoricalRecords(
-        excluded_fields=["plan", "measure", "position", "next_due_date", "next_deadline_id", "search_text"]
+        excluded_fields=[
+            *("plan", "measure", "position", "next_due_date", "next_deadline_id", "deadline_total", "search_text"),
+            *("latest_report_at", "next_deadline_approved"),
+        ]
     )
 
     objects = MilestoneQuerySet.as_manager()

@@ -49,6 +49,11 @@ def addresses_for(unit=None, user=None) -> tuple[dict[str, list[str]], list]:
     return _unit_addresses([unit])[unit.pk]
 
 
+def addresses_by_unit(units) -> dict[int, tuple[dict[str, list[str]], list]]:
+    """addresses_for of many units at once, in a fixed number of queries (数据体检 reads every unit's reach)."""
+    return _unit_addresses(list(units))
+
+
 def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
     """addresses_for for many units in a fixed number of queries, whatever their number. The people are the
     units' liaisons (plans.audience); the addresses add the unit's own e-mail, extra addresses and robot."""

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0017_robot_secret_for_every_signed_robot'),
+        ('plans', '0018_bulletin_documents'),
         ('units', '0004_region_membership_history_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
