@@ -352,3 +352,35 @@ def test_a_huge_digest_stays_far_below_one_megabyte_as_an_email():
     assert size < 1024 * 1024  # 200 items of about 3.7 KB each (text + HTML): 747,260 bytes when written
     assert "另有 4800 项未在邮件中列出（共 5000 项）" in message["body_text"]
     assert "共 5000 项" in message["subject"]
+
+
+def test_the_stale_claim_message_gives_the_time_in_asia_shanghai():
+    from datetime import UTC, datetime
+
+    claimed = datetime(2022, 12, 1, 1, 5, tzinfo=UTC)  # 09:05 in Asia/Shanghai (UTC+8)
+    stuck = email_row(status=OutboxStatus.SENDING, attempts=1, claimed_at=claimed)
+    outbox_service.release_stale_claims(claimed + timedelta(hours=2))
+    stuck.refresh_from_db()
+    assert "2022-12-01 09:05 开始的发送" in stuck.last_error and "01:05" not in stuck.last_error
+
+
+def test_racing_runs_record_every_row_the_day_made(monkeypatch):
+    """A run that starts, then sees another run of the same day make every row before it finishes (as three
+    racing runs did), records what was made: the day's record once said 0 though the other run made them."""
+    from plans.notifications import daily_run
+
+    real_record = daily_run.record_digests
+    interleaved = []
+
+    def another_run_finishes_first(day, plan_codes=None):
+        if not interleaved:
+            interleaved.append(None)  # the racing run, which calls this too, goes straight to the real one
+            interleaved[0] = real_create_day(day)  # it made every row while this run waited
+        return real_record(day, plan_codes)
+
+    real_create_day = daily_run.create_day
+    monkeypatch.setattr(daily_run, "record_digests", another_run_finishes_first)
+    mine = daily_run.create_day(DAY)
+    made = Outbox.objects.filter(date=DAY).count()
+    assert made > 5 and interleaved[0].created == made and mine.created == 0
+    assert ReminderRun.objects.get(date=DAY).created == made

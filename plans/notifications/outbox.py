@@ -257,7 +257,8 @@ def release_stale_claims(now) -> int:
     cutoff = now - timedelta(seconds=settings.REMINDER_STALE_CLAIM_SECONDS)
     for row in Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff):
         stuck = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at)
-        reason = f"发送中断：{row.claimed_at:%Y-%m-%d %H:%M} 开始的发送没有结果（处理进程可能已退出）"
+        started = timezone.localtime(row.claimed_at)  # staff read Asia/Shanghai (TIME_ZONE), never UTC
+        reason = f"发送中断：{started:%Y-%m-%d %H:%M} 开始的发送没有结果（处理进程可能已退出）"
         if row.channel != Channel.EMAIL:
             released += stuck.update(
                 status=OutboxStatus.UNKNOWN, permanent_error=True, last_error=reason + "，消息可能已发出，请到群里确认"
