@@ -6,6 +6,8 @@
 - indicators without a reporting unit, or whose reporting unit no liaison can act for (a group reports
   through its members; a unit with no liaison cannot enter a figure);
 - units used by active plans that have no liaison and no contact;
+- addresses of those units that e-mail cannot reach (a liaison's "not-an-address" from older data, an extra
+  address "bad@@example..com"): the reminders leave them out, so the unit to fix is named here;
 - data the portal cannot judge (a figure that is not a number, a target year outside the plan years).
 
 The reach of a unit is the reminders' own rule (plans.audience: a group's members, or the group itself when it
@@ -21,7 +23,7 @@ from django.utils import timezone
 from plans import audience
 from plans.choices import UnitRole
 from plans.models import Milestone, MilestoneUnit
-from plans.notifications.outbox import addresses_for
+from plans.notifications.outbox import addresses_for, undeliverable_addresses
 from targets.models import Indicator
 from targets.trajectory import trajectory_of
 from units.models import Unit
@@ -90,6 +92,7 @@ def data_health(today=None) -> list[Section]:
         _empty_groups(milestones, indicators),
         _indicator_reporters(indicators, reach),
         _units_without_contact(milestones, indicators, reach),
+        _undeliverable(milestones, indicators, reach),
         _unjudged_data(indicators, today),
     ]
 
@@ -174,12 +177,7 @@ def _indicator_reporters(indicators, reach: Reach) -> Section:
     return section
 
 
-def _units_without_contact(milestones, indicators, reach: Reach) -> Section:
-    section = Section(
-        "units_without_contact",
-        "没有联络员也没有联系邮箱的单位",
-        "只列出在用计划中承担节点计划或报送指标的单位。",
-    )
+def _used_units(milestones, indicators, reach: Reach) -> dict[int, Unit]:
     used: dict[int, Unit] = {}
     for milestone in milestones:
         for assignment in milestone.assignments.all():
@@ -188,7 +186,16 @@ def _units_without_contact(milestones, indicators, reach: Reach) -> Section:
     for indicator in indicators:
         if indicator.unit is not None:
             used[indicator.unit_id] = indicator.unit
-    for unit in sorted(used.values(), key=lambda u: u.name):
+    return used
+
+
+def _units_without_contact(milestones, indicators, reach: Reach) -> Section:
+    section = Section(
+        "units_without_contact",
+        "没有联络员也没有联系邮箱的单位",
+        "只列出在用计划中承担节点计划或报送指标的单位。",
+    )
+    for unit in sorted(_used_units(milestones, indicators, reach).values(), key=lambda u: u.name):
         if unit.is_group or reach.unit(unit):
             continue
         section.problems.append(
@@ -210,4 +217,19 @@ def _unjudged_data(indicators, today) -> Section:
             section.problems.append(
                 Problem(subject, "；".join(notes), [("修改指标", _admin("targets_indicator", indicator.pk))])
             )
+    return section
+
+
+def _undeliverable(milestones, indicators, reach: Reach) -> Section:
+    section = Section(
+        "undeliverable_addresses",
+        "提醒邮件发不到的地址",
+        "这些地址格式不正确，提醒邮件不会发往这些地址；请改正单位联系邮箱、提醒设置或联络员的邮箱。",
+    )
+    units = [u for u in _used_units(milestones, indicators, reach).values() if not u.is_group]
+    found = undeliverable_addresses(units)
+    for unit in sorted((u for u in units if u.pk in found), key=lambda u: u.name):
+        section.problems.append(
+            Problem(unit.name, "；".join(found[unit.pk]), [("改正联系方式", _admin("units_unit", unit.pk))])
+        )
     return section

@@ -384,3 +384,24 @@ def test_racing_runs_record_every_row_the_day_made(monkeypatch):
     made = Outbox.objects.filter(date=DAY).count()
     assert made > 5 and interleaved[0].created == made and mine.created == 0
     assert ReminderRun.objects.get(date=DAY).created == made
+
+
+def test_data_health_names_the_addresses_a_units_reminders_cannot_reach(client_as, django_user_model):
+    from django.urls import reverse
+
+    from plans.data_check import data_health
+
+    hr = Unit.objects.get(name=HR)
+    # Values from before validation existed: saved directly, as an older database holds them.
+    ReminderSettings.objects.create(unit=hr, extra_emails="ok@example.gov.cn\nbad@@example..com")
+    django_user_model.objects.filter(username="liaison_hr").update(email="not-an-address")
+    sections = {section.key: section for section in data_health(DAY)}
+    problems = {p.subject: p for p in sections["undeliverable_addresses"].problems}
+    assert list(problems) == [HR]  # no other unit has such an address in the test data
+    detail = problems[HR].detail
+    assert "bad@@example..com" in detail and "提醒设置的其他收件人" in detail
+    assert "not-an-address" in detail and "联络员 liaison_hr 的邮箱" in detail
+    assert "ok@example.gov.cn" not in detail  # the good address is delivered, not listed
+    assert problems[HR].links == [("改正联系方式", reverse("admin:units_unit_change", args=[hr.pk]))]
+    page = client_as("staff").get(reverse("plans:data_health")).content.decode()
+    assert "提醒邮件发不到的地址" in page and "bad@@example..com" in page

@@ -68,6 +68,25 @@ def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
     return result
 
 
+def undeliverable_addresses(units) -> dict[int, list[str]]:
+    """Unit id -> what the e-mail of its reminders cannot go to, each naming where it was typed: the same
+    sources as _unit_addresses (the liaisons' e-mail, the unit's, the extra addresses), whose split drops
+    such an address from the recipients (an older value saved before validation, e.g. "not-an-address")."""
+    liaisons = liaisons_by_unit(units)
+    configs = {c.unit_id: c for c in ReminderSettings.objects.filter(unit__in=units)}
+    result = {}
+    for unit in units:
+        config = configs.get(unit.pk) or ReminderSettings(unit=unit)
+        if not config.email_enabled:
+            continue
+        sources = [(f"联络员 {u.get_full_name() or u.username} 的邮箱", u.email) for u in liaisons[unit.pk]]
+        sources += [("单位联系邮箱", unit.email), ("提醒设置的其他收件人", config.extra_emails)]
+        found = [f"{label}：{error}" for label, text in sources if text for error in split_addresses(text)[1]]
+        if found:
+            result[unit.pk] = found
+    return result
+
+
 CREATE_BATCH = 50  # digests per transaction: a mail body is up to ~200 KB, so memory stays bounded
 
 
