@@ -405,3 +405,20 @@ def test_data_health_names_the_addresses_a_units_reminders_cannot_reach(client_a
     assert problems[HR].links == [("改正联系方式", reverse("admin:units_unit_change", args=[hr.pk]))]
     page = client_as("staff").get(reverse("plans:data_health")).content.decode()
     assert "提醒邮件发不到的地址" in page and "bad@@example..com" in page
+
+
+def test_a_sent_row_names_the_addresses_it_left_out(settings, client_as):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    hr = Unit.objects.get(name=HR)
+    ReminderSettings.objects.create(unit=hr, extra_emails="ok@example.gov.cn\nbad@@example..com")
+    row = email_row(recipient_key=f"unit:{hr.pk}", unit=hr, recipients=["ok@example.gov.cn"])
+    clean = email_row(recipient_key="unit:999", recipients=["a@example.gov.cn"])
+    outbox_service.deliver_pending()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT and mail.outbox[0].to == ["ok@example.gov.cn"]
+    assert "bad@@example..com" in row.last_error and f"请改正“{HR}”的联系方式" in row.last_error
+    clean.refresh_from_db()
+    assert clean.status == OutboxStatus.SENT and "格式不正确" not in clean.last_error
+    from django.urls import reverse
+
+    assert "bad@@example..com" in client_as("staff").get(reverse("plans:reminder_log")).content.decode()  # 提醒记录

@@ -247,8 +247,20 @@ def _attempt(outbox_id: int, now) -> Outcome:
     except Exception as exc:  # noqa: BLE001  a bug or bad data in one row must not stall the others
         log.exception("提醒 %s 发送时出错", outbox_id)
         return _failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
+    note = "；".join(filter(None, [note, _left_out(outbox)]))
     fields = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": note[:ERROR_MAX_CHARS]}
     return Outcome(outbox_id, True, {**fields, "permanent_error": False})
+
+
+def _left_out(outbox) -> str:
+    """A unit's e-mail that went out without some of its addresses says which, and the unit to fix: the row is
+    sent, but not to everyone staff typed in."""
+    if outbox.channel != Channel.EMAIL or outbox.unit is None:
+        return ""
+    found = undeliverable_addresses([outbox.unit]).get(outbox.unit_id)
+    if not found:
+        return ""
+    return f"以下地址格式不正确，未发送（请改正“{outbox.unit.name}”的联系方式）：" + "；".join(found)
 
 
 def _failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> Outcome:
