@@ -422,3 +422,12 @@ def test_a_sent_row_names_the_addresses_it_left_out(settings, client_as):
     from django.urls import reverse
 
     assert "bad@@example..com" in client_as("staff").get(reverse("plans:reminder_log")).content.decode()  # 提醒记录
+
+
+def test_a_fixture_snapshot_names_its_load_time_in_asia_shanghai():
+    from datetime import UTC, datetime
+
+    from plans.models import FixtureSnapshot
+
+    snapshot = FixtureSnapshot(kind="plan", code="x", values={}, loaded_at=datetime(2024, 3, 1, 16, 30, tzinfo=UTC))
+    assert str(snapshot).endswith("（2024-03-02 00:30）")  # 16:30 UTC is half past midnight the next day there
