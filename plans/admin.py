@@ -356,6 +356,9 @@ class OutboxAdmin(RegionScopedAdmin, admin.ModelAdmin):
     def masked_recipients(self, obj):
         return "、".join(masked_recipients(obj))
 
+    def has_add_permission(self, request):
+        return False  # a row is what a reminder run decided to send: made by the run, never by hand
+
 
 @admin.register(ReminderRun)
 class ReminderRunAdmin(admin.ModelAdmin):

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from plans.choices import UnitRole
 from plans.models import Milestone, MilestoneUnit
-from plans.notifications.outbox import addresses_by_unit
+from plans.notifications.outbox import addresses_by_unit, undeliverable_addresses
 from targets.models import Indicator
 from targets.trajectory import trajectory_of
 from units.models import Unit
@@ -100,6 +100,7 @@ def data_health(today=None, pages: dict[str, int] | None = None, page_size: int 
         _empty_groups(reach),
         _indicator_reporters(reach),
         _units_without_contact(reach),
+        _undeliverable(reach),
         _unjudged_data(today),
     ]
     return [section(pages.get(section.key, 1), page_size) for section in sections]
@@ -249,24 +250,45 @@ def _indicator_reporters(reach: Reach) -> _Pending:
     return _Pending(section, indicators.count, read)
 
 
+def _used_units(reach: Reach) -> set[int]:
+    """Units that lead or answer for a node plan of an active plan (a group by its members), or report an
+    indicator of one: two queries."""
+    assigned = MilestoneUnit.objects.filter(unit_id=OuterRef("pk"), milestone__plan__archived_at__isnull=True)
+    reporting = Indicator.objects.filter(unit_id=OuterRef("pk"), plan__archived_at__isnull=True)
+    used = set(Unit.objects.filter(Exists(reporting)).values_list("pk", flat=True))
+    for pk in Unit.objects.filter(Exists(assigned)).values_list("pk", flat=True):
+        used.update(reach.receivers(pk))
+    return used
+
+
 def _units_without_contact(reach: Reach) -> _Pending:
     section = Section(
         "units_without_contact",
         "没有联络员也没有联系邮箱的单位",
         "只列出在用计划中承担节点计划或报送指标的单位。",
     )
-    assigned = MilestoneUnit.objects.filter(unit_id=OuterRef("pk"), milestone__plan__archived_at__isnull=True)
-    reporting = Indicator.objects.filter(unit_id=OuterRef("pk"), plan__archived_at__isnull=True)
-    used = set(Unit.objects.filter(Exists(reporting)).values_list("pk", flat=True))
-    for pk in Unit.objects.filter(Exists(assigned)).values_list("pk", flat=True):
-        used.update(reach.receivers(pk))
     units = sorted(
-        (reach.units[pk] for pk in used if not reach.units[pk].is_group and pk not in reach.reached),
+        (reach.units[pk] for pk in _used_units(reach) if not reach.units[pk].is_group and pk not in reach.reached),
         key=lambda unit: (unit.name, unit.pk),
     )
     problems = [
         Problem(unit.name, "没有联络员、联系邮箱或群机器人", [("设置联系方式", _admin("units_unit", unit.pk))])
         for unit in units
+    ]
+    return _paged_list(section, problems)
+
+
+def _undeliverable(reach: Reach) -> _Pending:
+    section = Section(
+        "undeliverable_addresses",
+        "提醒邮件发不到的地址",
+        "这些地址格式不正确，提醒邮件不会发往这些地址；请改正单位联系邮箱、提醒设置或联络员的邮箱。",
+    )
+    units = [reach.units[pk] for pk in _used_units(reach) if not reach.units[pk].is_group]
+    found = undeliverable_addresses(units)
+    problems = [
+        Problem(unit.name, "；".join(found[unit.pk]), [("改正联系方式", _admin("units_unit", unit.pk))])
+        for unit in sorted((u for u in units if u.pk in found), key=lambda u: (u.name, u.pk))
     ]
     return _paged_list(section, problems)
 

@@ -1,5 +1,6 @@
 """Settings for talentplan. Everything that differs between machines comes from the environment."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -247,6 +248,13 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # How many reverse proxies of ours append to X-Forwarded-For. 0: the client is REMOTE_ADDR and the header,
 # which anyone can forge, is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Addresses or networks many people share (a department's NAT gateway, e.g. 10.20.0.1 or 10.20.0.0/16; a proxy
+# not counted above): the per-address limit does not lock them (the username+address and username limits do).
+LOGIN_SHARED_ADDRESSES = env_list("LOGIN_SHARED_ADDRESSES")
+try:
+    [ipaddress.ip_network(_entry, strict=False) for _entry in LOGIN_SHARED_ADDRESSES]
+except ValueError as _error:
+    raise ImproperlyConfigured(f"LOGIN_SHARED_ADDRESSES 中有无效的地址或网段：{_error}") from _error
 
 # Sessions (units/sessions.py): idle and absolute limits, and a cookie that ends with the browser.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)

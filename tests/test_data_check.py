@@ -2,6 +2,7 @@
 and finds what a straightforward reading finds: every node plan, lead and unit looked at one by one, with the
 reminders' own addresses_for as the rule of reach."""
 
+import re
 from datetime import date
 
 import pytest
@@ -12,11 +13,12 @@ from django.urls import reverse
 from bench.synthetic import generate, size_for
 from plans.choices import UnitRole
 from plans.data_check import data_health
-from plans.models import Milestone, MilestoneUnit
+from plans.models import Milestone, MilestoneUnit, ReminderSettings
 from plans.notifications.outbox import addresses_for
 from targets.models import Indicator
 from targets.trajectory import trajectory_of
 from units.models import Membership, Unit
+from units.roles import Role
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
@@ -30,6 +32,17 @@ class Rollback(Exception):
 def _reaches(unit) -> bool:
     channels, users = addresses_for(unit)
     return bool(users) or any(channels.values())
+
+
+def _has_bad_address(unit) -> bool:
+    """An address typed for the unit's e-mail that is no address: one '@' with a dotted domain and no '..'."""
+    settings = ReminderSettings.objects.filter(unit=unit).first()
+    if settings is not None and not settings.email_enabled:
+        return False
+    liaisons = Membership.objects.filter(unit=unit, user__is_active=True, user__groups__name=Role.LIAISON)
+    typed = [unit.email, settings.extra_emails if settings else ""] + [m.user.email for m in liaisons]
+    tokens = [t for text in typed for t in re.split(r"[\s,;，；、]+", text or "") if t]
+    return any(t.count("@") != 1 or ".." in t or "." not in t.split("@")[1] for t in tokens)
 
 
 def _receivers(unit) -> list:
@@ -68,6 +81,7 @@ def expected_problems(today) -> dict[str, list[str]]:
         "empty_groups": sorted(g.name for g in groups.values()),
         "indicator_reporters": reporters,
         "units_without_contact": sorted(u.name for u in used.values() if not u.is_group and not _reaches(u)),
+        "undeliverable_addresses": sorted(u.name for u in used.values() if not u.is_group and _has_bad_address(u)),
         "unjudged_data": unjudged,
     }
 
@@ -79,6 +93,7 @@ def break_in_proportion():
     synthetic = Milestone.objects.filter(plan__code__startswith="syn-")
     units = sorted(set(MilestoneUnit.objects.filter(milestone__in=synthetic).values_list("unit_id", flat=True)))
     silent = units[::3]
+    Unit.objects.filter(pk__in=units[1::4]).update(email="bad@@example..com")  # typed before validation
     Membership.objects.filter(unit_id__in=silent).delete()
     Unit.objects.filter(pk__in=silent).update(email="")
     first = Unit.objects.get(pk=units[0])
@@ -123,7 +138,7 @@ def test_the_same_queries_for_ten_times_the_data_and_the_same_problems_as_one_by
         for section in full:
             subjects = [p.subject for p in section.problems]
             key = section.key
-            if key in ("empty_groups", "units_without_contact"):
+            if key in ("empty_groups", "units_without_contact", "undeliverable_addresses"):
                 assert sorted(subjects) == expected[key], key
             else:
                 assert subjects == expected[key], key
@@ -134,6 +149,7 @@ def test_the_same_queries_for_ten_times_the_data_and_the_same_problems_as_one_by
     assert by_key["unreached_leads"].total > {s.key: s for s in small}["unreached_leads"].total > 0
     assert by_key["unreached_leads"].pages > 1 and len(by_key["unreached_leads"].problems) == 20
     assert by_key["empty_groups"].total >= 1 and by_key["indicator_reporters"].total > 0
+    assert by_key["undeliverable_addresses"].total > {s.key: s for s in small}["undeliverable_addresses"].total > 0
     assert by_key["unjudged_data"].total > 0 and by_key["units_without_contact"].total > 0
 
 

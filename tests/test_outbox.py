@@ -352,3 +352,82 @@ def test_a_huge_digest_stays_far_below_one_megabyte_as_an_email():
     assert size < 1024 * 1024  # 200 items of about 3.7 KB each (text + HTML): 747,260 bytes when written
     assert "另有 4800 项未在邮件中列出（共 5000 项）" in message["body_text"]
     assert "共 5000 项" in message["subject"]
+
+
+def test_the_stale_claim_message_gives_the_time_in_asia_shanghai():
+    from datetime import UTC, datetime
+
+    claimed = datetime(2022, 12, 1, 1, 5, tzinfo=UTC)  # 09:05 in Asia/Shanghai (UTC+8)
+    stuck = email_row(status=OutboxStatus.SENDING, attempts=1, claimed_at=claimed)
+    outbox_service.release_stale_claims(claimed + timedelta(hours=2))
+    stuck.refresh_from_db()
+    assert "2022-12-01 09:05 开始的发送" in stuck.last_error and "01:05" not in stuck.last_error
+
+
+def test_racing_runs_record_every_row_the_day_made(monkeypatch):
+    """A run that starts, then sees another run of the same day make every row before it finishes (as three
+    racing runs did), records what was made: the day's record once said 0 though the other run made them."""
+    from plans.notifications import daily_run
+
+    real_record = daily_run.record_digests
+    interleaved = []
+
+    def another_run_finishes_first(day, plan_codes=None):
+        if not interleaved:
+            interleaved.append(None)  # the racing run, which calls this too, goes straight to the real one
+            interleaved[0] = real_create_day(day)  # it made every row while this run waited
+        return real_record(day, plan_codes)
+
+    real_create_day = daily_run.create_day
+    monkeypatch.setattr(daily_run, "record_digests", another_run_finishes_first)
+    mine = daily_run.create_day(DAY)
+    made = Outbox.objects.filter(date=DAY).count()
+    assert made > 5 and interleaved[0].created == made and mine.created == 0
+    assert ReminderRun.objects.get(date=DAY).created == made
+
+
+def test_data_health_names_the_addresses_a_units_reminders_cannot_reach(client_as, django_user_model):
+    from django.urls import reverse
+
+    from plans.data_check import data_health
+
+    hr = Unit.objects.get(name=HR)
+    # Values from before validation existed: saved directly, as an older database holds them.
+    ReminderSettings.objects.create(unit=hr, extra_emails="ok@example.gov.cn\nbad@@example..com")
+    django_user_model.objects.filter(username="liaison_hr").update(email="not-an-address")
+    sections = {section.key: section for section in data_health(DAY)}
+    problems = {p.subject: p for p in sections["undeliverable_addresses"].problems}
+    assert list(problems) == [HR]  # no other unit has such an address in the test data
+    detail = problems[HR].detail
+    assert "bad@@example..com" in detail and "提醒设置的其他收件人" in detail
+    assert "not-an-address" in detail and "联络员 liaison_hr 的邮箱" in detail
+    assert "ok@example.gov.cn" not in detail  # the good address is delivered, not listed
+    assert problems[HR].links == [("改正联系方式", reverse("admin:units_unit_change", args=[hr.pk]))]
+    page = client_as("staff").get(reverse("plans:data_health")).content.decode()
+    assert "提醒邮件发不到的地址" in page and "bad@@example..com" in page
+
+
+def test_a_sent_row_names_the_addresses_it_left_out(settings, client_as):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    hr = Unit.objects.get(name=HR)
+    ReminderSettings.objects.create(unit=hr, extra_emails="ok@example.gov.cn\nbad@@example..com")
+    row = email_row(recipient_key=f"unit:{hr.pk}", unit=hr, recipients=["ok@example.gov.cn"])
+    clean = email_row(recipient_key="unit:999", recipients=["a@example.gov.cn"])
+    outbox_service.deliver_pending()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT and mail.outbox[0].to == ["ok@example.gov.cn"]
+    assert "bad@@example..com" in row.last_error and f"请改正“{HR}”的联系方式" in row.last_error
+    clean.refresh_from_db()
+    assert clean.status == OutboxStatus.SENT and "格式不正确" not in clean.last_error
+    from django.urls import reverse
+
+    assert "bad@@example..com" in client_as("staff").get(reverse("plans:reminder_log")).content.decode()  # 提醒记录
+
+
+def test_a_fixture_snapshot_names_its_load_time_in_asia_shanghai():
+    from datetime import UTC, datetime
+
+    from plans.models import FixtureSnapshot
+
+    snapshot = FixtureSnapshot(kind="plan", code="x", values={}, loaded_at=datetime(2024, 3, 1, 16, 30, tzinfo=UTC))
+    assert str(snapshot).endswith("（2024-03-02 00:30）")  # 16:30 UTC is half past midnight the next day there

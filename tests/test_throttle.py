@@ -159,3 +159,34 @@ def test_the_admin_action_unlocks_a_liaison(user_named):
     )
     assert "已解除 1 个用户的登录锁定" in response.content.decode()
     assert post_login(Client(), "/accounts/login/", "liaison_lile", PASSWORD).status_code == 302
+
+
+@override_settings(LOGIN_FAILURE_LIMIT_PER_ADDRESS=10, LOGIN_SHARED_ADDRESSES=["192.0.2.0/28"])
+def test_behind_a_shared_nat_address_one_person_does_not_lock_the_department():
+    # Ten failures with ten usernames from the department's NAT address: the per-address limit (10) would lock it.
+    for index in range(10):
+        post_login(Client(), "/accounts/login/", f"guess{index}", "wrong", REMOTE_ADDR="192.0.2.5")
+    assert post_login(Client(), "/accounts/login/", "staff", PASSWORD, REMOTE_ADDR="192.0.2.5").status_code == 302
+    # The username+address limit still holds there: five wrong passwords for one user lock that user.
+    for attempt in range(5):
+        post_login(Client(), "/accounts/login/", "leader", f"wrong-{attempt}", REMOTE_ADDR="192.0.2.5")
+    assert post_login(Client(), "/accounts/login/", "leader", PASSWORD, REMOTE_ADDR="192.0.2.5").status_code == 429
+    # An address outside the shared network is still locked by the per-address limit.
+    for index in range(10):
+        post_login(Client(), "/accounts/login/", f"guess{index}", "wrong", REMOTE_ADDR="192.0.2.50")
+    assert post_login(Client(), "/accounts/login/", "staff", PASSWORD, REMOTE_ADDR="192.0.2.50").status_code == 429
+
+
+@override_settings(LOGIN_FAILURE_LIMIT_PER_ADDRESS=10, TRUSTED_PROXY_COUNT=1)
+def test_with_a_trusted_proxy_its_own_address_is_never_locked_by_the_per_address_limit():
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # requests that reach gunicorn without the proxy's X-Forwarded-For entry
+    for index in range(10):
+        post_login(Client(), "/accounts/login/", f"guess{index}", "wrong", **proxy)
+    assert post_login(Client(), "/accounts/login/", "staff", PASSWORD, **proxy).status_code == 302
+    # Behind the proxy, the per-address limit counts each client's own address.
+    for index in range(10):
+        post_login(Client(), "/accounts/login/", f"guess{index}", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    locked = post_login(Client(), "/accounts/login/", "staff", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    assert locked.status_code == 429
+    other = post_login(Client(), "/accounts/login/", "staff", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy)
+    assert other.status_code == 302

@@ -11,7 +11,8 @@ above it; a registered model without a path fails loudly (tests/test_regions.py 
 
 from collections.abc import Callable
 
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -75,11 +76,28 @@ class RegionScopedAdmin:
         if not found and not request.user.is_superuser:
             raise Http404
 
+    def get_list_filter(self, request):
+        """The sidebar's choices of a related row (a plan, a region, a unit, an author) are those of the rows the
+        user may see: without this, Django lists every row of the related table, another region's included."""
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [_scoped_filter(self.model, item) for item in filters]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _scoped(super().formfield_for_foreignkey(db_field, request, **kwargs), request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return _scoped(super().formfield_for_manytomany(db_field, request, **kwargs), request.user)
+
+
+def _scoped_filter(model, item):
+    """A related-field list filter (a name or path such as "milestone__plan") as RelatedOnlyFieldListFilter: its
+    choices are read from the changelist's own queryset, which get_queryset limits to the user's regions."""
+    if not isinstance(item, str):
+        return item  # a filter class, or (path, class): chosen explicitly
+    field = get_fields_from_path(model, item)[-1]
+    return (item, admin.RelatedOnlyFieldListFilter) if field.is_relation else item
 
 
 def _scoped(field, user):

@@ -4,7 +4,8 @@ Chinese lockout page, and unlocking.
 Limits (settings LOGIN_*), counted over the last LOGIN_LOCKOUT_MINUTES:
 - one username from one address (AXES_FAILURE_LIMIT): the ordinary guesser;
 - one username from any address: guessing spread over many addresses;
-- one address for any username: password spraying, which also keeps the password hasher busy.
+- one address for any username: password spraying, which also keeps the password hasher busy. Not for an
+  address many people share (shares_one_address): behind a NAT one person must not lock out a department.
 """
 
 from axes.attempts import get_cool_off_threshold
@@ -17,6 +18,29 @@ from django.db.models import Sum
 from django.shortcuts import render
 
 from talentplan.lib.client_address import client_ip  # noqa: F401  (AXES_CLIENT_IP_CALLABLE names it here)
+
+
+def shares_one_address(request) -> bool:
+    """The address is not one person's, so the per-address limit must not lock it: one person's failures would
+    lock everyone behind it. That is an address in LOGIN_SHARED_ADDRESSES (a department's NAT gateway, a proxy
+    not counted in TRUSTED_PROXY_COUNT), or, with TRUSTED_PROXY_COUNT set, a request that did not bring the
+    whole X-Forwarded-For chain, whose address is then one of our own proxies (client_ip fell back to it)."""
+    address = client_ip(request)
+    if address is None:
+        return False
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if any(parsed in network for network in shared_networks()):
+        return True
+    proxies = settings.TRUSTED_PROXY_COUNT
+    chain = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return proxies > 0 and address == request.META.get("REMOTE_ADDR") and len(chain) < proxies
+
+
+def shared_networks() -> list:
+    return [ipaddress.ip_network(entry, strict=False) for entry in settings.LOGIN_SHARED_ADDRESSES]
 
 
 def _failures(attempts) -> int:
@@ -36,7 +60,8 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         wider = []
         if username and settings.LOGIN_FAILURE_LIMIT_PER_USERNAME:
             wider.append((recent.filter(username=username), settings.LOGIN_FAILURE_LIMIT_PER_USERNAME))
-        if request.axes_ip_address and settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS:
+        per_address = settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
+        if request.axes_ip_address and per_address and not shares_one_address(request):
             wider.append((recent.filter(ip_address=request.axes_ip_address), settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS))
         if any(_failures(attempts) >= limit for attempts, limit in wider):
             return max(pair_failures, get_failure_limit(request, credentials))

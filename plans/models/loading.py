@@ -1,6 +1,7 @@
 """What the fixture files said at the last load: the base `loadplans --update` compares against."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class FixtureSnapshot(models.Model):
@@ -25,4 +26,4 @@ class FixtureSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="fixturesnapshot_unique_code")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.code}（{self.loaded_at:%Y-%m-%d %H:%M}）"
+        return f"{self.get_kind_display()} {self.code}（{timezone.localtime(self.loaded_at):%Y-%m-%d %H:%M}）"

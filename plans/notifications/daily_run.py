@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from plans.models import ReminderRun
@@ -29,7 +30,8 @@ def create_day(day: dt.date, plan_codes=None) -> RunReport:
     run, _ = ReminderRun.objects.get_or_create(date=day, defaults={"started_at": timezone.now()})
     report = record_digests(day, plan_codes)
     if not plan_codes:  # a run for some plans only does not complete the day
-        ReminderRun.objects.filter(pk=run.pk).update(completed_at=timezone.now(), created=run.created + report.created)
+        # F(): racing runs each add what they made; run.created was read before the others wrote theirs.
+        ReminderRun.objects.filter(pk=run.pk).update(completed_at=timezone.now(), created=F("created") + report.created)
     return report
 
 

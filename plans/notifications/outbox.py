@@ -73,6 +73,25 @@ def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
     return result
 
 
+def undeliverable_addresses(units) -> dict[int, list[str]]:
+    """Unit id -> what the e-mail of its reminders cannot go to, each naming where it was typed: the same
+    sources as _unit_addresses (the liaisons' e-mail, the unit's, the extra addresses), whose split drops
+    such an address from the recipients (an older value saved before validation, e.g. "not-an-address")."""
+    liaisons = liaisons_by_unit(units)
+    configs = {c.unit_id: c for c in ReminderSettings.objects.filter(unit__in=units)}
+    result = {}
+    for unit in units:
+        config = configs.get(unit.pk) or ReminderSettings(unit=unit)
+        if not config.email_enabled:
+            continue
+        sources = [(f"联络员 {u.get_full_name() or u.username} 的邮箱", u.email) for u in liaisons[unit.pk]]
+        sources += [("单位联系邮箱", unit.email), ("提醒设置的其他收件人", config.extra_emails)]
+        found = [f"{label}：{error}" for label, text in sources if text for error in split_addresses(text)[1]]
+        if found:
+            result[unit.pk] = found
+    return result
+
+
 CREATE_BATCH = 50  # digests per transaction: a mail body is up to ~200 KB, so memory stays bounded
 
 
@@ -235,8 +254,20 @@ def _attempt(outbox_id: int, now) -> Outcome:
     except Exception as exc:  # noqa: BLE001  a bug or bad data in one row must not stall the others
         log.exception("提醒 %s 发送时出错", outbox_id)
         return _failure(outbox, f"发送时出错：{type(exc).__name__}：{exc}", False, False, now)
+    note = "；".join(filter(None, [note, _left_out(outbox)]))
     fields = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": note[:ERROR_MAX_CHARS]}
     return Outcome(outbox_id, True, {**fields, "permanent_error": False})
+
+
+def _left_out(outbox) -> str:
+    """A unit's e-mail that went out without some of its addresses says which, and the unit to fix: the row is
+    sent, but not to everyone staff typed in."""
+    if outbox.channel != Channel.EMAIL or outbox.unit is None:
+        return ""
+    found = undeliverable_addresses([outbox.unit]).get(outbox.unit_id)
+    if not found:
+        return ""
+    return f"以下地址格式不正确，未发送（请改正“{outbox.unit.name}”的联系方式）：" + "；".join(found)
 
 
 def _failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> Outcome:
@@ -264,7 +295,8 @@ def release_stale_claims(now) -> int:
     cutoff = now - timedelta(seconds=settings.REMINDER_STALE_CLAIM_SECONDS)
     for row in Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff):
         stuck = Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_at=row.claimed_at)
-        reason = f"发送中断：{row.claimed_at:%Y-%m-%d %H:%M} 开始的发送没有结果（处理进程可能已退出）"
+        started = timezone.localtime(row.claimed_at)  # staff read Asia/Shanghai (TIME_ZONE), never UTC
+        reason = f"发送中断：{started:%Y-%m-%d %H:%M} 开始的发送没有结果（处理进程可能已退出）"
         if row.channel != Channel.EMAIL:
             released += stuck.update(
                 status=OutboxStatus.UNKNOWN, permanent_error=True, last_error=reason + "，消息可能已发出，请到群里确认"
