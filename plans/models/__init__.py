@@ -19,6 +19,7 @@ from plans.models.reminders import (
     ReminderKind,
     ReminderRun,
     ReminderSettings,
+    RobotPace,
 )
 from plans.models.structure import (
     Category,
@@ -34,6 +35,7 @@ from plans.models.structure import (
 from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
+    "RobotPace",
     "Channel",
     "Chase",
     "InstructionFile",
