@@ -73,14 +73,14 @@ def _unit_addresses(units) -> dict[int, tuple[dict[str, list[str]], list]]:
 CREATE_BATCH = 50  # digests per transaction: a mail body is up to ~200 KB, so memory stays bounded
 
 
-def record_digests(today: date, plan_codes=None) -> RunReport:
+def record_digests(today: date, plan_codes=None, missed_days: int = 0) -> RunReport:
     """Create the day's outbox rows; a row that already exists (an earlier, parallel or interrupted run)
     is left alone, so a run that was killed half-way is finished by running it again.
 
     The day's existing rows are read in one query up front, so a second run renders nothing; the new
     rows are written in batches (outbox rows, notifications and escalations in one transaction each)."""
     report = RunReport()
-    digests = plan_digests(today, plan_codes)
+    digests = plan_digests(today, plan_codes, missed_days)
     existing = set(Outbox.objects.filter(date=today, event_key="").values_list("recipient_key", "channel", "kind"))
     by_unit = _unit_addresses([d.unit for d in digests if d.unit is not None])
     todo = []
