@@ -20,6 +20,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -306,8 +307,9 @@ def test_drill_robot_errcodes_40058_and_310000(portal_data, settings, robot_serv
                                  "robot_secret": robot_server.state.dingtalk_secret}, instance=config)  # fmt: skip
     assert form.is_valid(), form.errors
     form.save()
-    assert outbox_service.retry(Outbox.objects.get(pk=wecom.pk))
-    assert outbox_service.retry(Outbox.objects.get(pk=ding.pk))
+    with time_machine.travel(timezone.now() + timedelta(seconds=3)):  # each robot's pacing: 3 s between posts
+        assert outbox_service.retry(Outbox.objects.get(pk=wecom.pk))
+        assert outbox_service.retry(Outbox.objects.get(pk=ding.pk))
     [wecom_payload] = robot_server.state.accepted_on("wecom")
     [ding_payload] = robot_server.state.accepted_on("dingtalk")
     assert len(wecom_payload["markdown"]["content"].encode()) <= 4096
