@@ -265,7 +265,16 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the stored session outlives no 
 
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
 _AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
-MIDDLEWARE[_AUTH:_AUTH] = ["units.sessions.SessionLimitMiddleware", "units.passwords.PasswordChangeRequiredMiddleware"]
+MIDDLEWARE[_AUTH:_AUTH] = [
+    "units.sessions.SessionLimitMiddleware",
+    "units.second_factor.SecondFactorMiddleware",  # the second factor before the forced password change
+    "units.passwords.PasswordChangeRequiredMiddleware",
+]
+# Two-factor sign-in (TOTP, units/second_factor.py) for staff and superusers. Off by default so the demo and an
+# install without authenticator apps work; turn it on for an intranet install (README "安全 / Security").
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "人才工作督办平台")
+INSTALLED_APPS = [*INSTALLED_APPS, "django_otp", "django_otp.plugins.otp_totp"]
 MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]  # axes last
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "units.throttle.LoginThrottleHandler"

@@ -50,6 +50,7 @@ class RobotState:
     requests: int = 0
     accepted: list = field(default_factory=list)  # [{"channel", "payload"}]
     answers: list = field(default_factory=list)  # [(channel, errcode)] in order
+    timeline: list = field(default_factory=list)  # [(clock(), channel, errcode)]: when each request was answered
     _recent: dict = field(default_factory=dict)  # channel -> accept times within the last minute
     _throttled_until: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -138,9 +139,11 @@ class _RobotHandler(BaseHTTPRequestHandler):
             elif channel in state.force_errcode:
                 errcode, errmsg = state.force_errcode[channel]
                 state.answers.append((channel, errcode))
+                state.timeline.append((state.clock(), channel, errcode))
             else:
                 errcode, errmsg = self._check(state, channel, url, body)
                 state.answers.append((channel, errcode))
+                state.timeline.append((state.clock(), channel, errcode))
                 if errcode == 0:
                     state.accepted.append({"channel": channel, "payload": json.loads(body)})
         if errcode is None:

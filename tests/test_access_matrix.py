@@ -60,6 +60,8 @@ RULES = {
         None,
         {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": OK, "liaison_health": OK},
     ),
+    # Without a pending second factor (OTP_REQUIRED_FOR_STAFF off, or already verified) it sends home.
+    "second_factor": ("GET", None, SIGNED_IN),
     "password_change_done": (
         "GET",
         None,

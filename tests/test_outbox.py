@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -44,10 +45,11 @@ def test_temporary_failures_stop_at_the_attempt_limit_and_never_stay_sending(set
     outbox_service.deliver_pending()
     row.refresh_from_db()
     assert (row.status, row.attempts, row.permanent_error) == (OutboxStatus.FAILED, 1, False)
-    outbox_service.deliver_pending()
-    row.refresh_from_db()
-    assert (row.status, row.attempts, row.permanent_error) == (OutboxStatus.FAILED, 2, True)
-    assert "达到上限" in row.last_error
+    with time_machine.travel(timezone.now() + timedelta(seconds=3)):  # the robot's pacing: 3 s between sends
+        outbox_service.deliver_pending()
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.permanent_error) == (OutboxStatus.FAILED, 2, True)
+        assert "达到上限" in row.last_error
     outbox_service.deliver_pending()
     assert Outbox.objects.get(pk=row.pk).attempts == 2  # not claimed again
 
@@ -281,8 +283,10 @@ def test_rate_limit_errcode_is_temporary_and_retried_later(robot_server):
     row = robot_row(robot_server.wecom_url)
     outbox_service.deliver_pending()
     row.refresh_from_db()
-    assert row.status == OutboxStatus.FAILED and not row.permanent_error and row.next_attempt_at
-    assert "45009" in row.last_error and "频繁" in row.last_error
+    # The whole robot is backed off for its minute; the row waits for it, and the wait is not a failed attempt.
+    assert row.status == OutboxStatus.PENDING and not row.permanent_error and row.attempts == 0
+    assert timedelta(seconds=59) < row.next_attempt_at - timezone.now() <= timedelta(seconds=60)
+    assert "45009" in row.last_error and "整个机器人暂停" in row.last_error
 
 
 def test_a_long_digest_fits_the_robot_and_states_the_total(robot_server):

@@ -55,7 +55,7 @@ class CharacterClassValidator:
 # A forced change (an account whose password someone else set, e.g. by adduser): the flag is read once at sign-in
 # into the session, so pages pay no query for it.
 MUST_CHANGE = "talentplan_must_change_password"
-ALLOWED_WHILE_FORCED = ("password_change", "password_change_done", "logout")
+ALLOWED_WHILE_FORCED = ("password_change", "password_change_done", "logout", "second_factor")
 
 
 def require_change(user) -> None:

@@ -20,6 +20,7 @@ from plans.models.reminders import (
     ReminderKind,
     ReminderRun,
     ReminderSettings,
+    RobotPace,
 )
 from plans.models.structure import (
     Category,
@@ -39,6 +40,7 @@ from talentplan.lib.reviewable import Reviewable
 __all__ = [
     "Bulletin",
     "BulletinState",
+    "RobotPace",
     "Channel",
     "Chase",
     "InstructionFile",

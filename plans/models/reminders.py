@@ -207,3 +207,20 @@ class ReminderRun(models.Model):
 
     def __str__(self):
         return f"{self.date} 的提醒{'已完成' if self.completed_at else '未完成'}"
+
+
+class RobotPace(models.Model):
+    """One group robot's recent sends and back-off, shared by every worker and node (plans/notifications/pacing.py):
+    the robot is its webhook URL (hashed, so no key is stored twice). Updated by a conditional update on version."""
+
+    robot = models.CharField("机器人", max_length=64, unique=True)
+    sent = models.JSONField("最近一分钟发送时间", default=list)  # epoch seconds, oldest first
+    backoff_until = models.DateTimeField("限流暂停至", null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "机器人发送节奏"
+        verbose_name_plural = "机器人发送节奏"
+
+    def __str__(self):
+        return self.robot

@@ -26,9 +26,9 @@ def days_to_cover(today: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
 
 
-def create_day(day: dt.date, plan_codes=None) -> RunReport:
+def create_day(day: dt.date, plan_codes=None, missed_days: int = 0) -> RunReport:
     run, _ = ReminderRun.objects.get_or_create(date=day, defaults={"started_at": timezone.now()})
-    report = record_digests(day, plan_codes)
+    report = record_digests(day, plan_codes, missed_days)
     if not plan_codes:  # a run for some plans only does not complete the day
         # F(): racing runs each add what they made; run.created was read before the others wrote theirs.
         ReminderRun.objects.filter(pk=run.pk).update(completed_at=timezone.now(), created=F("created") + report.created)
@@ -39,12 +39,16 @@ def run_reminders(today: dt.date | None = None, plan_codes=None, catch_up: bool 
     today = today or timezone.localdate()
     days = days_to_cover(today) if catch_up and not plan_codes else [today]
     report = RunReport()
-    for day in days:
-        made = create_day(day, plan_codes)
-        report.created += made.created
-        report.existing += made.existing
+    # Missed days are made good by one catch-up per recipient, dated today, not one message per missed day (a unit
+    # away for a week gets one message, and its robot is not flooded); the missed days are then complete too.
+    made = create_day(days[-1], plan_codes, missed_days=len(days) - 1)
+    report.created += made.created
+    report.existing += made.existing
     if len(days) > 1:
-        log.warning("补发提醒：%s 至 %s 共 %s 天", days[0], days[-1], len(days))
+        now = timezone.now()
+        for day in days[:-1]:
+            ReminderRun.objects.update_or_create(date=day, defaults={"started_at": now, "completed_at": now})
+        log.warning("补发提醒：%s 至 %s 共 %s 天，合并为每个单位一条", days[0], days[-1], len(days))
     delivered = deliver_pending()
     report.sent, report.failed = delivered.sent, delivered.failed
     return report

@@ -65,14 +65,22 @@ class Digest:
         return f"unit:{self.unit.pk}" if self.unit else f"user:{self.user.pk}"
 
 
+def _triggered_within(days_left: int, missed_days: int, rule=None) -> bool:
+    """Triggered today or on one of the missed_days before (when days_left was larger by that many days)."""
+    rule = rule or _triggered
+    return any(rule(days_left + back) for back in range(missed_days + 1))
+
+
 def _triggered(days_left: int) -> bool:
     if days_left >= 0:
         return days_left in settings.REMINDER_OFFSETS
     return (-days_left) % settings.REMINDER_OVERDUE_EVERY_DAYS == 0
 
 
-def open_items(today: date, plan_codes=None) -> list[DueItem]:
-    """Every deadline overdue or due within the longest offset, and today's ongoing-report requests.
+def open_items(today: date, plan_codes=None, missed_days: int = 0) -> list[DueItem]:
+    """Every deadline overdue or due within the longest offset, and today's ongoing-report requests. With
+    missed_days (a catch-up), an item counts as triggered if it was on any of those earlier days or today, and
+    the report requests of those days are included: one message then says what the missed days would have.
 
     Plain values of the needed columns (never model instances), and the units in two more queries
     whatever the number of rows: at 100k node plans this is a few thousand tuples, not object graphs."""
@@ -99,7 +107,8 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
         submitted_at__date__gte=OuterRef("start_date"),
         submitted_at__date__lte=OuterRef("due_date"),
     )
-    requests = occurrences.filter(is_deadline=False, due_date=notice).exclude(Exists(reported))
+    first_notice = notice - timedelta(days=missed_days)
+    requests = occurrences.filter(is_deadline=False, due_date__range=(first_notice, notice)).exclude(Exists(reported))
     columns = (
         "pk",
         "milestone_id",
@@ -140,7 +149,7 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
                 due=due,
                 days_left=days_left,
                 kind="deadline" if is_deadline else "report_request",
-                triggered=_triggered(days_left) if is_deadline else True,
+                triggered=_triggered_within(days_left, missed_days) if is_deadline else True,
                 link=link.format(milestone_id),
                 lead_unit_ids=lead,
                 co_unit_ids=co if notify_co else [],
@@ -149,8 +158,9 @@ def open_items(today: date, plan_codes=None) -> list[DueItem]:
     return sorted(items, key=lambda i: (i.days_left, i.plan, i.milestone_id))  # most overdue first, then soonest
 
 
-def plan_digests(today: date, plan_codes=None) -> list[Digest]:
-    items = open_items(today, plan_codes)
+def plan_digests(today: date, plan_codes=None, missed_days: int = 0) -> list[Digest]:
+    """The day's digests; with missed_days, one catch-up per recipient for those days and today together."""
+    items = open_items(today, plan_codes, missed_days)
     digests = []
     for kind, attribute in (("unit_digest", "lead_unit_ids"), ("co_unit_digest", "co_unit_ids")):
         by_unit = defaultdict(list)
@@ -163,7 +173,7 @@ def plan_digests(today: date, plan_codes=None) -> list[Digest]:
             listed = [i for i in unit_items if i.kind == "deadline" or i.triggered]
             if any(i.triggered for i in listed):
                 digests.append(Digest(kind, listed, unit=units[unit_id]))
-    digests += instruction_digests(today, plan_codes)
+    digests += instruction_digests(today, plan_codes, missed_days)
     digests += supervision_digests(today, plan_codes)
     digests.sort(key=lambda d: (d.kind, d.unit.name))
     overdue = [i for i in items if i.kind == "deadline" and i.days_left < 0]
@@ -183,7 +193,7 @@ def _instruction_triggered(days_left: int) -> bool:
     return (-days_left) % settings.REMINDER_OVERDUE_EVERY_DAYS == 0
 
 
-def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
+def instruction_digests(today: date, plan_codes=None, missed_days: int = 0) -> list[Digest]:
     """Open 批示 whose reply date is 7 or 1 days away or passed (weekly), one digest per addressed unit."""
     instructions = (
         Instruction.objects.active()
@@ -197,7 +207,7 @@ def instruction_digests(today: date, plan_codes=None) -> list[Digest]:
     by_unit = defaultdict(list)
     for instruction in instructions:
         days_left = (instruction.reply_by - today).days
-        if not _instruction_triggered(days_left):
+        if not _triggered_within(days_left, missed_days, _instruction_triggered):
             continue
         milestone = instruction.milestone
         item = DueItem(

@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from plans.audience import liaisons_by_unit
 from plans.models import Channel, Escalation, Notification, Outbox, OutboxStatus, ReminderKind, ReminderSettings
+from plans.notifications import pacing
 from plans.notifications.channels import TRANSPORTS, masked_url, robot_of
 from plans.notifications.channels.base import TransportError
+from plans.notifications.channels.robot import RobotTransport
 from plans.notifications.due import plan_digests
 from plans.notifications.render import render_digest, render_message
 from talentplan.lib.recipients import split_addresses
@@ -95,14 +97,14 @@ def undeliverable_addresses(units) -> dict[int, list[str]]:
 CREATE_BATCH = 50  # digests per transaction: a mail body is up to ~200 KB, so memory stays bounded
 
 
-def record_digests(today: date, plan_codes=None) -> RunReport:
+def record_digests(today: date, plan_codes=None, missed_days: int = 0) -> RunReport:
     """Create the day's outbox rows; a row that already exists (an earlier, parallel or interrupted run)
     is left alone, so a run that was killed half-way is finished by running it again.
 
     The day's existing rows are read in one query up front, so a second run renders nothing; the new
     rows are written in batches (outbox rows, notifications and escalations in one transaction each)."""
     report = RunReport()
-    digests = plan_digests(today, plan_codes)
+    digests = plan_digests(today, plan_codes, missed_days)
     existing = set(Outbox.objects.filter(date=today, event_key="").values_list("recipient_key", "channel", "kind"))
     by_unit = _unit_addresses([d.unit for d in digests if d.unit is not None])
     todo = []
@@ -202,8 +204,10 @@ def _list_link(kind) -> str:
 
 
 def _due_rows(now):
+    """Pending rows (one a robot's pacing holds back waits for its time) and failed ones due for a retry."""
     return Outbox.objects.filter(
-        Q(status=OutboxStatus.PENDING)
+        Q(status=OutboxStatus.PENDING, next_attempt_at__isnull=True)
+        | Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         | Q(
             status=OutboxStatus.FAILED,
             permanent_error=False,
@@ -247,9 +251,19 @@ class Outcome:
 def _attempt(outbox_id: int, now) -> Outcome:
     """Send a row this worker has claimed; the outcome is returned for the caller to write."""
     outbox = Outbox.objects.get(pk=outbox_id)
+    transport = TRANSPORTS[outbox.channel]()
+    robot = _robot(outbox, transport)
+    if robot:
+        wait = pacing.take_slot(robot, transport.messages_per_minute, timezone.now())
+        if wait is not None:
+            return _deferred(outbox, transport, wait, "每分钟最多 {n} 条")
     try:
-        note = TRANSPORTS[outbox.channel]().notify(outbox)
+        note = transport.notify(outbox)
     except TransportError as exc:
+        if robot and exc.errcode in transport.rate_limit_codes:
+            until = timezone.now() + timedelta(seconds=transport.rate_limit_seconds)
+            pacing.back_off(robot, until)
+            return _deferred(outbox, transport, until, f"收到限流应答（错误码 {exc.errcode}），整个机器人暂停")
         return _failure(outbox, exc.message, exc.permanent, exc.maybe_sent, now)
     except Exception as exc:  # noqa: BLE001  a bug or bad data in one row must not stall the others
         log.exception("提醒 %s 发送时出错", outbox_id)
@@ -268,6 +282,29 @@ def _left_out(outbox) -> str:
     if not found:
         return ""
     return f"以下地址格式不正确，未发送（请改正“{outbox.unit.name}”的联系方式）：" + "；".join(found)
+def _robot(outbox, transport) -> str:
+    """The pacing key of a robot row ("" for e-mail, or a row without a URL, which fails on its own)."""
+    if not isinstance(transport, RobotTransport) or not outbox.recipients:
+        return ""
+    return pacing.robot_key(outbox.channel, outbox.recipients[0])
+
+
+def _deferred(outbox, transport, until, why: str) -> Outcome:
+    """The robot cannot take it yet: back to pending until `until`; the claim's attempt is not counted."""
+    reason = why.format(n=transport.messages_per_minute)
+    message = f"{transport.label or '群机器人'}发送节奏：{reason}，顺延至 {timezone.localtime(until):%H:%M:%S} 发送"
+    fields = {"status": OutboxStatus.PENDING, "next_attempt_at": until, "attempts": F("attempts") - 1}
+    return Outcome(outbox.pk, False, {**fields, "last_error": message[:ERROR_MAX_CHARS], "permanent_error": False})
+
+
+def next_paced_send():
+    """The earliest time a held-back robot row may go (None if none waits), for the task to come back then."""
+    return (
+        Outbox.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__isnull=False)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
 
 
 def _failure(outbox, message: str, permanent: bool, maybe_sent: bool, now) -> Outcome:
@@ -316,8 +353,13 @@ def deliver_pending() -> RunReport:
     report = RunReport()
     now = timezone.now()
     release_stale_claims(now)
-    tried, outcome = [], None
-    for outbox_id in list(_due_rows(now).order_by("pk").values_list("pk", flat=True)):
+    tried, outcome, held = [], None, {}  # held: robot key -> until when, learned in this run
+    rows = _due_rows(now).order_by("pk").values_list("pk", "channel", "recipients")
+    for outbox_id, channel, recipients in list(rows):
+        key = pacing.robot_key(channel, recipients[0]) if channel != Channel.EMAIL and recipients else ""
+        if key and key in held and held[key] > timezone.now():
+            tried.append(outbox_id)
+            continue  # the robot is full or backed off: the row waits, unclaimed, for a later run
         try:
             # The last row's outcome and this row's claim commit together: one commit per message.
             # A crash after a send and before this commit leaves that row "sending", as it always could.
@@ -329,6 +371,9 @@ def deliver_pending() -> RunReport:
                 claimed = claim(outbox_id, attempted_at)
             if claimed:
                 outcome = _attempt(outbox_id, attempted_at)
+                until = outcome.fields.get("next_attempt_at")
+                if key and outcome.fields.get("status") == OutboxStatus.PENDING and until:
+                    held[key] = until
         except Exception:  # noqa: BLE001  e.g. the database went away for one row: go on with the next
             log.exception("提醒 %s 处理失败", outbox_id)
             outcome = None

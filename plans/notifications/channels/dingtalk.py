@@ -49,6 +49,8 @@ class DingTalkTransport(RobotTransport):
     BODY_MAX_BYTES = 20000  # of the whole JSON body
     TITLE_MAX_CHARS = 64  # our choice: the title is the one-line preview in the chat list
     SIGN_VALID_MS = 60 * 60 * 1000
+    rate_limit_codes = frozenset({130101, 410100})
+    rate_limit_seconds = 600  # over 20 a minute, 钉钉 throttles the robot for 10 minutes
     errors = {
         -1: (True, "钉钉系统繁忙"),
         130101: (True, "钉钉群机器人发送过于频繁（每分钟最多 20 条，超出后限流 10 分钟）"),

@@ -158,7 +158,9 @@ class RobotTransport(Transport):
     signed = False  # takes a 加签 secret (ReminderSettings.robot_secret), signed at send time
     secret_query_keys: tuple[str, ...] = ()  # URL query values that are credentials, masked when shown
     errors: dict[int, tuple[bool, str]] = {}  # errcode -> (temporary?, 中文说明); others are permanent
-    messages_per_minute = 20
+    messages_per_minute = 20  # the published limit of one robot (notifications/pacing.py keeps to it)
+    rate_limit_codes: frozenset[int] = frozenset()  # errcodes that mean "too fast": the robot is backed off
+    rate_limit_seconds = 60  # how long nothing goes to a robot after such an answer
 
     def payload(self, digest: RobotDigest, max_lines=DEFAULT_MAX_LINES) -> dict:
         raise NotImplementedError

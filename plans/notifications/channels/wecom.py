@@ -24,6 +24,8 @@ class WeComTransport(RobotTransport):
     secret_query_keys = ("key",)
     MARKDOWN_MAX_BYTES = 4096  # of markdown.content
     TEXT_MAX_BYTES = 2048  # of text.content
+    rate_limit_codes = frozenset({45009})
+    rate_limit_seconds = 60  # the limit is per minute
     errors = {
         -1: (True, "企业微信系统繁忙"),
         45009: (True, "企业微信群机器人发送过于频繁（每分钟最多 20 条）"),
