@@ -24,6 +24,7 @@ from plans.dashboard.board import build_dashboard
 from plans.dashboard.stored_counts import stored_standings
 from plans.demo.accounts import ensure_demo_accounts
 from plans.demo.progress import seed_demo_progress
+from plans.demo.year import seed_demo_indicators, seed_demo_year
 from plans.models import Milestone, Occurrence, Plan, ProgressReport
 from plans.tracking import DUE_SOON_LABEL, overdue_q
 from plans.views.dashboard import indicator_cards
@@ -59,6 +60,25 @@ def one(pattern: str, text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in (found[0] if isinstance(found[0], tuple) else (found[0],)))
 
 
+def dashboard_at(plan, year, cut_off, user) -> dict:
+    """The dashboard's own figures for the plan and year on the cut-off day, through its services."""
+    board = build_dashboard(plan, year, cut_off, visible_plans=Plan.objects.filter(pk=plan.pk))
+    return {
+        "tally": board.per_plan[0][1],
+        "categories": board.per_category,
+        "league": board.league,
+        "standings": Counter(standing for _pk, standing in stored_standings([plan], cut_off)),
+        "cards": indicator_cards(user, plan, cut_off),
+    }
+
+
+def draft_and_issue(staff, plan, key):
+    draft = create_draft(staff, plan, key)
+    seeded = draft.work_done
+    draft = save_narrative(staff, draft, NARRATIVE, draft.version)
+    return issue(staff, draft, draft.version), seeded
+
+
 @pytest.fixture
 def issued_q4(user_named):
     """The demo's progress (reported and approved on 2023-12-01), a 2023Q4 bulletin of 人才强区 drafted,
@@ -69,28 +89,52 @@ def issued_q4(user_named):
     plan = Plan.objects.get(code="jianghai-rcqq-2022")
     staff = user_named("staff")
     with time_machine.travel(timezone.make_aware(datetime(2023, 12, 20, 10)), tick=False):
-        draft = create_draft(staff, plan, "2023Q4")
-        seeded = draft.work_done
-        draft = save_narrative(staff, draft, NARRATIVE, draft.version)
-        bulletin = issue(staff, draft, draft.version)
-        board = build_dashboard(plan, 2023, CUT_OFF, visible_plans=Plan.objects.filter(pk=plan.pk))
-        dashboard = {
-            "tally": board.per_plan[0][1],
-            "categories": board.per_category,
-            "league": board.league,
-            "standings": Counter(standing for _pk, standing in stored_standings([plan], CUT_OFF)),
-            "cards": indicator_cards(staff, plan, CUT_OFF),
-        }
+        bulletin, seeded = draft_and_issue(staff, plan, "2023Q4")
+        dashboard = dashboard_at(plan, 2023, CUT_OFF, staff)
     return bulletin, dashboard, seeded
+
+
+@pytest.fixture
+def issued_2024(user_named):
+    """`make run`'s demo year played up to 2024-12-31, the plan's last day (six in ten deadlines met on time, two
+    late, two overdue; the indicators' figures entered), and the 2024 yearly bulletin issued that day."""
+    ensure_demo_accounts()
+    last_day = date(2024, 12, 31)
+    with time_machine.travel(date(2023, 12, 1), tick=False):
+        seed_demo_progress()
+    with time_machine.travel(timezone.make_aware(datetime(2024, 12, 31, 9)), tick=False):
+        seed_demo_year(last_day)
+        seed_demo_indicators(last_day)
+    plan = Plan.objects.get(code="jianghai-rcqq-2022")
+    staff = user_named("staff")
+    with time_machine.travel(timezone.make_aware(datetime(2024, 12, 31, 16)), tick=False):
+        bulletin, _ = draft_and_issue(staff, plan, "2024")
+        dashboard = dashboard_at(plan, 2024, last_day, staff)
+    return bulletin, dashboard
 
 
 @needs_office
 def test_every_figure_agrees_with_the_dashboard_at_its_cut_off(issued_q4):
     bulletin, dashboard, _ = issued_q4
-    tally = dashboard["tally"]
     assert bulletin.cut_off == CUT_OFF and bulletin.document_number == "江海人才办〔2023〕1号"
+    assert_agrees_with_the_dashboard(bulletin, dashboard, 2023, CUT_OFF, "issued-2023Q4")
+
+
+@needs_office
+def test_the_plans_last_year_agrees_with_the_dashboard_on_its_last_day(issued_2024):
+    """The issue's case: 人才强区 as at 2024-12-31, with a year of reports behind it."""
+    bulletin, dashboard = issued_2024
+    assert bulletin.cut_off == date(2024, 12, 31) and bulletin.document_number == "江海人才办〔2024〕1号"
+    tally = dashboard["tally"]
+    assert tally.completed > 0 and tally.outcomes[Outcome.MET] > 0 and tally.overdue > 0  # every part present
+    assert_agrees_with_the_dashboard(bulletin, dashboard, 2024, date(2024, 12, 31), "issued-2024")
+    assert_sums_add_up(bulletin)
+
+
+def assert_agrees_with_the_dashboard(bulletin, dashboard, year, cut_off, picture):
+    tally = dashboard["tally"]
     text = "\n".join(paragraphs_of(bytes(bulletin.docx)))
-    assert "截至2023年12月20日" in text
+    assert f"截至{cut_off.year}年{cut_off.month}月{cut_off.day}日" in text
     # 一、总体情况, read from the document, each against the dashboard's Tally.
     total, completed, not_completed, *_, rate, average = one(
         r"涉及节点计划(\d+)个，其中已完成(\d+)个、未完成(\d+)个（(\d+)\+(\d+)=(\d+)），完成率(\d+)%，平均完成进度(\d+)%",
@@ -104,7 +148,10 @@ def test_every_figure_agrees_with_the_dashboard_at_its_cut_off(issued_q4):
     )
     assert not_completed == tally.total - tally.completed
     overdue, not_overdue, *_ = one(r"逾期未完成(\d+)个、尚未逾期(\d+)个（(\d+)\+(\d+)=(\d+)）", text)
-    assert overdue == tally.overdue
+    behind, overdue_again, behind_done = one(
+        r"逾期的节点计划共(\d+)个，其中逾期未完成(\d+)个、已完成但仍有过期期次未办结(\d+)个", text
+    )
+    assert behind == tally.overdue and overdue_again == overdue  # the dashboard's 逾期, with its two parts
     (due_soon,) = one(rf"尚未逾期的\d+个中{DUE_SOON_LABEL}(\d+)个", text)
     assert due_soon == tally.due_soon
     met, late, missed = one(r"已到期的节点计划\d+个，其中按期完成(\d+)个、逾期完成(\d+)个、到期未完成(\d+)个", text)
@@ -122,7 +169,7 @@ def test_every_figure_agrees_with_the_dashboard_at_its_cut_off(issued_q4):
         )
     category_table, overdue_table, indicator_table, league_table = tables_of(bytes(bulletin.docx))
     # 附件1: each 工作任务's row against the dashboard's per-category tally.
-    assert category_table[0] == ["工作任务", "节点计划", "已完成", "未完成", "其中逾期", "平均进度"]
+    assert category_table[0] == ["工作任务", "节点计划", "已完成", "未完成", "逾期", "平均进度"]
     expected = [
         [c.name, str(t.total), str(t.completed), str(t.total - t.completed), str(t.overdue), f"{t.average_percent}%"]
         for c, t in dashboard["categories"]
@@ -134,9 +181,9 @@ def test_every_figure_agrees_with_the_dashboard_at_its_cut_off(issued_q4):
     left_out = tally.total - sum(t.total for _c, t in dashboard["categories"])
     assert [int(row[1]) for row in uncategorised] == ([left_out] if left_out else [])
     # 附件2: the overdue node plans are exactly those the dashboard counts overdue (its overdue_q at the cut-off).
-    in_year = Occurrence.objects.filter(due_date__year=2023).values("milestone_id")
+    in_year = Occurrence.objects.filter(due_date__year=year).values("milestone_id")
     overdue_now = Milestone.objects.filter(plan=bulletin.plan, pk__in=in_year).filter(
-        overdue_q("next_due_date", CUT_OFF)
+        overdue_q("next_due_date", cut_off)
     )
     assert {row[1] for row in overdue_table[1:]} == {m.text[:80] for m in overdue_now}
     assert overdue_now.count() == tally.overdue
@@ -145,7 +192,7 @@ def test_every_figure_agrees_with_the_dashboard_at_its_cut_off(issued_q4):
     assert len(rows) == len(dashboard["cards"])
     for card in dashboard["cards"]:
         indicator, t = card["indicator"], card["t"]
-        point = next((p for p in t.points if p.year == 2023), None)
+        point = next((p for p in t.points if p.year == year), None)
         planned = "—" if point is None or point.planned is None else figure_text(point.planned)
         actual = "—" if point is None or point.actual is None else figure_text(point.actual)
         assert rows[indicator.name] == [indicator.target_display, planned, actual, t.completion_label, t.verdict_text]
@@ -161,15 +208,25 @@ def test_every_figure_agrees_with_the_dashboard_at_its_cut_off(issued_q4):
         for r in dashboard["league"]
     ]
     assert league_table[1:] == league
+    # Page 1 of this very bulletin, whose figures were just checked: the stored PDF (LibreOffice) → PNG.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / f"{picture}.pdf"
+    pdf.write_bytes(bytes(bulletin.pdf))
+    page1 = ["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile"]
+    subprocess.run([*page1, str(pdf), str(ARTIFACTS / f"{picture}-page1")], check=True)
+    assert (ARTIFACTS / f"{picture}-page1.png").stat().st_size > 10_000
 
 
 @needs_office
 def test_every_total_is_the_sum_of_its_parts_stated_as_such(issued_q4):
-    bulletin, dashboard, _ = issued_q4
+    assert_sums_add_up(issued_q4[0])
+
+
+def assert_sums_add_up(bulletin):
     docx = bytes(bulletin.docx)
     text = "\n".join(paragraphs_of(docx))
     sums = re.findall(r"（(\d+(?:\+\d+)+)=(\d+)）", text)
-    assert len(sums) == 6  # total, 已完成, 未完成, 已到期, 已到期+未到期, the indicators
+    assert len(sums) == 7  # total, 已完成, 未完成, 逾期, 已到期, 已到期+未到期, the indicators
     for parts, total in sums:
         assert sum(int(p) for p in parts.split("+")) == int(total), (parts, total)
     total, completed, not_completed = one(r"涉及节点计划(\d+)个，其中已完成(\d+)个、未完成(\d+)个", text)

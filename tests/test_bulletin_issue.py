@@ -209,3 +209,25 @@ def test_the_plan_page_offers_each_period_and_the_download_reads_it(client_as):
         assert any("推进情况的通报" in p for p in paragraphs)
     assert client.get("/plans/jianghai-bsh-2022/bulletin.docx?period=2030").status_code == 404
     assert client.get("/plans/jianghai-bsh-2022/bulletin.docx?period=2023Q9").status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_one_bulletin_or_six(user_named, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = user_named("staff")
+    (m,) = build_small_plan("count-test", texts=("事项",))
+    client = client_as("staff")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/bulletins/").status_code == 200
+        return len(captured)
+
+    written(staff, m.plan)
+    one = queries()
+    for key in ("2024-01", "2024-02", "2024-03", "2024Q1", "2024"):
+        written(staff, m.plan, key)
+    assert queries() == one
+    page = client.get("/bulletins/").content.decode()
+    assert page.count("（未编号）") == 6 and "起草通报" in page

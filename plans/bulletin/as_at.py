@@ -10,6 +10,7 @@ from django.utils import timezone
 from plans.choices import MilestoneStatus, Outcome
 from plans.models import Milestone, Occurrence
 from plans.tracking import DONE, deadline_outcome, is_done_for_year, is_due_soon, is_overdue
+from talentplan.lib.dates import cn_date
 
 
 def end_of(day: date) -> datetime:
@@ -62,7 +63,16 @@ class NodeAtCutoff:
             return Outcome.LATE if Outcome.LATE in self.outcomes else Outcome.MET
         return Outcome.MISSED if not self.completed and Outcome.MISSED in self.outcomes else ""
 
+    @property
+    def behind(self) -> bool:
+        """A deadline still open and passed at the cut-off, done for the year or not: the dashboard's 逾期
+        (overdue_q on the next open deadline). A yearly task done for this year may still owe an earlier year;
+        a one-off confirmed done without naming its deadline still has that deadline open."""
+        return self.first_missed is not None
+
     def status_text(self) -> str:
+        if self.completed and self.behind:
+            return f"已完成，{cn_date(self.first_missed)}的期次未办结"
         if self.overdue and self.status == MilestoneStatus.COMPLETED:
             return "本期尚未报完成"  # the 已完成 was an earlier year's
         return f"{MilestoneStatus(self.status).label}，完成进度{self.percent}%"
@@ -73,7 +83,8 @@ class CutoffTally:
     total: int = 0
     completed: int = 0
     in_progress: int = 0
-    overdue: int = 0
+    overdue: int = 0  # the dashboard's 逾期: every node plan behind (NodeAtCutoff.behind)
+    overdue_undone: int = 0  # of those, not done for the year: 逾期未完成
     due_soon: int = 0
     percent_sum: int = 0
     outcomes: dict = field(default_factory=lambda: defaultdict(int))
@@ -82,7 +93,8 @@ class CutoffTally:
         self.total += 1
         self.completed += node.completed
         self.in_progress += node.status == MilestoneStatus.IN_PROGRESS and not node.completed
-        self.overdue += node.overdue
+        self.overdue += node.behind
+        self.overdue_undone += node.overdue
         self.due_soon += not node.completed and not node.overdue and is_due_soon(node.next_open, as_of)
         self.percent_sum += node.percent
         if node.outcome:

@@ -162,7 +162,9 @@ def summary_paragraphs(figures: BulletinFigures) -> list[str]:
             f"已完成的{n.completed}个中，按期完成{n.met}个、逾期完成{n.late}个、其他已完成{n.completed_other}个"
             f"（经审核确认完成、未对应本年度到期期次）（{n.met}+{n.late}+{n.completed_other}={n.completed}）。"
             f"未完成的{n.not_completed}个中，逾期未完成{n.overdue}个、尚未逾期{n.not_overdue}个"
-            f"（{n.overdue}+{n.not_overdue}={n.not_completed}），尚未逾期的{n.not_overdue}个中{DUE_SOON_LABEL}{n.due_soon}个。",
+            f"（{n.overdue}+{n.not_overdue}={n.not_completed}），尚未逾期的{n.not_overdue}个中{DUE_SOON_LABEL}{n.due_soon}个。"
+            f"逾期的节点计划共{n.behind}个，其中逾期未完成{n.overdue}个、已完成但仍有过期期次未办结{n.behind_done}个"
+            f"（{n.overdue}+{n.behind_done}={n.behind}）。",
             f"按本年度期次计，已到期的节点计划{n.due}个，其中按期完成{n.met}个、逾期完成{n.late}个、到期未完成{n.missed}个"
             f"（{n.met}+{n.late}+{n.missed}={n.due}）；其余{n.not_due}个本年度期次尚未到期（{n.due}+{n.not_due}={n.total}）。",
         ]
@@ -199,7 +201,7 @@ def build_bulletin(
     today = today or timezone.localdate()
     figures = figures or count_figures(plan, period, period.cut_off(today))
     masthead = masthead_of(plan.region)
-    narrative = narrative or seed_narrative(plan, period, figures.as_of, figures.nodes.overdue)
+    narrative = narrative or seed_narrative(plan, period, figures.as_of, figures.nodes.behind)
     doc = Document()
     _a4_gongwen(doc)
     _page_numbers(doc)
@@ -258,9 +260,14 @@ def _attachments(doc, figures: BulletinFigures) -> None:
         for name, t in figures.per_category
     ]
     n = figures.nodes
-    rows.append(["合计", n.total, n.completed, n.not_completed, n.overdue, f"{n.average_percent}%"])
-    _table(doc, ["工作任务", "节点计划", "已完成", "未完成", "其中逾期", "平均进度"], rows)
-    _para(doc, "注：各工作任务的节点计划数相加等于合计；已完成+未完成=节点计划。", TABLE_SIZE, indent=False)
+    rows.append(["合计", n.total, n.completed, n.not_completed, n.behind, f"{n.average_percent}%"])
+    _table(doc, ["工作任务", "节点计划", "已完成", "未完成", "逾期", "平均进度"], rows)
+    _para(
+        doc,
+        "注：各工作任务的各列相加等于合计；已完成+未完成=节点计划；逾期含已完成但仍有过期期次未办结的。",
+        TABLE_SIZE,
+        indent=False,
+    )
 
     _attachment_title(doc, 2)
     overdue_rows = [
@@ -271,7 +278,8 @@ def _attachments(doc, figures: BulletinFigures) -> None:
     _table(doc, ["牵头单位", "节点计划", "应完成时间", "现状"], overdue_rows or [["—", "无逾期事项", "—", "—"]])
     _para(
         doc,
-        f"注：逾期未完成的节点计划共{n.overdue}个；有多个牵头单位的，在每个牵头单位下各列一次。",
+        f"注：逾期的节点计划共{n.behind}个（逾期未完成{n.overdue}个，已完成但仍有过期期次未办结{n.behind_done}个）；"
+        "有多个牵头单位的，在每个牵头单位下各列一次。",
         TABLE_SIZE,
         indent=False,
     )

@@ -6,6 +6,7 @@ targets.standing, as the dashboard counts them; nothing here judges a figure aga
     节点计划 total = 已完成 + 未完成
     已完成        = 按期完成 + 逾期完成 + 其他已完成 (done by the report staff approved, no deadline of the year done)
     未完成        = 逾期未完成 + 尚未逾期
+    逾期 (the dashboard's) = 逾期未完成 + 本年度已完成但以往年度期次未完成
     total        = 本年度已到期 (按期完成 + 逾期完成 + 到期未完成) + 本年度期次未到期
     指标 total    = the sum over every standing (达标, 正常, 落后, 未达标, …: whatever targets.standing lists)
 """
@@ -39,6 +40,8 @@ class NodeFigures:
     not_completed: int
     overdue: int  # 逾期未完成
     not_overdue: int
+    behind: int  # the dashboard's 逾期: overdue + behind_done
+    behind_done: int  # done for the year, an earlier year's deadline still open
     due_soon: int  # of not_overdue
     missed: int  # 到期未完成: a deadline of the year passed and not done (part of not_completed)
     due: int  # 本年度已到期 = met + late + missed
@@ -57,8 +60,10 @@ class NodeFigures:
             late=late,
             completed_other=tally.completed - met - late,
             not_completed=not_completed,
-            overdue=tally.overdue,
-            not_overdue=not_completed - tally.overdue,
+            overdue=tally.overdue_undone,
+            not_overdue=not_completed - tally.overdue_undone,
+            behind=tally.overdue,
+            behind_done=tally.overdue - tally.overdue_undone,
             due_soon=tally.due_soon,
             missed=missed,
             due=met + late + missed,
@@ -86,7 +91,7 @@ class BulletinFigures:
     as_of: date
     nodes: NodeFigures
     per_category: list  # (name, CutoffTally), the uncategorised last; their totals add up to nodes.total
-    overdue_by_unit: list  # (unit name, [NodeAtCutoff]), most overdue first
+    overdue_by_unit: list  # (unit name, [NodeAtCutoff]) of the node plans behind, most first
     indicators: list[IndicatorRow]
     standings: list  # (Standing, count) for every standing, in targets.standing's order
     league: list  # [unit, led, on-time rate, overdue, awaiting review]
@@ -115,7 +120,7 @@ def count_figures(plan: Plan, period: Period, as_of: date) -> BulletinFigures:
         as_of=as_of,
         nodes=NodeFigures.of(tally),
         per_category=[(name, t) for (_position, name), t in sorted(per_category.items())],
-        overdue_by_unit=_overdue_by_unit([node for node in nodes if node.overdue]),
+        overdue_by_unit=_overdue_by_unit([node for node in nodes if node.behind]),
         indicators=indicators,
         standings=[(standing, counted[standing]) for standing in Standing],
         league=_league_at_cutoff(nodes, as_of),
@@ -168,7 +173,7 @@ def _league_at_cutoff(nodes, as_of: date) -> list[list]:
         for unit_id in leads[node.milestone.pk]:
             row = rows[unit_id]
             row["led"] += 1
-            row["overdue"] += node.overdue
+            row["overdue"] += node.behind
             row["due"] += node.deadlines_passed
             row["met"] += node.met_on_time
     cutoff = end_of(as_of)

@@ -46,7 +46,7 @@ def create_draft(user, plan: Plan, period_key: str, today: date | None = None) -
         raise ValidationError(f"{period.label}尚未开始，不能起草通报。")
     as_of = period.cut_off(today)
     figures = count_figures(plan, period, as_of)
-    seed = seed_narrative(plan, period, as_of, figures.nodes.overdue)
+    seed = seed_narrative(plan, period, as_of, figures.nodes.behind)
     return Bulletin.objects.create(
         plan=plan,
         region=plan.region,

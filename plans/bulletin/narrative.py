@@ -57,9 +57,9 @@ def seed_narrative(plan, period: Period, as_of: date, overdue: int) -> Narrative
         lines.append(f"{report.unit.name}：{report.narrative.strip()}（完成进度{report.percent}%）")
     work_done = "\n".join(lines) or f"{period.label}内尚无审核通过的进展报告。"
     problems = (
-        f"截至{cn_date(as_of)}，仍有{overdue}个节点计划逾期未完成（详见附件2），部分单位报送不及时。"
+        f"截至{cn_date(as_of)}，仍有{overdue}个节点计划有期次逾期未完成（详见附件2），部分单位报送不及时。"
         if overdue
-        else f"截至{cn_date(as_of)}，无逾期未完成的节点计划。"
+        else f"截至{cn_date(as_of)}，无逾期的节点计划。"
     )
     next_steps = "督促逾期单位限期完成、及时报送进展，对进度滞后的事项跟踪督办，确保年度任务按期完成。"
     return Narrative(work_done, problems, next_steps)

@@ -30,7 +30,7 @@ def _bulletin(request, pk):
 
 def bulletin_list(request):
     access.require_page(request.user, "overview")
-    bulletins = access.bulletins(request.user).select_related("plan", "issued_by", "created_by")
+    bulletins = access.bulletins(request.user).select_related("plan", "issued_by", "created_by").defer("docx", "pdf")
     state = request.GET.get("state")
     if state in BulletinState.values:
         bulletins = bulletins.filter(state=state)
