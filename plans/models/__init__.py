@@ -32,6 +32,7 @@ from plans.models.structure import (
     PlanYearClosure,
 )
 from plans.models.supervision import SupervisionFile, SupervisionNotice, SupervisionReply, SupervisionSequence
+from plans.models.verification import VerificationCheck, VerificationFile, VerificationRound
 from talentplan.lib.reviewable import Reviewable
 
 __all__ = [
@@ -69,5 +70,8 @@ __all__ = [
     "SupervisionNotice",
     "SupervisionReply",
     "SupervisionSequence",
+    "VerificationCheck",
+    "VerificationFile",
+    "VerificationRound",
     "figures_changed",
 ]
