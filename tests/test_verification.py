@@ -129,3 +129,15 @@ def test_false_reopens_the_deadline_and_tells_the_lead_unit(user_named, complete
     assert service.unit_rates(user_named("staff_np")) == [] or HEALTH not in {
         r.unit_name for r in service.unit_rates(user_named("staff_np"))
     }
+
+
+def test_the_dashboard_shows_coverage_and_the_false_rate(client_as, user_named, completed):
+    health, _hr = completed
+    staff, region = user_named("staff"), Region.objects.get(**JIANGHAI)
+    assert 'id="verification-rates"' not in client_as("leader").get("/dashboard/").content.decode()
+    round_ = service.draw(staff, region, service.DrawInput("人工", "manual", occurrence_ids=(health.pk,)))
+    service.record(staff, round_.checks.get(), False, "台账不符")
+    html = client_as("leader_jh").get("/dashboard/").content.decode()
+    row = f'<tr><td>{HEALTH}</td><td class="text-end">1</td><td class="text-end">1</td><td class="text-end">100%</td>'
+    assert 'id="verification-rates"' in html and row in html
+    assert 'id="verification-rates"' not in client_as("leader_np").get("/dashboard/").content.decode()

@@ -183,8 +183,8 @@ class UnitRate:
 
 
 def unit_rates(user) -> list[UnitRate]:
-    """Per lead unit of the regions the user reads: its completed deadlines (now, plus those reopened by a
-    不实 verdict, which were completed when checked), how many were checked and how many found 不实."""
+    """Per lead unit checked at least once, of the regions the user reads: its completed deadlines (now, plus
+    those reopened by a 不实 verdict, which were completed when checked), how many were checked, how many 不实."""
     checks = access.verification_checks(user).exclude(verdict=Verdict.PENDING)
     checked, false, names = defaultdict(set), defaultdict(set), {}
     for occurrence_id, unit_id, unit_name, verdict in checks.values_list(
@@ -194,6 +194,8 @@ def unit_rates(user) -> list[UnitRate]:
         names[unit_id] = unit_name
         if verdict == Verdict.FALSE:
             false[unit_id].add(occurrence_id)
+    if not checked:
+        return []  # no 核查 yet: nothing to show (one query)
     completed = defaultdict(set)
     done = dict(
         Occurrence.objects.filter(
@@ -207,8 +209,5 @@ def unit_rates(user) -> list[UnitRate]:
     for unit_id, unit_name, milestone_id in leads.values_list("unit_id", "unit__name", "milestone_id"):
         completed[unit_id].update(by_milestone[milestone_id])
         names[unit_id] = unit_name
-    rows = [
-        UnitRate(u, names[u], len(completed[u] | false[u]), len(checked[u]), len(false[u]))
-        for u in set(completed) | set(checked)
-    ]
+    rows = [UnitRate(u, names[u], len(completed[u] | false[u]), len(checked[u]), len(false[u])) for u in checked]
     return sorted(rows, key=lambda r: (-r.false_rate, -r.checked, r.unit_name))
