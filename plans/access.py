@@ -45,6 +45,8 @@ from plans.models import (
     ProgressReport,
     SupervisionFile,
     SupervisionNotice,
+    VerificationCheck,
+    VerificationRound,
 )
 from targets.models import Indicator, IndicatorEntry
 from units.models import Region, RegionAccess, RegionMembership, Unit
@@ -222,6 +224,21 @@ def supervision_files(user):
     return SupervisionFile.objects.filter(reply__notice__in=supervision_notices(user))
 
 
+def verification_rounds(user):
+    """核查 rounds of the regions staff and leaders read (a liaison sees its unit's checks, not the rounds)."""
+    if user_role(user) not in OVERSEERS:
+        return VerificationRound.objects.none()
+    readable = _in(readable_region_ids(user))
+    return VerificationRound.objects.all() if readable is None else VerificationRound.objects.filter(readable)
+
+
+def verification_checks(user):
+    """核查 items: those of the rounds the user reads; for a liaison, its own units' items."""
+    if user_role(user) == Role.LIAISON:
+        return VerificationCheck.objects.filter(unit_id__in=covered_unit_ids(user))
+    return VerificationCheck.objects.filter(round__in=verification_rounds(user))
+
+
 def evidence(user):
     return Evidence.objects.filter(report__milestone__in=milestones(user))
 
@@ -395,6 +412,11 @@ def _decides_supervision(user, notice) -> bool:
     return notice.is_open and role_in_region(user, notice.region_id) == Role.STAFF
 
 
+def _verifies(user, check) -> bool:
+    """Staff of the region, or a 督查员 (a parent region's reader), on an item without a verdict yet."""
+    return not check.verdict and role_in_region(user, check.round.region_id) in (Role.STAFF, SUPERVISOR)
+
+
 # Site-wide pages and tools, asked with no object.
 SITE_RULES = {
     "overview": _is(*OVERSEERS),  # dashboard and plan pages in the menu
@@ -429,6 +451,7 @@ OBJECT_RULES = {
     (SupervisionNotice, "sign"): _addressed_to,  # 签收; the service refuses a second one in Chinese
     (SupervisionNotice, "reply"): _addressed_to,  # 回执
     (SupervisionNotice, "decide"): _decides_supervision,  # 办结 or 退回
+    (VerificationCheck, "verify"): _verifies,  # 属实 / 不实 (plans.verification)
     (Instruction, "reply"): _replies,
     (Instruction, "decide"): lambda user, obj: _acts_on_open_plan(Role.STAFF)(user, obj) and obj.is_open,
     (ProgressReport, "review"): _acts_on_open_plan(Role.STAFF),

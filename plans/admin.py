@@ -32,6 +32,9 @@ from plans.models import (
     SupervisionNotice,
     SupervisionReply,
     SupervisionSequence,
+    VerificationCheck,
+    VerificationFile,
+    VerificationRound,
 )
 from plans.notifications.channels import robot_of
 from plans.notifications.outbox import masked_recipients
@@ -81,6 +84,9 @@ declare_region_paths(
         "plans.supervisionreply": "notice__region",
         "plans.supervisionfile": "reply__notice__region",
         "plans.supervisionsequence": "region",
+        "plans.verificationround": "region",
+        "plans.verificationcheck": "round__region",
+        "plans.verificationfile": "item__round__region",
         "plans.remindersettings": "unit__region",
         "plans.escalation": "occurrence__milestone__plan__region",
         "plans.outbox": _outbox_in_regions,
@@ -309,6 +315,27 @@ class SupervisionSequenceAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["region", "year", "last_number"]
     list_filter = ["region", "year"]
     search_fields = ["region__name"]
+
+
+@admin.register(VerificationRound)
+class VerificationRoundAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["title", "region", "method", "seed", "created_by", "created_at"]
+    list_filter = ["region", "method"]
+    search_fields = ["title"]
+
+
+@admin.register(VerificationCheck)
+class VerificationCheckAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["round", "unit", "milestone", "verdict", "checked_at"]
+    list_filter = ["verdict", "unit__region"]
+    search_fields = ["unit__name", "milestone__text", "note"]
+
+
+@admin.register(VerificationFile)
+class VerificationFileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["original_name", "item", "size", "file_type"]
+    list_filter = ["file_type"]
+    search_fields = ["original_name"]
 
 
 @admin.register(Chase)

@@ -20,6 +20,7 @@ is told. Who must act:
 | 年度销号结果 | each lead unit its own counts; leaders who read the plan its totals |
 | 督办单 (issued), 办结 / 退回 | the unit it is addressed to |
 | 督办单回执 | staff who act in the 督办单's region |
+| 核查不实 | the lead unit the item was checked for (the node plan is reopened) |
 | 督办单签收及回执提醒 (daily) | the addressed unit: daily until signed, then about its reply date |
 
 A unit is told through its liaisons (a group unit such as 各街道 through its member units' liaisons), its
@@ -221,6 +222,11 @@ def supervision_replied(reply) -> Audience:
 
 def supervision_decided(notice) -> Audience:
     return _told(liaisons([notice.unit]), notice, [notice.unit])
+
+
+def verification_failed(check) -> Audience:
+    """A 不实 verdict reopens the node plan: its lead unit hears it, with a link to the node plan."""
+    return _told(liaisons([check.unit]), check.milestone, [check.unit])
 
 
 # --- The daily reminders (plans.notifications.due), in bulk -------------------------------------------

@@ -81,3 +81,15 @@ class SupervisionState(models.TextChoices):
     REPLIED = "replied", "已回执"
     RETURNED = "returned", "已退回"
     DONE = "done", "已办结"
+
+
+class VerificationMethod(models.TextChoices):
+    RANDOM = "random", "随机抽取"
+    SHARE = "share", "按单位比例抽取"
+    MANUAL = "manual", "人工指定"
+
+
+class Verdict(models.TextChoices):
+    PENDING = "", "待核查"
+    TRUE = "true", "属实"
+    FALSE = "false", "不实"

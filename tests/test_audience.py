@@ -5,7 +5,7 @@ One scenario per region, through the real services in the order a year goes: a l
 21 days after a deadline (lead and co-responsible units, the staff summary, the escalation, the 批示's reply
 date, the unsigned 督办单), a 督办单 signed, answered, returned and closed, a co-responsible unit's input,
 a report returned, revised and approved, an extension, the 批示 answered, returned and closed, two 催办, the
-year closed. Then, for each kind and each named person: every
+year closed, its deadline then reported done and found 不实 by a 核查. Then, for each kind and each named person: every
 message they received links only to pages that open for them (fetched as them, with its items' links), and
 the people who must act received it. "Opens" is the page answering 200 to that person, not a rule re-read.
 """
@@ -22,6 +22,7 @@ from plans.choices import UnitRole
 from plans.models import Milestone, Notification, Occurrence, Plan, ReminderKind
 from plans.notifications.outbox import record_digests
 from plans.supervision import service as supervision
+from plans.verification import service as verification
 from plans.workflow import chasing, instructions, reporting, year_close
 from tests.conftest import USERS
 from tests.helpers import submit
@@ -64,6 +65,7 @@ def must_be_told(region: str) -> dict[str, set[str]]:
         ReminderKind.SUPERVISION_REPLY: {"staff", staff},
         ReminderKind.SUPERVISION_DECIDED: {lead},
         ReminderKind.SUPERVISION_DUE: {lead},
+        ReminderKind.VERIFICATION_FAILED: {lead},
         ReminderKind.YEAR_CLOSED: {lead, "leader", leader} | ({"supervisor"} if region == "jianghai" else set()),
         INPUT_SHARED: {lead},
     }
@@ -131,6 +133,15 @@ def run_the_year(region, user_named, capture):
         capture(chasing.chase_milestone, staff, milestone, "请于本周内报送。")
         capture(chasing.chase_unit, staff, Unit.objects.get(name=lead_unit, region__code=region), "逾期事项较多。")
         capture(year_close.close_year, staff, plan, deadline.due_date.year)
+        done = capture(submit, liaison, milestone, status="completed", percent=100, occurrence=deadline)
+        capture(reporting.review_report, staff, done, True, "", done.version)
+        checks = capture(
+            verification.draw,
+            staff,
+            plan.region,
+            verification.DrawInput("核查", "manual", occurrence_ids=(deadline.pk,)),
+        ).checks.select_related("round", "unit", "milestone")
+        capture(verification.record, staff, checks.get(unit__name=lead_unit), False, "佐证材料与实际不符。")
     return milestone
 
 
@@ -181,7 +192,7 @@ def test_every_kind_reaches_who_must_act_and_links_only_to_what_they_open(
     for kind, people in told.items():
         for name, links in people.items():
             assert all(opens_for(name, path) for path in links), (region, kind, name, links)
-    assert len(cases) == len(KINDS) * len(ROLES) == 19 * 13
+    assert len(cases) == len(KINDS) * len(ROLES) == 20 * 13
     # The scenario really is about this region's node plan, and the other region heard nothing of it.
     assert all(kind in told and told[kind] for kind in KINDS)
     other = {name for name, (_, _, regions) in USERS.items() if regions and region not in regions} - {"supervisor"}

@@ -7,8 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from plans.demo.accounts import ensure_demo_accounts
+from plans.demo.progress import seed_demo_progress
 from plans.demo.supervision import seed_demo_supervision
-from plans.models import SupervisionNotice
+from plans.demo.verification import DEMO_SEED, seed_demo_verification
+from plans.demo.year import seed_demo_year
+from plans.models import Occurrence, SupervisionNotice, VerificationRound
 from plans.supervision import lists
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +44,17 @@ def test_the_command_runs_it(capsys):
     assert "已下发演示督办单 4 份" in capsys.readouterr().out
     call_command("demo_progress")
     assert "督办单" not in capsys.readouterr().out
+
+
+def test_the_demo_verification_round_finds_one_false_and_is_idempotent():
+    ensure_demo_accounts()
+    seed_demo_progress()
+    seed_demo_year(date(2023, 12, 15))
+    assert seed_demo_verification() == 6
+    assert seed_demo_verification() == 0
+    round_ = VerificationRound.objects.get()
+    assert round_.seed == DEMO_SEED and round_.method == "random"
+    verdicts = sorted(round_.checks.values_list("verdict", flat=True))
+    assert verdicts == ["", "false", "true", "true", "true", "true"]
+    reopened = round_.checks.get(verdict="false").occurrence
+    assert Occurrence.objects.get(pk=reopened.pk).completed_on is None

@@ -34,6 +34,7 @@ from plans.models.structure import (
     PlanYearClosure,
 )
 from plans.models.supervision import SupervisionFile, SupervisionNotice, SupervisionReply, SupervisionSequence
+from plans.models.verification import VerificationCheck, VerificationFile, VerificationRound
 from plans.models.years import MilestoneYear
 from talentplan.lib.reviewable import Reviewable
 
@@ -76,5 +77,8 @@ __all__ = [
     "SupervisionNotice",
     "SupervisionReply",
     "SupervisionSequence",
+    "VerificationCheck",
+    "VerificationFile",
+    "VerificationRound",
     "figures_changed",
 ]

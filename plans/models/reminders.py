@@ -84,6 +84,7 @@ class ReminderKind(models.TextChoices):
     SUPERVISION_REPLY = "supervision_reply", "督办单回执"
     SUPERVISION_DECIDED = "supervision_decided", "督办单办结或退回"
     SUPERVISION_DUE = "supervision_due", "督办单签收及回执提醒"
+    VERIFICATION_FAILED = "verification_failed", "核查不实，事项重新打开"
 
 
 class Outbox(models.Model):

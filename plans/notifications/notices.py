@@ -195,3 +195,14 @@ def supervision_decided(notice, done: bool) -> None:
         notice.get_absolute_url(),
     )
     notify(event, audience.supervision_decided(notice))
+
+
+def verification_failed(check) -> None:
+    milestone = check.milestone
+    event = Event(
+        ReminderKind.VERIFICATION_FAILED,
+        f"verification:{check.pk}:false",
+        f"核查发现“{one_line(milestone.text)}”的完成情况不实，事项已重新打开：{one_line(check.note, 60)}",
+        milestone.get_absolute_url(),
+    )
+    notify(event, audience.verification_failed(check))

@@ -12,6 +12,7 @@ from plans.dashboard.board import build_dashboard, task_link
 from plans.dashboard.stored_counts import stored_standings
 from plans.models import Plan
 from plans.supervision import lists as supervision_lists
+from plans.verification import service as verification
 from plans.workflow.chasing import new_request_key
 from plans.workflow.instructions import open_instructions
 from talentplan.lib.params import id_param, year_param
@@ -133,6 +134,7 @@ def dashboard(request):
         "overdue_link": task_link(**link_params, overdue="true"),
         "open_instructions": open_instructions(request.user),
         "supervision_counts": supervision_lists.counts_for(request.user, today),
+        "verification_rates": verification.unit_rates(request.user),
         "may_chase": access.can(request.user, "chase_unit"),
         "chase_key": new_request_key(),  # one per page view: a double click on 催办 sends once
     }

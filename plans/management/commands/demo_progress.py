@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from plans.demo.progress import ensure_demo_portal, seed_demo_progress
 from plans.demo.supervision import seed_demo_supervision
+from plans.demo.verification import seed_demo_verification
 from plans.demo.year import seed_demo_indicators, seed_demo_loop, seed_demo_year
 
 
@@ -31,3 +32,6 @@ class Command(BaseCommand):
         notices = seed_demo_supervision()  # idempotent: only into a portal with no 督办单
         if notices:
             self.stdout.write(f"已下发演示督办单 {notices} 份（已办结、待回执、逾期未签收各有）。")
+        checked = seed_demo_verification()  # idempotent: only into a portal with no 核查 round
+        if checked:
+            self.stdout.write(f"已完成演示核查 1 批，抽取已完成事项 {checked} 项（含 1 项不实）。")
