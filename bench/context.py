@@ -22,6 +22,7 @@ class BenchContext:
     hot_milestone_id: int
     largest_plan: Plan
     search: str = SEARCH_TERM
+    year: int = 2026  # the year filters' year (issue 22): gen_synthetic's default today is in 2026
 
 
 def find_context() -> BenchContext:

@@ -69,7 +69,72 @@ def targets(ctx) -> list[Target]:
         Target("reviews", "`/reviews/`", "staff", ["plans:review_queue"], goal=1.0),
         Target("notifications", "notifications", "notified", ["plans:notifications"], goal=1.0),
         Target("plan", "plan page", "staff", ["plans:plan"], kwargs={"code": plan.code}),
+        # What users click next (issue 22).
+        Target("health", "`/health/` 数据体检", "staff", ["plans:data_health"], goal=1.0),
+        Target(
+            "tasks_year_open",
+            f"`/tasks/` a year's unfinished (`done=false&year={ctx.year}`)",
+            "staff",
+            ["plans:task_list"],
+            query=f"done=false&year={ctx.year}",
+            goal=1.0,
+        ),
+        Target(
+            "tasks_year", f"`/tasks/?year={ctx.year}`", "staff", ["plans:task_list"], query=f"year={ctx.year}", goal=1.0
+        ),
+        Target(
+            "tasks_missed",
+            "`/tasks/` by outcome 未完成",
+            "staff",
+            ["plans:task_list"],
+            query=f"outcome=missed&year={ctx.year}",
+            goal=1.0,
+        ),
+        Target("tasks_red", "`/tasks/?rag=red`", "staff", ["plans:task_list"], query="rag=red", goal=1.0),
+        Target("tasks_sort_rag", "`/tasks/?sort=rag`", "staff", ["plans:task_list"], query="sort=rag", goal=1.0),
+        Target(
+            "tasks_sort_report",
+            "`/tasks/?sort=-last_report_at`",
+            "staff",
+            ["plans:task_list"],
+            query="sort=-last_report_at",
+            goal=1.0,
+        ),
+        Target(
+            "tasks_common_word",
+            f"`/tasks/?q={COMMON_WORD}` (a word in most texts)",
+            "staff",
+            ["plans:task_list"],
+            query=f"q={COMMON_WORD}",
+            goal=1.0,
+        ),
+        Target(
+            "dashboard_year",
+            f"`/dashboard/?year={ctx.year}`",
+            "leader",
+            ["plans:dashboard"],
+            query=f"year={ctx.year}",
+            goal=1.0,
+        ),
+        Target(
+            "dashboard_busy",
+            "`/dashboard/` after one change in each of 50 plans (a busy morning)",
+            "leader",
+            ["plans:dashboard"],
+            before=_busy_morning,
+            goal=1.0,
+        ),
     ]
+
+
+COMMON_WORD = "人才"
+
+
+def _busy_morning():
+    """One change in each of 50 plans (a report or a review in each) before the request, untimed."""
+    from plans.models import Plan, figures_changed
+
+    figures_changed(plan_ids=list(Plan.objects.order_by("pk").values_list("pk", flat=True)[:50]))
 
 
 def _changed(plan):

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
@@ -12,6 +12,8 @@ from plans.task_columns import BY_NAME, TASK_COLUMNS, ModelRow, TaskColumn, rag_
 from talentplan.lib.dates import cn_date
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 25, 500
+COUNT_CAP = 10_000  # a text search counts its matches up to here, then says "1万+" (counted_page_ids)
+COUNT_CAP_LABEL = "1万+"
 # Sorting by light puts the worst first: red, then yellow, green, and grey (paused) last.
 RAG_RANK = Case(
     When(rag=Rag.RED, then=Value(0)),
@@ -60,6 +62,8 @@ class MilestoneTable(tables.Table):
         # chose the ids: a text search's unions need not run twice); by default from the filtered data.
         self.row_source = row_source
         self.count_with_page = count_with_page
+        self.count_capped = False  # more than COUNT_CAP matches (counted_page_ids)
+        self.count_cap_label = COUNT_CAP_LABEL
         super().__init__(*args, **kwargs)
 
     @cached_property
@@ -106,11 +110,10 @@ class MilestoneTable(tables.Table):
         return self
 
     def counted_page_ids(self, page, per_page):
-        """The page's ids and, in the same query (COUNT(*) OVER ()), how many match: the filters (a text
-        search's unions above all) run once, not once for the ids and again for the paginator's COUNT
-        (issue 13). None when the page is out of range or nothing matches: the paginator counts and says so.
-        Only when asked (a text search): over every node plan, the window made PostgreSQL sort them all
-        before the LIMIT, slower than the COUNT it saved."""
+        """The page's ids and how many match, counted up to COUNT_CAP (a text search, when asked). A word in
+        most texts matched nearly every node plan: counting them all (issue 13's COUNT(*) OVER () window) was
+        most of the page's time (issue 22); past the cap the list says "1万+" and pages through the first
+        COUNT_CAP. None when the page is out of range or nothing matches: the paginator counts and says so."""
         data = self.data.data
         if not self.count_with_page:
             return None
@@ -121,13 +124,15 @@ class MilestoneTable(tables.Table):
         if number < 1 or not isinstance(data, QuerySet):
             return None
         bottom = (number - 1) * per_page
-        rows = list(
-            data.annotate(matching=Window(Count("pk"))).values_list("pk", "matching")[bottom : bottom + per_page]
-        )
-        if not rows:
+        if bottom >= COUNT_CAP:
             return None
-        self.data._length = rows[0][1]  # what django-tables2's TableQuerysetData caches its count() in
-        return [pk for pk, _ in rows]
+        ids = list(data.values_list("pk", flat=True)[bottom : bottom + per_page])
+        if not ids:
+            return None
+        matching = data.order_by().values("pk")[: COUNT_CAP + 1].count()  # SELECT COUNT(*) FROM (… LIMIT)
+        self.count_capped = matching > COUNT_CAP
+        self.data._length = min(matching, COUNT_CAP)  # what django-tables2's TableQuerysetData caches its count() in
+        return ids
 
 
 MilestoneTable.base_columns.update((column.name, TaskColumnCell(column)) for column in TASK_COLUMNS)

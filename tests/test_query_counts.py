@@ -88,7 +88,10 @@ def _add_activity_in_both_regions(user_named, rounds):
 # The region condition is one more clause in the same queries: a fixed count, whatever the rows in either region.
 # Since the daily loop (i12) every page adds the nav counts (待审核: reports, extensions, entries; unread 通知) and
 # staff's reminder-run banner; the dashboard adds the open 批示 and the league table's 催办次数 too.
-REGION_MAX_QUERIES = {"/tasks/": 18, "/api/tasks/": 12, "/dashboard/": 24 + 8, "/reviews/": 12 + 4}
+# The dashboard's + 5 (issue 22): a reader counts one changed plan again itself (stored_counts.READER_RECOUNTS) and
+# leaves the others to the background task, which this test does not run, so its third read still counts one
+# (4 queries, and PostgreSQL's advisory lock).
+REGION_MAX_QUERIES = {"/tasks/": 18, "/api/tasks/": 12, "/dashboard/": 24 + 8 + 5, "/reviews/": 12 + 4}
 
 
 @pytest.mark.parametrize("url", sorted(REGION_MAX_QUERIES))

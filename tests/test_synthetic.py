@@ -144,9 +144,11 @@ def test_bench_smoke_measures_every_page(tmp_path):
     pages = {row["key"]: row for row in result["pages"]}
     # The floor, the peer, the 11 pages of the issue and the dashboard right after a change: each measured
     # (or skipped by name), none failing.
-    assert len(pages) == 14
+    # ... and the 10 rows of what users click next (issue 22: 数据体检, the year and light filters, a busy morning).
+    assert len(pages) == 24
     assert not [row for row in pages.values() if "error" in row]
     measured = [row for row in pages.values() if "median_ms" in row]
     assert {"floor", "peer", "tasks", "dashboard", "dashboard_after_change", "api"} <= {row["key"] for row in measured}
+    assert {"health", "tasks_year_open", "dashboard_year", "dashboard_busy"} <= {row["key"] for row in measured}
     assert all(row["status"] == 200 and row["queries"] > 0 for row in measured)
     assert pages["peer"]["ratio"] == 1.0

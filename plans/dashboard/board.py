@@ -134,7 +134,13 @@ def plan_tally(plan: Plan, year: int | None, today: date) -> Tally | None:
 
 
 def build_dashboard(
-    plan: Plan | None, year: int | None, today: date, visible_plans=None, categories: bool = True, stored=True
+    plan: Plan | None,
+    year: int | None,
+    today: date,
+    visible_plans=None,
+    categories: bool = True,
+    stored=True,
+    recount_budget: int | None = None,
 ) -> Dashboard:
     """Figures over the plans a reader sees (plans.access; operators' commands see all), or one of them.
     A fixed number of queries, whatever the number of plans, categories or node plans. Over all years the
@@ -152,7 +158,7 @@ def build_dashboard(
         return _scope(plan, year, visible_plans, prefix)
 
     if stored and year is None:
-        plan_tallies = stored_tallies(counted, today)
+        plan_tallies = stored_tallies(counted, today, recount_budget)
         units = stored_unit_figures([p.pk for p in counted])
     else:
         plan_tallies = _tallies(milestones, "plan_id", today, "plan", year)
@@ -172,9 +178,10 @@ def build_dashboard(
     return board
 
 
-def stored_tallies(plans, today: date) -> dict:
-    """Plan → Tally from the stored figures (counted again first for the plans changed since)."""
-    return fold_tallies(stored_status_rows(plans, today), "plan_id", "plan", None)
+def stored_tallies(plans, today: date, budget: int | None = None) -> dict:
+    """Plan → Tally from the stored figures (counted again first for the plans changed since, within the
+    reader's `budget`: stored_counts.ensure_fresh)."""
+    return fold_tallies(stored_status_rows(plans, today, budget), "plan_id", "plan", None)
 
 
 def _league(figures: dict, scope) -> list[UnitRow]:

@@ -8,6 +8,7 @@ the current one; the others are read from a few hundred stored rows. The nightly
 for the new day, so the first leader of the morning does not wait.
 """
 
+import logging
 from collections import defaultdict
 from datetime import date
 
@@ -34,6 +35,7 @@ from targets.trajectory import trajectory_of
 # One recount at a time (PostgreSQL advisory lock, held to the end of its transaction): a second reader
 # waits, then finds the plans fresh, instead of writing the same rows beside the first one's.
 RECOUNT_LOCK = 0x7A1E_F16
+log = logging.getLogger(__name__)
 
 
 def tally_rows(milestones, keys: tuple, today: date, year) -> list[dict]:
@@ -124,10 +126,39 @@ def stale_plan_ids(plans, today: date) -> list[int]:
     return [pk for pk in ids if pk not in fresh]
 
 
-def ensure_fresh(plans, today: date) -> int:
-    """Count again the plans whose figures are stale; how many were."""
+# Plans a page's reader counts again itself (issue 22, a busy morning): the others changed since are counted
+# by the background task, started when the reader's transaction ends, and shown as stored until then.
+READER_RECOUNTS = 1
+
+
+def ensure_fresh(plans, today: date, budget: int | None = None) -> int:
+    """Count again the plans whose figures are stale; how many were counted. With a `budget` (a page's
+    reader) at most that many plans counted before are counted here, in a fixed number of queries whatever the
+    number of stale plans: plans never counted are counted too (they would be missing), the rest wait for the
+    background task (recount_later). A budget of 0 reads what is stored: the caller has just made it fresh."""
+    if budget == 0:
+        return 0
     stale = stale_plan_ids(plans, today)
+    if not stale:
+        return 0
+    if budget is not None:  # the same queries for one stale plan or fifty
+        counted_before = set(PlanFigures.objects.filter(plan_id__in=stale).values_list("plan_id", flat=True))
+        before = [pk for pk in stale if pk in counted_before]
+        stale = [pk for pk in stale if pk not in counted_before] + before[:budget]
+        if len(before) > budget:
+            transaction.on_commit(recount_later)
     return recount(stale, today) if stale else 0
+
+
+def recount_later() -> None:
+    """The nightly task's recount of every stale plan, queued now (plans.tasks); with no broker, the next
+    readers count one plan each, and the nightly run counts the rest."""
+    from plans.tasks import recount_dashboard_figures
+
+    try:
+        recount_dashboard_figures.delay()
+    except Exception as exc:  # the broker is down: never fail the reader's page for it
+        log.warning("消息队列不可用，看板统计留待下一位读者或夜间任务：%s", exc)
 
 
 def recount(plan_ids, today: date) -> int:
@@ -196,10 +227,10 @@ def judged_indicators(plans, today: date) -> dict:
     return judged
 
 
-def stored_standings(plans, today: date) -> list[tuple[int, str]]:
-    """(indicator id, standing) of these plans' indicators, fresh for `today`, in the plans' order and then
-    each plan's indicator order (the dashboard's)."""
-    ensure_fresh(plans, today)
+def stored_standings(plans, today: date, budget: int | None = None) -> list[tuple[int, str]]:
+    """(indicator id, standing) of these plans' indicators, fresh for `today` (but for what `budget` leaves to
+    the background), in the plans' order and then each plan's indicator order (the dashboard's)."""
+    ensure_fresh(plans, today, budget)
     stored = dict(PlanFigures.objects.filter(plan__in=[plan.pk for plan in plans]).values_list("plan_id", "standings"))
     return [(pk, standing) for plan in plans for pk, _position, standing in stored.get(plan.pk, [])]
 
@@ -212,8 +243,9 @@ def recount_all(today: date, force: bool = False) -> int:
     return ensure_fresh(Plan.objects.only("pk", "figures_version"), today)
 
 
-def stored_status_rows(plans, today: date) -> list[dict]:
-    """The stored (plan, status) rows of these plans, in tally_rows' shape, fresh for `today`."""
-    ensure_fresh(plans, today)
+def stored_status_rows(plans, today: date, budget: int | None = None) -> list[dict]:
+    """The stored (plan, status) rows of these plans, in tally_rows' shape, fresh for `today` (but for what
+    `budget` leaves to the background)."""
+    ensure_fresh(plans, today, budget)
     rows = PlanStatusFigures.objects.filter(plan__in=[plan.pk for plan in plans]).order_by()
     return list(rows.values("plan_id", "status", "percent_sum", "overdue", "due_soon", "completed", n=F("total")))

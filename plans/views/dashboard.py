@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from plans import access
 from plans.dashboard.board import build_dashboard, task_link
-from plans.dashboard.stored_counts import stored_standings
+from plans.dashboard.stored_counts import READER_RECOUNTS, ensure_fresh, stored_standings
 from plans.models import Plan
 from plans.supervision import lists as supervision_lists
 from plans.verification import service as verification
@@ -114,11 +114,14 @@ def dashboard(request):
     plan = plans.filter(pk=plan_id).first() if plan_id else None
     if request.GET.get("plan") and plan is None or request.GET.get("year") and year is None:
         messages.warning(request, "筛选条件无效（计划不存在，或年度不是 1900—2100 之间的年份），已显示全部。")
-    board = build_dashboard(plan, year, today, visible_plans=plans, categories=plan is not None)
+    # A reader counts at most one changed plan again; the rest are counted in the background (busy morning).
+    counted = [plan] if plan else list(plans)
+    ensure_fresh(counted, today, budget=READER_RECOUNTS)
+    board = build_dashboard(plan, year, today, visible_plans=plans, categories=plan is not None, recount_budget=0)
     all_units = request.GET.get("units") == "all"
     years = sorted({y for p in board.plans for y in p.years})
     link_params = {k: v for k, v in (("plan", plan and plan.pk), ("year", year)) if v}
-    standings = stored_standings([plan] if plan else board.plans, today)
+    standings = stored_standings([plan] if plan else board.plans, today, budget=0)
 
     def cards_of(ids):
         return indicator_cards(request.user, plan, today, plans=board.plans, ids=ids)
