@@ -7,6 +7,9 @@ class ScheduleKind(models.TextChoices):
     ONCE = "once", "一次性"
     YEARLY = "yearly", "每年"
     BIENNIAL = "biennial", "每两年"
+    QUARTERLY = "quarterly", "每季度"
+    HALF_YEARLY = "half_yearly", "每半年"
+    MONTHLY = "monthly", "每月"
     ONGOING = "ongoing", "长期推进"
     ON_DEMAND = "on_demand", "按需开展"
 

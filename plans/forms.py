@@ -109,10 +109,15 @@ class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
         error_messages={"invalid": "请输入有效日期。"},
     )
     reason = forms.CharField(label="延期理由", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    beyond_plan_confirmed = forms.BooleanField(label="确认超出计划期限", required=False)
 
     def __init__(self, *args, milestone, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurrence"].queryset = milestone.occurrences.filter(is_deadline=True, completed_on__isnull=True)
+        end = milestone.plan.end_year
+        self.fields[
+            "beyond_plan_confirmed"
+        ].help_text = f"延期至{end}年12月31日之后（计划期限之后）时须勾选，并在理由中说明"
 
 
 class ExtensionReviewForm(DecisionForm):
@@ -289,8 +294,14 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
     due_text = forms.CharField(
         label="完成时间",
         max_length=DUE_TEXT_MAX,
-        help_text="按文件写法填写，如“2026年12月”“2026年底”“每年6月”“每年下半年”“长期推进”",
+        help_text="按文件写法填写，如“2026年12月”“2024年上半年”“2023年6月—12月”“每年6月”“每季度”“每半年”“每月10日前”“长期推进”",
         widget=forms.TextInput(attrs={"data-schedule-preview": "1", "autocomplete": "off"}),
+    )
+    beyond_plan_reason = forms.CharField(
+        label="超出计划期限的理由",
+        required=False,
+        max_length=REASON_MAX,
+        help_text="只在完成时间晚于计划最后一天时填写，记入修改记录",
     )
     note = forms.CharField(label="备注", required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -313,7 +324,8 @@ class MilestoneForm(BootstrapFormMixin, forms.Form):
                 )
         self.fields["due_text"].widget.attrs["data-plan"] = str(plan.pk) if plan else ""
         # The completion time comes last, so the deadline preview sits right under it.
-        self.order_fields([name for name in self.fields if name != "due_text"] + ["due_text"])
+        last = ["due_text", "beyond_plan_reason"]
+        self.order_fields([name for name in self.fields if name not in last] + last)
 
     def units(self, prefix: str) -> list[Unit]:
         slots = LEAD_SLOTS if prefix == "lead" else CO_SLOTS

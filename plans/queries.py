@@ -7,6 +7,7 @@ from plans import access
 from plans.choices import MilestoneStatus
 from plans.models import Evidence, MilestoneUnit, ProgressReport
 from plans.tracking import with_tracking
+from targets.members import member_figures_of
 from targets.models import IndicatorYear
 from targets.trajectory import trajectory_of
 
@@ -49,7 +50,9 @@ def my_indicators(user, today=None) -> list:
         .annotate(pending=Count("entries", filter=Q(entries__state="submitted")))
         .order_by("plan__code", "position")
     )
-    return [(indicator, trajectory_of(indicator, today)) for indicator in indicators]
+    indicators = list(indicators)
+    members = member_figures_of(i.pk for i in indicators)  # one query, however many are listed
+    return [(i, trajectory_of(i, today, member_figures=members[i.pk])) for i in indicators]
 
 
 def milestone_reports(milestone):

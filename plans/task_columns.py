@@ -36,6 +36,11 @@ class TaskColumn:
     attrs: dict = field(default_factory=dict)  # the table cell's attributes
     width: int = 14  # in the Excel
     empty: str = "—"  # the page's cell when the value is empty
+    excel: Callable | None = None  # row -> the Excel's typed value (a date, a number) where it is not the text
+
+    def value(self, row):
+        """The Excel cell: a date or number cell where the column has one (sortable), else the text."""
+        return self.excel(row) if self.excel else self.text(row)
 
     def cell(self, row, url: str = "") -> str:
         """The page's cell: its HTML (or escaped text), the column's `empty` when there is nothing."""
@@ -142,20 +147,24 @@ TASK_COLUMNS = [
         "最近报送",
         text=lambda r: cn_datetime(r.last_report_at) or "—",  # Asia/Shanghai, in the portal's one date format
         html=lambda r, url: cn_date(r.last_report_at),
+        excel=lambda r: r.last_report_at,  # a date cell in Asia/Shanghai (talentplan.lib.xlsx), blank when none
         json=lambda r: {"last_report_at": _iso(r.last_report_at)},
         fields=("last_report_at",),
         order_by=("last_report_at",),
         attrs=NOWRAP,
+        width=20,  # a date-time cell
     ),
     TaskColumn(
         "next_due",
         "下一截止日",
         text=lambda r: cn_date(r.next_due) or "—",
         html=lambda r, url: cn_date(r.next_due),
+        excel=lambda r: r.next_due,
         json=lambda r: {"next_due": _iso(r.next_due)},
         fields=("next_due",),
         order_by=("next_due",),
         attrs=NOWRAP,
+        width=16,
     ),
 ]
 BY_NAME = {column.name: column for column in TASK_COLUMNS}

@@ -44,6 +44,15 @@ class Indicator(models.Model):
         help_text="该单位的联络员填报实际值",
     )
     unit_note = models.TextField("报送单位依据", blank=True)
+    member_label = models.CharField(
+        "逐一达标的对象",
+        max_length=40,
+        blank=True,
+        help_text="标准适用于每个成员（如“每个县（市、区）”“每位党政领导”）时填写；空：按一个数字判断",
+    )
+    members = models.JSONField(
+        "成员", default=list, blank=True, help_text="逐一判断的成员名单，如各县（市、区）的名称；每个成员分别填报"
+    )
 
     class Meta:
         verbose_name = "指标"
@@ -124,6 +133,7 @@ class IndicatorEntry(Reviewable):
     value_kind = models.CharField("填报口径", max_length=10, choices=ValueKind.choices, default=ValueKind.INCREMENT)
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
     increment = models.DecimalField("折算当年增量", max_digits=14, decimal_places=2)
+    member = models.CharField("成员", max_length=40, blank=True, help_text="逐一达标的指标：这一数值属于哪个成员")
     source_note = models.CharField("数据来源", max_length=300)
     evidence = models.FileField("佐证材料", upload_to="indicator-evidence/", blank=True)
     evidence_name = models.CharField("佐证材料原文件名", max_length=200, blank=True)
@@ -138,4 +148,5 @@ class IndicatorEntry(Reviewable):
         ordering = ["-submitted_at"]
 
     def __str__(self):
-        return f"{self.indicator.name} {self.year}年 {self.value}"
+        member = f"（{self.member}）" if self.member else ""
+        return f"{self.indicator.name}{member} {self.year}年 {self.value}"

@@ -9,13 +9,21 @@ page, the dashboard, the 工作清单 Excel and the Word bulletin all read `Traj
   达X are at least, 超X is more than. Yearly figures use the indicator's comparator.
 - Cadence decides which years are due (checkpoints): yearly = every plan year, biennial = the batch years,
   once = the target year, ongoing = none (a standard held continuously; never overdue).
+- A due year has ended on its last day: a figure "截至12月31日" is that year's figure, so on 2024-12-31 the
+  2024 checkpoint is judged, not scheduled.
 - The verdict, in this order: 已达标 when the figure that counts satisfies the requirement (a met target is
-  never red); 未达标 (red) when the latest due year that has ended was missed; 落后序时进度 / 符合序时进度
-  within a due year (the expectation grows with the days elapsed; an end-only target grows over the plan's
-  span up to its year); 本年无要求 in a year that is not due (a biennial off year); grey when nothing is planned.
+  never red); 未报送 when a figure is due (a due year has ended, or one is in progress) and none was reported
+  (a missing report is not a failure: its own verdict, light and count); 未达标 (red) when the latest due
+  year that has ended was missed, and always once the plan's last year has ended unmet (never 落后序时进度
+  after the end); 落后序时进度 / 符合序时进度 within a due year (the expectation grows with the days elapsed;
+  an end-only target grows over the plan's span up to its year); 本年无要求 in a year that is not due (a
+  biennial off year); grey when nothing is planned.
 - The light: green when met; red when a due year ended unmet; yellow when the next due year end is within
   the yellow window (talentplan.lib.light, as for node plans) and that year's actual is not approved; an ongoing
-  standard below its figure is yellow (未达标准), never red; grey when nothing is planned or reported.
+  standard below its figure is yellow (未达标准), never red (it has no deadline); grey when nothing is planned or
+  reported (未报送 shows its own colour wherever the verdict is shown: `VERDICT_COLOURS`).
+- A standard each member must meet (each county, each leader: `members`) is judged member by member with
+  the same rule (`members.py`); the indicator's verdict is the worst member's, and the members are listed.
 
 Every shape an indicator can hold is answered, never raised: no baseline, no yearly figures, a blank
 or zero target, a target year outside the plan, a one-year plan, a text that is not a number (kept in
@@ -27,7 +35,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from talentplan.lib.light import Rag, in_yellow_window, is_overdue
+from talentplan.lib.light import Rag, in_yellow_window
 from targets.choices import Cadence, Comparator, IndicatorKind, default_cadence
 from targets.comparators import Target, TargetError, parse_number, parse_target, satisfies
 
@@ -38,7 +46,9 @@ NO_ACTUAL = "暂无实际值"
 VERDICT_RULE = (
     "按原文措辞判断：不带修饰的数字、“达”“以上”“不少于”达到即达标，“超”“突破”须超过；"
     "只在应完成的年度（每年、批次年或目标年份）核对，其余年份本年无要求；长期标准不设期限。"
-    "已达标的指标不亮红灯。"
+    "已达标的指标不亮红灯；应报而没有填报实际值的为“未报送”，不算未达标；"
+    "计划最后一年结束（截至12月31日）仍未达到的为“未达标”，不再称落后序时进度；"
+    "要求每个县（市、区）或每位领导都达到的，逐一判断并列出名单，全部达到才算达标。"
 )
 
 
@@ -51,8 +61,36 @@ class Verdict:
     ON_PACE = "符合序时进度"
     NOT_DUE = "本年无要求"
     BELOW_STANDARD = "未达标准"
+    UNREPORTED = "未报送"
     NO_ACTUAL = NO_ACTUAL
     NO_PLAN = NO_PLAN
+
+
+# The verdict's own colour (a CSS class suffix in static/talentplan.css and the dashboard's legend): 未报送
+# is not a failure, so it is neither red nor the grey of "nothing planned".
+VERDICT_COLOURS = {
+    Verdict.MET: "met",
+    Verdict.MISSED: "missed",
+    Verdict.BEHIND: "behind",
+    Verdict.BELOW_STANDARD: "behind",
+    Verdict.ON_PACE: "on_track",
+    Verdict.NOT_DUE: "on_track",
+    Verdict.UNREPORTED: "unreported",
+    Verdict.NO_ACTUAL: "unreported",
+    Verdict.NO_PLAN: "unjudged",
+}
+# Worst first: a standard each member must meet takes its worst member's verdict.
+VERDICT_SEVERITY = [
+    Verdict.MISSED,
+    Verdict.UNREPORTED,
+    Verdict.BELOW_STANDARD,
+    Verdict.BEHIND,
+    Verdict.ON_PACE,
+    Verdict.NOT_DUE,
+    Verdict.MET,
+    Verdict.NO_ACTUAL,
+    Verdict.NO_PLAN,
+]
 
 
 MAX_PERCENT = Decimal(10) ** 12
@@ -114,6 +152,15 @@ class Trajectory:
     verdict: str = Verdict.NO_PLAN
     comparator: str = Comparator.AT_LEAST
     notes: list[str] = field(default_factory=list)  # why a figure is missing, in Chinese
+    members: list = field(default_factory=list)  # (member, its Trajectory) when each member must meet it
+    member_label: str = ""  # 每个县（市、区）, 每位党政领导
+
+    @property
+    def colour(self) -> str:
+        return VERDICT_COLOURS.get(self.verdict, "unjudged")
+
+    def members_with(self, verdict: str) -> list[str]:
+        return [name for name, t in self.members if t.verdict == verdict]
 
     @property
     def completion_label(self) -> str:
@@ -127,11 +174,15 @@ class Trajectory:
 
     @property
     def verdict_text(self) -> str:
-        """The verdict with its light, for exports: "已达标（绿灯）"."""
+        """The verdict with its light, for exports: "已达标（绿灯）"; 未报送 alone (nothing reported, no light)."""
+        if self.verdict == Verdict.UNREPORTED:
+            return self.verdict
         return f"{self.verdict}（{Rag(self.rag).label}）"
 
     @property
     def reached_label(self) -> str:
+        if self.members:
+            return f"{len(self.members_with(Verdict.MET))}/{len(self.members)} 达标"
         return NO_ACTUAL if self.reached is None else figure_text(self.reached)
 
 
@@ -157,6 +208,11 @@ def _year_fraction(today: date, year: int) -> Decimal:
         return Decimal(1)
     start, end = date(year, 1, 1), date(year, 12, 31)
     return Decimal((today - start).days + 1) / Decimal((end - start).days + 1)
+
+
+def year_ended(year: int, today: date) -> bool:
+    """A due year is judged from its last day on: the figure as at 12月31日 is the year's figure."""
+    return today >= date(year, 12, 31)
 
 
 def _percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -293,21 +349,28 @@ def _light(result: Trajectory, spec: IndicatorSpec, annual: bool, current: Decim
         return Rag.GREY, Verdict.MET if result.met else Verdict.NO_PLAN  # no due year within the plan
     if result.met:
         return Rag.GREEN, Verdict.MET
+    plan_ended = year_ended(spec.end_year, today)
     if spec.effective_cadence == Cadence.ONGOING:
         if result.required is None:
             return Rag.GREY, Verdict.NO_PLAN
         if result.reached is None:
-            return Rag.GREY, Verdict.NO_ACTUAL
-        return Rag.YELLOW, Verdict.BELOW_STANDARD
-    passed = [p for p in checkpoints if is_overdue(date(p.year, 12, 31), today)]
+            return Rag.GREY, Verdict.UNREPORTED
+        return Rag.YELLOW, Verdict.BELOW_STANDARD  # a standard held continuously: never overdue
+    passed = [p for p in checkpoints if year_ended(p.year, today)]
     if passed:
         latest = passed[-1]
         achieved = latest.actual if annual else (current if result.reached is not None else None)
-        if achieved is None or not satisfies(achieved, spec.comparator, latest.threshold):
+        if achieved is None:
+            return Rag.GREY, Verdict.UNREPORTED
+        if not satisfies(achieved, spec.comparator, latest.threshold):
             return Rag.RED, Verdict.MISSED
+    if plan_ended and result.required is not None:
+        return Rag.RED, Verdict.MISSED  # the last year is over: what is unmet now is missed, not behind
     due_now = any(p.year == today.year for p in checkpoints)
     if not due_now and spec.years.start <= today.year < spec.years.stop and result.expected_to_date is None:
         verdict = Verdict.NOT_DUE
+    elif result.reached is None and (due_now or passed or result.expected_to_date):
+        return Rag.GREY, Verdict.UNREPORTED
     else:
         verdict = Verdict.BEHIND if result.behind_schedule else Verdict.ON_PACE
     upcoming = [p for p in checkpoints if date(p.year, 12, 31) >= today]
@@ -380,10 +443,19 @@ def spec_of(indicator, start_year: int, end_year: int, years=None) -> IndicatorS
     )
 
 
-def trajectory_of(indicator, today: date, years=None) -> Trajectory:
+def trajectory_of(indicator, today: date, years=None, member_figures=None) -> Trajectory:
     """Uses the approved actual increments kept on IndicatorYear (prefetch `years` and `plan`, or pass the
-    indicator's `years` already fetched)."""
+    indicator's `years` already fetched). A standard each member must meet (`indicator.member_label`) is
+    judged on its members' approved entries instead (`members.member_figures_of`, one query; pass its answer
+    for this indicator as `member_figures` when judging many)."""
     plan = indicator.plan
     years = indicator.years.all() if years is None else years
+    spec = spec_of(indicator, plan.start_year, plan.end_year, years)
+    if indicator.member_label:
+        from targets.members import combine, member_figures_of
+
+        if member_figures is None:
+            member_figures = member_figures_of([indicator.pk]).get(indicator.pk, {})
+        return combine(spec, indicator.member_label, list(indicator.members or []), member_figures, today)
     actuals = {y.year: y.actual_value for y in years if y.actual_value is not None}
-    return compute(spec_of(indicator, plan.start_year, plan.end_year, years), actuals, set(actuals), today)
+    return compute(spec, actuals, set(actuals), today)

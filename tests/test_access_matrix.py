@@ -265,7 +265,7 @@ def health_objects(user_named):
     report = submit(health, milestone, files=[(pdf_upload(), "pdf")])
     occurrence = milestone.occurrences.filter(is_deadline=True).first()
     extension = reporting.request_extension(
-        health, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整"
+        health, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整", beyond_plan_confirmed=True
     )
     indicator = Indicator.objects.filter(plan=milestone.plan).first()
     indicator.unit = milestone.assignments.get().unit
@@ -475,7 +475,7 @@ def nanping_objects(user_named):
     report = submit(liaison, milestone, files=[(pdf_upload(), "pdf")])
     occurrence = milestone.occurrences.filter(is_deadline=True).first()
     extension = reporting.request_extension(
-        liaison, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整"
+        liaison, milestone, occurrence, occurrence.due_date.replace(year=2030), "人员调整", beyond_plan_confirmed=True
     )
     indicator = Indicator.objects.filter(plan=milestone.plan).first()
     indicator.unit = milestone.assignments.get(unit__name="市人社局").unit

@@ -123,7 +123,7 @@ def test_yearly_status_is_per_year_in_the_exports(done_for_2022, client_as):
             r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("节点计划")] == milestone.text
         )
         assert (row[header.index("状态")], row[header.index("灯色")]) == ("2022年度已完成", "红灯")
-        worklist = next(r for r in worklist_rows(milestone.plan) if r[0] == "6")
+        worklist = next(r for r in worklist_rows(milestone.plan) if r[0] == 6)  # 序号 is a number cell (issue 21)
         assert worklist[WORKLIST_HEADER.index("状态")] == "2022年度已完成"
         assert worklist[WORKLIST_HEADER.index("灯色")] == "红灯"
     # Nowhere "已完成" alone beside 红灯 in this plan's export.

@@ -51,7 +51,9 @@ def test_most_indicators_are_met_some_are_off_track_and_every_numeric_one_has_a_
     assert added == IndicatorEntry.objects.count() > 0
     assert len(numeric) > 60  # the 江海 and 南平 fixtures print a figure for nearly every indicator
     approved = set(IndicatorEntry.objects.filter(state="approved").values_list("indicator_id", flat=True))
-    assert numeric <= approved
+    # 党政领导 (002:273) binds each leader and the document names none: nothing to enter until staff list them.
+    leaders = set(Indicator.objects.filter(member_label="每位党政领导").values_list("pk", flat=True))
+    assert numeric - leaders <= approved
     for region in ("jianghai", "nanping"):
         standings = Counter(
             standing_of(trajectory_of(i, TODAY)) for i in _indicators() if i.plan.code.startswith(region)
@@ -95,7 +97,8 @@ def test_the_eighth_indicator_lacks_its_latest_year(seeded):
     }
     stars = Indicator.objects.get(plan__code="nanping-cjwy-2021", position=8)
     assert sorted(stars.entries.values_list("year", flat=True)) == [2021, 2023]  # a biennial: 2025 missing
-    assert standing_of(trajectory_of(stars, TODAY)) == Standing.MISSED
+    # The 2025 batch has ended with no figure: 未报送 (issue 21), not 未达标.
+    assert standing_of(trajectory_of(stars, TODAY)) == Standing.UNREPORTED
 
 
 @time_machine.travel(TODAY, tick=False)

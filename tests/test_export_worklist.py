@@ -78,11 +78,11 @@ def test_indicator_sheet_has_a_column_per_plan_year(code, tmp_path):
     assert len(rows) - 1 == len(data["indicators"])
     for got, entry in zip(rows[1:], data["indicators"], strict=True):
         assert got[header.index("指标")] == entry["name"]
-        assert (got[header.index("基期值")] or "") == ("" if entry["baseline"] is None else str(entry["baseline"]))
-        assert (got[header.index("目标值")] or "") == ("" if entry["target"] is None else str(entry["target"]))
+        assert _text(got[header.index("基期值")]) == ("" if entry["baseline"] is None else str(entry["baseline"]))
+        assert _text(got[header.index("目标值")]) == ("" if entry["target"] is None else str(entry["target"]))
         for year in years:
             planned = (entry.get("yearly") or {}).get(year)
-            assert (got[header.index(f"{year}年")] or "") == ("" if planned is None else str(planned))
+            assert _text(got[header.index(f"{year}年")]) == ("" if planned is None else str(planned))
 
 
 def test_cells_are_text_and_never_formulas(tmp_path):
@@ -98,12 +98,26 @@ def test_cells_are_text_and_never_formulas(tmp_path):
     assert [c.quotePrefix for c in sheet[2]] == [True, False] and [c.quotePrefix for c in sheet[3]] == [True, True]
 
 
-def test_exported_plan_cells_are_all_text(tmp_path):
+def _text(value) -> str:
+    """A cell as the fixture prints it: a number cell 60 reads "60" (issue 21 made plain figures numbers)."""
+    return "" if value is None else str(value)
+
+
+def test_exported_cells_written_by_people_are_text_and_figures_are_numbers(tmp_path):
+    # Issue 21: what people wrote (node plans, units, notes, printed targets such as "800 以上") stays text;
+    # the figures and the 序号 the portal computed are numbers, the 最近更新 a date, so SUM and sorting work.
     workbook = _export("jianghai-rcqq-2022", tmp_path)
-    for sheet in workbook:
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                assert cell.value is None or cell.data_type == "s"
+    worklist = workbook["工作清单"]
+    header = [cell.value for cell in worklist[1]]
+    typed = {header.index("序号"), header.index("最近更新")}
+    for row in worklist.iter_rows(min_row=2):
+        for index, cell in enumerate(row):
+            if cell.value is not None:
+                assert (cell.data_type != "s") == (index in typed), (header[index], cell.value)
+    indicators = workbook["指标"]
+    texts = [c.value for row in indicators.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if re.fullmatch(r"-?\d+(\.\d+)?", t.strip())]  # 359 before
+    assert "800 以上" in texts
 
 
 def test_unknown_plan_code_is_a_clear_error(tmp_path):

@@ -63,16 +63,17 @@ def rewritten(source, target, member, change):
     return target
 
 
+# Each hostile change goes into the first 序号 cell, <v>1</v> (a number cell since issue 21).
 LAUGHS = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
 HOSTILE = {
     "external entity": (
         SHEET,
         lambda xml: (
-            '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + xml.replace("<t>1</t>", "<t>&x;</t>", 1)
+            '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + xml.replace("<v>1</v>", "<v>&x;</v>", 1)
         ),
     ),
-    "billion laughs": (SHEET, lambda xml: LAUGHS + xml.replace("<t>1</t>", "<t>&b;</t>", 1)),
-    "undeclared entity": (SHEET, lambda xml: xml.replace("<t>1</t>", "<t>&nope;</t>", 1)),
+    "billion laughs": (SHEET, lambda xml: LAUGHS + xml.replace("<v>1</v>", "<v>&b;</v>", 1)),
+    "undeclared entity": (SHEET, lambda xml: xml.replace("<v>1</v>", "<v>&nope;</v>", 1)),
     "truncated sheet": (SHEET, lambda xml: xml[:-50]),
     "truncated workbook.xml": ("xl/workbook.xml", lambda xml: xml[:-20]),
 }

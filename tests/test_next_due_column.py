@@ -60,7 +60,7 @@ def test_an_approved_extension_moves_the_date(user_named):
     new_date = date(occurrence.due_date.year + 5, 6, 30)  # later than every other deadline of the plan
     with time_machine.travel(occurrence.due_date.replace(day=1), tick=False):
         extension = reporting.request_extension(
-            user_named("liaison_hr"), milestone, occurrence, new_date, "需要更多时间"
+            user_named("liaison_hr"), milestone, occurrence, new_date, "需要更多时间", beyond_plan_confirmed=True
         )
         reporting.review_extension(user_named("staff"), extension, True, "同意")
     assert_column_matches([milestone])

@@ -229,7 +229,8 @@ def test_stored_indicator_judgements_follow_approved_actuals_and_plan_years(demo
         entry = indicator_entries.submit_entry(liaison, phd, year, "total", Decimal(total), "统计年报")
         indicator_entries.review_entry(staff, entry, True, "", entry.version)
     after = dict(stored_standings(plans, TODAY))[phd.pk]
-    assert (before, after) == (Standing.MISSED, Standing.MET)  # 65 + 15 + 60 = 140: past "100 以上"
+    # No figure before: 未报送 (issue 21: a missing report is not 未达标); 65 + 15 + 60 = 140: past "100 以上".
+    assert (before, after) == (Standing.UNREPORTED, Standing.MET)
     assert stored_standings(plans, TODAY) == _live_standings(leader, TODAY)
     plan = phd.plan
     plan.end_year = plan.end_year + 2  # a plan's years frame every indicator's planned path

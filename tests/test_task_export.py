@@ -32,8 +32,9 @@ def test_export_follows_the_filter_and_the_sort(client_as):
         .values_list("next_due_date", flat=True)
     )
     next_due = rows[0].index("下一截止日")  # by its header: a column added before it moves it
-    exported = [r[next_due] for r in rows[1:] if r[next_due] != "—"]
-    assert exported == [f"{d.year}年{d.month}月{d.day}日" for d in expected]  # the portal's one date format
+    exported = [r[next_due] for r in rows[1:] if r[next_due] is not None]
+    # Date cells (issue 21: they sort in Excel), shown in the portal's one format 2022年12月31日.
+    assert [d.date() for d in exported] == expected
     assert len(rows) - 1 == Milestone.objects.filter(plan_id=plan_id).count()
 
 

@@ -75,7 +75,11 @@ def test_streamed_cells_are_strings_with_the_text_prefix_flag():
     for text in HOSTILE:
         assert text in values
     assert "123456789012345678" in values  # a long number stays text, not 1.23E+17
-    assert all(cell.data_type == "s" for cell in cells if cell.value is not None)
+    # Every text cell is text (the dates the portal computed are date cells: issue 21).
+    assert [
+        (c.coordinate, c.value) for c in cells if c.value is not None and not isinstance(c.value, str) and not c.is_date
+    ] == []
+    assert [(c.coordinate, c.data_type) for c in cells if isinstance(c.value, str) and c.data_type != "s"] == []
     flagged = {cell.value for cell in cells if cell.quotePrefix}
     assert flagged == set(HOSTILE)
 
@@ -97,7 +101,11 @@ def test_task_export_cells_are_text(client_as):
     cells = _cells(content)
     values = [cell.value for cell in cells]
     assert all(text in values for text in HOSTILE)
-    assert all(cell.data_type == "s" for cell in cells if cell.value is not None)
+    # Text cells are text; only the dates the portal computed are date cells (issue 21: they sort).
+    assert [
+        (c.coordinate, c.value) for c in cells if c.value is not None and not isinstance(c.value, str) and not c.is_date
+    ] == []
+    assert [(c.coordinate, c.data_type) for c in cells if isinstance(c.value, str) and c.data_type != "s"] == []
     # Every filtered row, not one page: the jianghai-rcqq plan alone has more than 5 node plans.
     total = Milestone.objects.filter(plan__archived_at__isnull=True).count()
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active

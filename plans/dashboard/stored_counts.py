@@ -27,7 +27,14 @@ from plans.models import (
     PlanUnitFigures,
     ProgressReport,
 )
-from plans.tracking import DUE_SOON_DAYS, done_q, due_within_q, overdue_q, year_outcome_q
+from plans.tracking import (
+    DUE_SOON_DAYS,
+    done_q,
+    due_within_q,
+    overdue_q,
+    year_outcome_q,
+)
+from targets.members import member_figures_of
 from targets.models import Indicator, IndicatorYear
 from targets.standing import standing_of
 from targets.trajectory import trajectory_of
@@ -211,7 +218,8 @@ def recount(plan_ids, today: date) -> int:
 
 def judged_indicators(plans, today: date) -> dict:
     """Plan id → [[indicator id, position, standing], ...] in position order: every indicator judged as the
-    dashboard judges it (targets.trajectory, targets.standing), in two queries."""
+    dashboard judges it (targets.trajectory, targets.standing), in three queries (the third: the members'
+    figures of a standard each county or leader must meet, asked whichever plans are counted)."""
     by_pk = {plan.pk: plan for plan in plans}
     indicators = list(Indicator.objects.filter(plan__in=list(by_pk)).order_by("plan_id", "position"))
     years = defaultdict(list)
@@ -220,9 +228,11 @@ def judged_indicators(plans, today: date) -> dict:
         years[year.indicator_id].append(year)
     attach_plan = Indicator.plan.field.set_cached_value
     judged = defaultdict(list)
+    members = member_figures_of(i.pk for i in indicators)
     for indicator in indicators:
         attach_plan(indicator, by_pk[indicator.plan_id])
-        standing = standing_of(trajectory_of(indicator, today, years=years[indicator.pk]))
+        trajectory = trajectory_of(indicator, today, years=years[indicator.pk], member_figures=members[indicator.pk])
+        standing = standing_of(trajectory)
         judged[indicator.plan_id].append([indicator.pk, indicator.position, standing.value])
     return judged
 

@@ -216,10 +216,10 @@ def demo_figures(spec: IndicatorSpec, factor: Decimal, measure_unit: str) -> tup
     return kind, figures
 
 
-def _enter_and_review(author, reviewers, indicator, year, kind, value, review: bool) -> IndicatorEntry:
+def _enter_and_review(author, reviewers, indicator, year, kind, value, review: bool, member="") -> IndicatorEntry:
     day = min(date(year + 1, 1, 8 + indicator.position % 20), timezone.localdate())
     with demo_clock(day):
-        entry = indicator_entries.submit_entry(author, indicator, year, kind, value, DEMO_SOURCE)
+        entry = indicator_entries.submit_entry(author, indicator, year, kind, value, DEMO_SOURCE, member=member)
     staff = next((user for user in reviewers if access.can(user, "review", entry)), None)
     if review and staff is not None:
         with demo_clock(min(day + timedelta(days=3), timezone.localdate()), hour=15):
@@ -251,10 +251,15 @@ def seed_demo_indicators(today=None) -> int:
         spec = spec_of(indicator, plan.start_year, plan.end_year)
         kind, figures = demo_figures(spec, factor_of(indicator.position), indicator.measure_unit)
         ended = [year for year in sorted(figures) if year < today.year]
+        # A standard each member must meet: every member reports the same figure (none when none are listed).
+        members = (indicator.members or []) if indicator.member_label else [""]
         for year in ended:
             latest_missing = indicator.position == MISSING_LATEST_POSITION and year == ended[-1] and len(ended) > 1
             if latest_missing and liaison is None:
                 continue  # nobody reported it
-            _enter_and_review(author, reviewers, indicator, year, kind, figures[year], review=not latest_missing)
-            added += 1
+            for member in members:
+                _enter_and_review(
+                    author, reviewers, indicator, year, kind, figures[year], not latest_missing, member=member
+                )
+                added += 1
     return added

@@ -26,13 +26,15 @@ WORKLIST = [
     Column("工作举措", "measure", import_required=True, fixture_required=True, width=40),
     Column("节点计划", "milestone", import_required=True, fixture_required=True, width=60),
     Column("完成时间", "due", import_required=True),  # Nanping's documents leave it blank: see 推定完成时间
-    Column("推定完成时间", "schedule"),
-    Column("牵头单位", "lead", fixture_required=True, width=20),  # the import takes the first unit when absent
+    # The document's own order up to here (000:121 “工作任务 项目内容 工作举措 节点计划 完成时间 责任单位”), then
+    # what the portal adds (issue 21: it prints as the document reads).
     Column("责任单位", "units", import_required=True, fixture_required=True, width=36),
+    Column("牵头单位", "lead", fixture_required=True, width=20),  # the import takes the first unit when absent
+    Column("推定完成时间", "schedule"),
     Column("状态"),
     Column("灯色"),
     Column("最新审核通过进展", width=40),
-    Column("最近更新"),
+    Column("最近更新", width=20),  # a date-time cell: 2024年12月31日 10:00
     Column("备注", "note", width=30),
     # Where a node plan comes from (issue 10): the worklist, or a commitment of the body text / closing sections.
     # The import reads them back, so a closing section “四（一）” is never taken for item 4.

@@ -42,4 +42,4 @@ def ordered_rows(queryset, columns=TASK_COLUMNS):
         leads = lead_names(chunk)
         for pk in chunk:
             row = SimpleNamespace(**by_id.pop(pk), lead_names=leads.get(pk, []))
-            yield [column.text(row) for column in columns]
+            yield [column.value(row) for column in columns]

@@ -76,6 +76,15 @@ def validate_judgement(entry: dict, years: range, label: str, resolver=None) -> 
             errors.append(f"{label}：批次年份 {'、'.join(map(str, outside))} 不在{span}内")
     elif batch_years:
         errors.append(f"{label}：只有每两年（biennial）的指标才写批次年份 batch_years")
+    members = entry.get("members") or []
+    if members and not _text(entry.get("member_label")):
+        errors.append(f"{label}：写了成员 members，须同时写逐一达标的对象 member_label（如“每个县（市、区）”）")
+    if not isinstance(members, list) or any(not _text(m) or len(_text(m)) > 40 for m in members):
+        errors.append(f"{label}：成员 members 应为名称列表，每个名称 1—40 个字")
+    elif len({_text(m) for m in members}) != len(members):
+        errors.append(f"{label}：成员 members 有重复的名称")
+    if len(_text(entry.get("member_label"))) > 40:
+        errors.append(f"{label}：逐一达标的对象 member_label 超过 40 个字")
     if entry.get("reporting_unit") and resolver is not None:
         try:
             resolver.resolve(entry["reporting_unit"])
@@ -141,6 +150,7 @@ INDICATOR_SPECS = [
     FieldSpec("judgement_note", "解读说明", initial=""),
     FieldSpec("reporting_unit", "报送单位", fields=("unit",), initial=None, show=lambda pk: _unit_label(pk)),
     FieldSpec("unit_note", "报送单位依据", initial=""),
+    FieldSpec("members", "逐一达标的成员", fields=("member_label", "members"), initial=["", []]),
 ]
 
 
@@ -189,6 +199,8 @@ def indicator_values(entry: dict, years: range, resolver=None) -> dict:
             "judgement_note": _text(entry.get("judgement_note")),
             "unit": reporting_unit,
             "unit_note": _text(entry.get("reporting_unit_note")),
+            "member_label": _text(entry.get("member_label")),
+            "members": [_text(m) for m in entry.get("members") or []],
         },
     )
     flat["reporting_unit"] = flat["unit"]

@@ -5,7 +5,7 @@ from plans import access, tracking
 from plans.tables import lead_unit_names
 from plans.task_columns import rag_badge as _rag_badge
 from talentplan.lib import dates
-from targets.trajectory import VERDICT_RULE
+from targets.trajectory import VERDICT_RULE, Verdict
 from targets.trajectory import figure_text as _figure_text
 
 register = template.Library()
@@ -14,6 +14,14 @@ register = template.Library()
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def indicator_badge(trajectory):
+    """An indicator's light; 未报送 in its own colour, not a light (nothing reported, nothing to light)."""
+    if trajectory.verdict == Verdict.UNREPORTED:
+        return format_html('<span class="badge rounded-pill badge-unreported">{}</span>', Verdict.UNREPORTED)
+    return _rag_badge(trajectory.rag)
 
 
 @register.filter

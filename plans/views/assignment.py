@@ -79,6 +79,7 @@ def _milestone_input(form, measure):
         lead_units=form.units("lead"),
         co_units=form.units("co"),
         note=data.get("note", ""),
+        beyond_plan_reason=data.get("beyond_plan_reason", ""),
     )
 
 

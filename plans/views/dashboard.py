@@ -17,6 +17,7 @@ from plans.workflow.chasing import new_request_key
 from plans.workflow.instructions import open_instructions
 from talentplan.lib.params import id_param, year_param
 from targets.charts import trajectory_svg
+from targets.members import member_figures_of
 from targets.models import Indicator, IndicatorYear
 from targets.standing import OFF_TRACK, Standing, standing_of
 from targets.trajectory import trajectory_of
@@ -58,8 +59,9 @@ def indicator_cards(user, plan, today, plans=(), ids=None):
     for year in rows.values_list("indicator_id", "year", "planned_text", "actual_value", named=True):
         years[year.indicator_id].append(year)
     cards = []
+    members = member_figures_of(i.pk for i in indicators)  # one query whichever are shown: a fixed count
     for indicator in indicators:
-        trajectory = trajectory_of(indicator, today, years=years[indicator.pk])
+        trajectory = trajectory_of(indicator, today, years=years[indicator.pk], member_figures=members[indicator.pk])
         cards.append({"indicator": indicator, "t": trajectory, "standing": standing_of(trajectory)})
     return cards
 

@@ -62,6 +62,7 @@ def entry_create(request, pk):
             data["value"],
             data["source_note"],
             data["evidence"],
+            data.get("member", ""),
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -125,7 +125,12 @@ def extension_create(request, pk):
         ExtensionRequestForm(request.POST, milestone=milestone),
         "extension_form",
         lambda d: reporting.request_extension(
-            request.user, milestone, d["occurrence"], d["requested_due_date"], d["reason"]
+            request.user,
+            milestone,
+            d["occurrence"],
+            d["requested_due_date"],
+            d["reason"],
+            d.get("beyond_plan_confirmed", False),
         ),
         "延期申请已提交，等待组织部审批。",
     )

@@ -82,7 +82,10 @@ class TaskListView(SingleTableMixin, FilterView):
         header, widths = [c.header for c in shown], {c.header: c.width for c in shown}
         rows = ordered_rows(table.data.data, shown)
         handle = tempfile.TemporaryFile()
-        stream_xlsx(handle, [("节点计划清单", header, rows)], widths=widths)
+        # The page header names the plan when the list is one plan's (issue 21: printed, it says what it is).
+        titles = list(self.object_list.order_by().values_list("plan__title", flat=True).distinct()[:2])
+        title = f"{titles[0]} {self.export_name}" if len(titles) == 1 else self.export_name
+        stream_xlsx(handle, [("节点计划清单", header, rows)], widths=widths, print_title=title)
         handle.seek(0)
         stamp = timezone.localdate().strftime("%Y%m%d")
         filename = f"{self.export_name}（{stamp}）.xlsx"

@@ -25,6 +25,7 @@ from plans.loading.plan_sync import occurrence_values
 from plans.loading.protected_rows import occurrence_dependents
 from plans.models import Category, Item, Measure, Milestone, MilestoneUnit, Occurrence, Plan
 from plans.schedule import ScheduleError, parse_schedule
+from talentplan.lib.dates import cn_date
 from talentplan.lib.versioning import lock_current
 from units.models import Region, Unit
 
@@ -57,16 +58,39 @@ class MilestoneInput:
     lead_units: list[Unit]
     co_units: list[Unit]
     note: str = ""
+    beyond_plan_reason: str = ""  # a deadline after the plan's last day needs one (issue 21)
 
 
-def _check(plan: Plan, data: MilestoneInput):
-    """The parsed schedule, or a Chinese error naming what is wrong; nothing is written on error."""
+EXAMPLES = (
+    "可写“2026年12月”“2026年底”“2024年上半年”“2023年6月—12月”“每年6月”“每年下半年”“每季度”“每半年”"
+    "“每月10日前”“每两年”“长期推进”“按需开展”。"
+)
+
+
+def plan_end(plan: Plan) -> date:
+    return date(plan.end_year, 12, 31)
+
+
+def beyond_plan_error(plan: Plan, due: date, what: str) -> str:
+    return (
+        f"{what}{cn_date(due)}晚于计划期限（{cn_date(plan_end(plan))}）。如确需超出计划期限，请填写“超出计划期限的理由”后再提交；"
+        "本次未保存任何内容。"
+    )
+
+
+def _check(plan: Plan, data: MilestoneInput, phrase_changed: bool = True):
+    """The parsed schedule, or a Chinese error naming what is wrong; nothing is written on error. A new
+    completion time whose last deadline is after the plan's last day needs a reason (kept in the history)."""
     errors = []
     try:
         schedule = parse_schedule(data.due_text)
     except ScheduleError as exc:
-        errors.append(f"{exc}。可写“2026年12月”“2026年底”“每年6月”“每年下半年”“每两年”“长期推进”“按需开展”。")
+        errors.append(f"{exc}。{EXAMPLES}")
         schedule = None
+    if schedule is not None and phrase_changed:
+        last = schedule.last_due(plan.start_year, plan.end_year)
+        if last is not None and last > plan_end(plan) and not data.beyond_plan_reason.strip():
+            errors.append(beyond_plan_error(plan, last, f"完成时间“{data.due_text.strip()}”的截止日期"))
     if not data.lead_units:
         errors.append("请至少指定一个牵头单位。")
     units = data.lead_units + data.co_units
@@ -99,11 +123,16 @@ def create_milestone(user, plan: Plan, data: MilestoneInput) -> Milestone:
         schedule_kind=schedule.kind,
         note=data.note,
     )
-    milestone._change_reason = CREATED
+    milestone._change_reason = _with_reason(CREATED, data)
     milestone.save()
     _write_units(milestone, data)
     _recompute_occurrences(milestone, reason=CREATED)
     return milestone
+
+
+def _with_reason(reason: str, data: MilestoneInput) -> str:
+    extra = data.beyond_plan_reason.strip()
+    return f"{reason}；超出计划期限的理由：{extra}" if extra else reason
 
 
 @dataclass
@@ -117,15 +146,15 @@ def edit_milestone(user, milestone: Milestone, version: int, data: MilestoneInpu
     plan = milestone.plan
     _require_assign(user, plan)
     milestone = lock_current(Milestone, milestone.pk, version)  # stale page: refused before anything else
-    schedule = _check(plan, data)
     phrase_changed = data.due_text.strip() != milestone.schedule_phrase
+    schedule = _check(plan, data, phrase_changed)
     milestone.measure = data.measure
     milestone.text = data.text
     milestone.note = data.note
     if phrase_changed:
         milestone.due_text, milestone.schedule_text = data.due_text.strip(), ""
         milestone.schedule_kind = schedule.kind
-    milestone._change_reason = EDITED
+    milestone._change_reason = _with_reason(EDITED, data) if phrase_changed else EDITED
     milestone.save()
     _write_units(milestone, data)
     kept = _recompute_occurrences(milestone) if phrase_changed else []

@@ -206,7 +206,11 @@ EXTENSION_LEAD_ONLY = "只有牵头单位可以申请延期；配合单位如需
 
 
 @transaction.atomic
-def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_date: date, reason: str):
+def request_extension(
+    user, milestone: Milestone, occurrence: Occurrence, new_date: date, reason: str, beyond_plan_confirmed=False
+):
+    """A lead unit asks for a later deadline. A date after the plan's last day needs the requester's
+    confirmation (`beyond_plan_confirmed`) and a reason, and staff approve it only with a comment (issue 21)."""
     milestone = access.milestones(user).get(pk=milestone.pk)
     access.require(user, "request_extension", milestone, EXTENSION_LEAD_ONLY)
     unit, leads = reporting_unit(user, milestone)
@@ -220,6 +224,14 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
         raise ValidationError(f"延期日期应晚于当前截止日期 {cn_date(occurrence.effective_due_date)}。")
     if occurrence.extension_requests.filter(state=ExtensionState.PENDING).exists():
         raise ValidationError("该期次已有待审批的延期申请。")
+    plan_end = date(milestone.plan.end_year, 12, 31)
+    if new_date > plan_end and not beyond_plan_confirmed:
+        raise ValidationError(
+            f"延期日期{cn_date(new_date)}晚于计划期限（{cn_date(plan_end)}）。如确需超出计划期限，"
+            "请勾选“确认超出计划期限”并在延期理由中说明；本次未保存任何内容。"
+        )
+    if not reason.strip():
+        raise ValidationError("请填写延期理由。")
     extension = ExtensionRequest.objects.create(
         milestone=milestone,
         occurrence=occurrence,
@@ -234,9 +246,29 @@ def request_extension(user, milestone: Milestone, occurrence: Occurrence, new_da
 
 @transaction.atomic
 def review_extension(user, extension: ExtensionRequest, approve: bool, comment: str) -> ExtensionRequest:
-    extension = review.decide(user, extension, approve, comment, on_approved=_apply_approved_extension)
+    extension = review.decide(
+        user,
+        extension,
+        approve,
+        comment,
+        on_approved=_apply_approved_extension,
+        check=_beyond_plan_needs_comment(approve, comment),
+    )
     notices.extension_decided(extension)
     return extension
+
+
+def _beyond_plan_needs_comment(approve: bool, comment: str):
+    def check(extension: ExtensionRequest) -> None:
+        plan = extension.milestone.plan
+        plan_end = date(plan.end_year, 12, 31)
+        if approve and extension.requested_due_date > plan_end and not comment.strip():
+            raise ValidationError(
+                f"申请的日期{cn_date(extension.requested_due_date)}晚于计划期限（{cn_date(plan_end)}），"
+                "批准时请填写审批意见，说明为何同意超出计划期限。"
+            )
+
+    return check
 
 
 def _apply_approved_extension(extension: ExtensionRequest) -> None:
