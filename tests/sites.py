@@ -68,7 +68,8 @@ class Site:
         return result
 
     def python(self, code: str) -> str:
-        """Run code inside the site's Django (the test helpers importable) and return its stdout."""
+        """Run code inside the site's Django (the test helpers importable) and return the last line it printed
+        (logs go to stdout too)."""
         prelude = "import django, sys; sys.path.insert(0, '.'); django.setup()\n"
         result = subprocess.run(
             [sys.executable, "-c", prelude + code],
@@ -80,7 +81,7 @@ class Site:
             check=False,
         )
         assert result.returncode == 0, result.stderr
-        return result.stdout
+        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
     def wipe(self) -> None:
         """Drop the database and delete every file: what a lost machine leaves."""
