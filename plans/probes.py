@@ -1,10 +1,12 @@
 """What /healthz reports and the staff banner reads: the database, the broker, and the age of the last
-completed daily reminder run. No secrets: the broker is named by its kind, never by its URL."""
+completed daily reminder run; what /readyz asks for a load balancer: the database, the broker and the file
+storage. No secrets: the broker is named by its kind, never by its URL, the storage by its class."""
 
 import os
 import time
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -59,3 +61,23 @@ def health() -> dict:
     broker = check_broker()
     reminders = reminder_run_status() if database["ok"] else {"stale": True, "error": "数据库不可用"}
     return {"ok": database["ok"] and broker["ok"], "database": database, "broker": broker, "reminders": reminders}
+
+
+def check_storage() -> dict:
+    """The evidence storage answers: on object storage a HEAD on the bucket's probe key (a missing key is
+    an answer; a refused connection or bad credentials are not), on local disk a writable folder."""
+    storage = storages["default"]
+    kind = type(storage).__name__
+    started = time.monotonic()
+    try:
+        storage.exists("readyz-probe")
+        if isinstance(storage, FileSystemStorage) and not os.access(storage.location, os.W_OK):
+            return {"ok": False, "kind": kind, "error": "NotWritable"}
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "kind": kind, "error": type(exc).__name__}
+    return {"ok": True, "kind": kind, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def readiness() -> dict:
+    checks = {"database": check_database(), "broker": check_broker(), "storage": check_storage()}
+    return {"ok": all(check["ok"] for check in checks.values()), **checks}

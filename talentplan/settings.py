@@ -323,8 +323,69 @@ if not DEBUG:
 # Behind a TLS-terminating proxy, the header it sets to say the original request was HTTPS, e.g.
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (value "https"). Only set it if the proxy always
 # overwrites that header; otherwise a client could claim HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes and Prometheus come over plain HTTP
 SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
+
+# ---- Operations: object storage, several machines, probes, logs, metrics (README "部署与扩展") ----------------
+# Evidence files and import previews (the "imports" storage, names under imports/) on S3-compatible object
+# storage when S3_BUCKET is set; local disk (MEDIA_ROOT) otherwise, so no node or worker needs a shared disk.
+# Files are only ever served through the scoped download views, never by a public URL.
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")  # e.g. http://minio.intranet:9000; empty = the AWS default
+S3_REGION = env_str("S3_REGION", "us-east-1")
+S3_PREFIX = env_str("S3_PREFIX")  # a folder inside the bucket, e.g. talentplan
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")  # path suits MinIO / SeaweedFS / Ceph
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": S3_ENDPOINT_URL or None,
+        "region_name": S3_REGION,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": S3_ADDRESSING_STYLE,
+        "location": S3_PREFIX,
+        "default_acl": None,  # the bucket's own (private) policy; no object is ever made public
+        "querystring_auth": True,  # any URL storage might build is signed; the portal builds none
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+    STORAGES["imports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "file_overwrite": True},  # a preview's state is rewritten as its job runs
+    }
+else:
+    STORAGES["imports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"allow_overwrite": True},  # under MEDIA_ROOT/imports/, like the evidence files
+    }
+
+# Behind PgBouncer in transaction mode (README "部署与扩展"): no server-side cursors, since a pooled connection
+# may change between the statements that would use one. The one advisory lock is transaction-scoped already.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
+
+# Logs on stdout; LOG_FORMAT=json writes one JSON object per line (talentplan/observability.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "talentplan.observability.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through the same JSON handler
+LOGGING["handlers"]["console"]["stream"] = "ext://sys.stdout"
+
+# Prometheus metrics at /metrics, readable only from these networks (REMOTE_ADDR; default loopback only).
+METRICS_ALLOWED_CIDRS = env_list("METRICS_ALLOWED_CIDRS", ["127.0.0.0/8", "::1/128"])
+MIDDLEWARE = ["talentplan.observability.MetricsMiddleware", *MIDDLEWARE]
+
+# Error reporting to Sentry (or a compatible server such as GlitchTip) when SENTRY_DSN is set; off by default.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,  # no user names, addresses or cookies leave the intranet
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # Every directory the portal writes to exists before any command needs it (see runtime_dirs.py).
 create_runtime_dirs(

@@ -180,6 +180,8 @@ RULES = {
     "plans:outbox_confirm": ("POST", "outbox", STAFF_ONLY),
     "plans:reminder_settings": ("GET", "unit", STAFF_ONLY),
     "healthz": ("GET", None, dict.fromkeys(ROLES, OK)),  # for the load balancer: no login, no secrets
+    "readyz": ("GET", None, dict.fromkeys(ROLES, OK)),  # the same; its failures are tests/test_operations.py's
+    "metrics": ("GET", None, dict.fromkeys(ROLES, OK)),  # by address, not role: the client is 127.0.0.1
     "plans:notifications": ("GET", None, SIGNED_IN),
     "plans:notifications_read": ("POST", None, SIGNED_IN),
     "plans:entry_evidence": ("GET", "entry", HEALTH_VISIBLE),

@@ -65,7 +65,7 @@ def test_confirm_queues_the_task_and_the_page_follows_it(client_as, exported, se
     assert Plan.objects.get(code="rcqq-bg").milestones.count() == ROWS
     page = client.get(f"/plans/import/{token}/").content.decode()
     assert f"已导入“后台导入的计划”：{ROWS} 个节点计划" in page and 'http-equiv="refresh"' not in page
-    assert not import_jobs.paths(token)[0].exists()  # the uploaded file is gone once written
+    assert not import_jobs.has_file(token)  # the uploaded file is gone once written
     # Delivered twice, the task writes once.
     assert tasks.run_import_task.apply(args=[token]).get()["state"] == "done"
     assert Plan.objects.filter(code="rcqq-bg").count() == 1
@@ -99,10 +99,14 @@ def test_another_users_import_is_not_found(client_as, exported, django_user_mode
 
 
 def _age(token, seconds):
-    for path in import_jobs.paths(token):
-        if path.exists():
+    for name in import_jobs.names(token):
+        if import_jobs.storage().exists(name):
             stamp = time.time() - seconds
-            os.utime(path, (stamp, stamp))
+            os.utime(import_jobs.storage().path(name), (stamp, stamp))
+
+
+def _stored(token):
+    return [import_jobs.storage().exists(name) for name in import_jobs.names(token)]
 
 
 def test_unconfirmed_previews_expire(client_as, exported, settings):
@@ -112,19 +116,19 @@ def test_unconfirmed_previews_expire(client_as, exported, settings):
     fresh = client.post("/plans/import/", form_data(exported, "fresh-one")).context["token"]
     _age(old, 3601)
     assert tasks.expire_import_previews.apply().get() >= 1  # the periodic task (older strays count too)
-    assert not any(path.exists() for path in import_jobs.paths(old))
-    assert all(path.exists() for path in import_jobs.paths(fresh))
+    assert _stored(old) == [False, False]
+    assert _stored(fresh) == [True, True]
     # On access: an expired preview cannot be confirmed, and is deleted then and there.
     _age(fresh, 3601)
     response = client.post("/plans/import/confirm/", {"token": fresh})
     assert response.status_code == 302 and response["Location"] == "/plans/import/"
-    assert not any(path.exists() for path in import_jobs.paths(fresh))
+    assert _stored(fresh) == [False, False]
     assert not Plan.objects.filter(code__in=["old-one", "fresh-one"]).exists()
 
 
 def test_a_malformed_token_never_reaches_the_file_system(client_as):
     client = client_as("staff")
     for token in ["../../settings", "a" * 5000, "ABC", ""]:
-        assert import_jobs.paths(token) is None
+        assert import_jobs.names(token) is None
         response = client.post("/plans/import/confirm/", {"token": token})
         assert response.status_code == 302

@@ -8,6 +8,8 @@ Limits (settings LOGIN_*), counted over the last LOGIN_LOCKOUT_MINUTES:
   address many people share (shares_one_address): behind a NAT one person must not lock out a department.
 """
 
+import ipaddress
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler

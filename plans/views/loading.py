@@ -47,7 +47,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
 
 def import_plan(request):
-    """Step 1: upload and preview. Nothing is written; the file waits under var/uploads/imports/."""
+    """Step 1: upload and preview. Nothing is written; the file waits in the "imports" storage."""
     access.require_page(request.user, "import_plan")
     if request.method != "POST":
         return render(request, "plans/import.html", {"form": ImportForm(user=request.user)})
@@ -56,11 +56,9 @@ def import_plan(request):
         return render(request, "plans/import.html", {"form": form}, status=400)
     upload = form.cleaned_data["file"]
     token = uuid.uuid4().hex
-    stored, _ = import_jobs.paths(token)
-    with stored.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    preview = preview_import(stored, upload.name, form.header())
+    import_jobs.save_file(token, upload)
+    with import_jobs.local_copy(token) as stored:
+        preview = preview_import(stored, upload.name, form.header())
     import_jobs.save_preview(token, upload.name, form.header(), request.user.pk, len(preview.rows), preview.ok)
     status = 200 if preview.ok else 400
     return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=status)
@@ -77,15 +75,15 @@ def import_confirm(request):
     access.require_page(request.user, "import_plan")
     token = request.POST.get("token", "")
     state = _own_preview(request, token)
-    stored = import_jobs.paths(token)[0] if state else None
-    if not state or state.get("state") == "" and not stored.exists():
+    if not state or state.get("state") == "" and not import_jobs.has_file(token):
         messages.error(request, "导入预览已失效，请重新上传文件。")
         return redirect("plans:import")
     if state.get("state"):
         return redirect("plans:import_status", token=token)  # confirmed already: a second click writes nothing
     if not state.get("ok"):
         header = import_jobs.header_of(state)
-        preview = preview_import(stored, state["name"], header)
+        with import_jobs.local_copy(token) as stored:
+            preview = preview_import(stored, state["name"], header)
         messages.error(request, "未导入，数据库未作任何修改：" + "；".join(preview.errors[:5]))
         form = ImportForm(initial=state["header"], user=request.user)
         return render(request, "plans/import.html", {"form": form, "preview": preview, "token": token}, status=400)

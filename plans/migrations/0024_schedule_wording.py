@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0017_robot_secret_for_every_signed_robot'),
+        ('plans', '0023_verification'),
     ]
 
     operations = [
