@@ -5,7 +5,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TALENTPLAN_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# python-ldap (LDAP / AD sign-in) has no wheel: it builds against OpenLDAP's and Cyrus SASL's headers.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libldap2-dev libsasl2-dev \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 EXPOSE 8000

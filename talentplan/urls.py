@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from identity import views as identity_views
 from plans.views.probes import healthz
 
 admin.site.site_header = "人才工作行动计划督办平台"
@@ -12,8 +12,9 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("plans.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/login/", identity_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", identity_views.logout, name="logout"),
+    path("", include("identity.urls")),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
