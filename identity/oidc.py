@@ -152,15 +152,18 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
             raise SuspiciousOperation(f"alg {header.get('alg')!r} is not OIDC_RP_SIGN_ALGO")
         issuer = oidc_setting("OIDC_OP_ISSUER", "")
-        return jwt.decode(
-            payload,
-            key,
-            algorithms=[self.OIDC_RP_SIGN_ALGO],
-            audience=self.OIDC_RP_CLIENT_ID,
-            issuer=issuer or None,
-            leeway=settings.OIDC_CLOCK_SKEW_SECONDS,
-            options={"require": ["exp", "iat", "sub", "aud"]},
-        )
+        try:
+            return jwt.decode(
+                payload,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=issuer or None,
+                leeway=settings.OIDC_CLOCK_SKEW_SECONDS,
+                options={"require": ["exp", "iat", "sub", "aud"]},
+            )
+        except jwt.PyJWTError as exc:  # signature, expiry, audience, issuer: all the same refusal
+            raise SuspiciousOperation(f"ID token refused: {exc}") from exc
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = dict(payload)

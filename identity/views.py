@@ -78,6 +78,10 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
     @property
+    def failure_url(self):
+        return reverse("identity:failed")
+
+    @property
     def success_url(self):
         if user_role(self.user) is None and not self.user.is_superuser:
             return reverse("identity:unmapped")

@@ -317,7 +317,6 @@ OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
 OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
 OIDC_STORE_ID_TOKEN = True  # the hint of the provider's logout
 OIDC_AUTHENTICATION_CALLBACK_URL = "identity:oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "identity:failed"
 # LDAP / AD: people sign in on the ordinary form with their directory password (django-auth-ldap).
 LDAP_SERVER_URI = env_str("LDAP_SERVER_URI")  # e.g. ldaps://ad.example.gov.cn; "" = no directory sign-in
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")  # "" = anonymous search
