@@ -9,7 +9,12 @@ class Source(models.TextChoices):
 
 
 REFUSE = "refuse"
-# What a directory group or claim value makes of a person: one of the portal's roles, or refused (停用).
-MappedRole = models.TextChoices(
-    "MappedRole", [(value, label) for value, label in Role.choices] + [(REFUSE, "拒绝登录（停用的账号）")]
-)
+
+
+class MappedRole(models.TextChoices):
+    """What a directory group or claim value makes of a person: one of the portal's roles, or refused (停用)."""
+
+    STAFF = Role.STAFF.value, Role.STAFF.label
+    LIAISON = Role.LIAISON.value, Role.LIAISON.label
+    LEADER = Role.LEADER.value, Role.LEADER.label
+    REFUSE = REFUSE, "拒绝登录（停用的账号）"
