@@ -5,8 +5,10 @@ FROM python:3.11-slim
 # var/ is a volume (uploads, beat schedule); static files belong to the image, so they live outside it.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TALENTPLAN_VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
 WORKDIR /app
-# pg_dump / pg_restore for manage.py backup and restore (README "备份与恢复").
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client && rm -rf /var/lib/apt/lists/*
+# pg_dump / pg_restore for manage.py backup and restore (README "备份与恢复"); python-ldap (LDAP / AD sign-in)
+# has no wheel: it builds against OpenLDAP's and Cyrus SASL's headers.
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client gcc libldap2-dev libsasl2-dev \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 COPY . .

@@ -17,7 +17,7 @@ export ALLOWED_HOSTS ?= *
 PUBLIC_WARNING := 注意：正在监听 $(HOST)，网络上的其他人也能访问；演示账号的密码是公开的（见 README），用完请停止。
 endif
 
-.PHONY: setup run serve test test-sqlite test-postgres lint browsers clean screenshots
+.PHONY: setup run serve test test-sqlite test-postgres lint browsers directory clean screenshots
 
 # The virtualenv is created once; each requirements file has its own stamp, so `make run` installs what the
 # portal needs and a later `make test` adds the test tools.
@@ -89,6 +89,23 @@ browsers:
 		echo "Chromium、LibreOffice、pdftoppm 均已安装"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	else echo "需要 root 权限安装：sudo apt-get install $(SYSTEM_PACKAGES)"; fi
+
+# Directory sign-in's LDAP half: OpenLDAP's and Cyrus SASL's headers, which python-ldap (requirements-ldap.txt, no
+# wheel) builds against, slapd + ldap-utils (the real OpenLDAP server the LDAP sign-in tests start on a free loopback
+# port, tests/ldap_server.py; installed unconfigured, so no system directory is created or started), then
+# requirements-ldap.txt into the virtualenv. Without it the portal runs and its LDAP tests skip, saying so.
+DIRECTORY_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils
+directory: $(VENV)/.installed-ldap
+
+$(VENV)/.installed-ldap: requirements-ldap.txt | $(PY)
+	@if dpkg -s $(DIRECTORY_PACKAGES) >/dev/null 2>&1; then \
+		echo "libldap2-dev、libsasl2-dev、slapd、ldap-utils 均已安装"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "slapd slapd/no_configuration boolean true" | debconf-set-selections; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DIRECTORY_PACKAGES); \
+	else echo "需要 root 权限安装：sudo apt-get install $(DIRECTORY_PACKAGES)"; exit 1; fi
+	$(PY) -m pip install --quiet -r requirements-ldap.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -387,6 +387,67 @@ if SENTRY_DSN:
         traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
     )
 
+# ---- Directory sign-in: 统一身份认证 (OpenID Connect) and LDAP / AD (identity/; README "统一身份认证与目录登录") ----
+# Each person's role, units and regions come from their directory groups through 目录组映射 (数据管理), at every
+# sign-in. With neither OIDC_RP_CLIENT_ID nor LDAP_SERVER_URI set, only local accounts sign in (as before).
+INSTALLED_APPS = [*INSTALLED_APPS, "identity"]
+MIDDLEWARE.insert(  # a signed-in person with no role sees only whom to ask
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+    "identity.middleware.UnmappedPersonMiddleware",
+)
+# Whom a person with no mapping is told to ask; per region (code=text;code=text), else the default.
+IDENTITY_CONTACT = env_str("IDENTITY_CONTACT", "本地区党委组织部（人才工作领导小组办公室）")
+IDENTITY_REGION_CONTACTS = {
+    code.strip(): text.strip()
+    for code, _, text in (part.partition("=") for part in env_str("IDENTITY_REGION_CONTACTS").split(";"))
+    if text.strip()
+}
+# OpenID Connect: the endpoints from the discovery document, or each one set (an OIDC_OP_* set wins).
+OIDC_OP_DISCOVERY = env_str("OIDC_OP_DISCOVERY")  # e.g. https://idp.example.gov.cn/.well-known/openid-configuration
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT")  # end_session_endpoint (RP-initiated logout)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile email")
+OIDC_CLAIM_USERNAME = env_str("OIDC_CLAIM_USERNAME", "preferred_username")
+OIDC_CLAIM_NAME = env_str("OIDC_CLAIM_NAME", "name")
+OIDC_CLAIM_EMAIL = env_str("OIDC_CLAIM_EMAIL", "email")
+OIDC_CLAIM_GROUPS = env_str("OIDC_CLAIM_GROUPS", "groups")
+OIDC_CLAIM_UNIT = env_str("OIDC_CLAIM_UNIT")  # a claim naming the person's unit; "" = none
+OIDC_CLAIM_REGION = env_str("OIDC_CLAIM_REGION")  # a claim naming their region (for the contact); "" = none
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_STORE_ID_TOKEN = True  # the hint of the provider's logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:oidc_callback"
+# LDAP / AD: people sign in on the ordinary form with their directory password (django-auth-ldap).
+LDAP_SERVER_URI = env_str("LDAP_SERVER_URI")  # e.g. ldaps://ad.example.gov.cn; "" = no directory sign-in
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")  # "" = anonymous search
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_TIMEOUT = env_float("LDAP_TIMEOUT", 5)
+LDAP_USER_DN_TEMPLATE = env_str("LDAP_USER_DN_TEMPLATE")  # e.g. uid=%(user)s,ou=people,dc=example,dc=gov
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")  # AD: (sAMAccountName=%(user)s)
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=groupOfNames)")
+LDAP_GROUP_TYPE = env_str("LDAP_GROUP_TYPE", "groupOfNames")  # or groupOfUniqueNames, posixGroup, activeDirectory
+LDAP_ATTR_NAME = env_str("LDAP_ATTR_NAME", "cn")
+LDAP_ATTR_EMAIL = env_str("LDAP_ATTR_EMAIL", "mail")
+LDAP_UNIT_ATTR = env_str("LDAP_UNIT_ATTR")  # an attribute naming the person's unit; "" = none
+LDAP_REGION_ATTR = env_str("LDAP_REGION_ATTR")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "identity.oidc.DirectoryOIDCBackend"]
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "identity.ldap.DirectoryLDAPBackend"]
+# ---- end of directory sign-in ------------------------------------------------------------------------------
+
 # Every directory the portal writes to exists before any command needs it (see runtime_dirs.py).
 create_runtime_dirs(
     [

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from identity import views as identity_views
 from plans.views.probes import healthz, readyz
 from talentplan.observability import metrics
 from units import views as account_views
@@ -16,8 +16,9 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("", include("plans.urls")),
-    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/login/", identity_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", identity_views.logout, name="logout"),
+    path("", include("identity.urls")),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/second-factor/", account_views.second_factor_view, name="second_factor"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -95,5 +95,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # --- Loopback peers for delivery tests (robot server, SMTP server); defined in tests/peers.py ---------
+from tests.ldap_server import ldap_admin, slapd  # noqa: E402,F401
+from tests.oidc_server import oidc_provider  # noqa: E402,F401
 from tests.peers import robot_server, smtp_server  # noqa: E402,F401
 # --- end of loopback peers ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from tests.helpers import every_api_task, milestone_led_by, pdf_upload, submit
 pytestmark = pytest.mark.django_db
 
 OK = "ok"  # served (200), redirected after an action (302) or a form error (400): anything but refused
-ROLES = ["anonymous", "staff", "leader", "liaison_hr", "liaison_health"]
+ROLES = ["anonymous", "staff", "leader", "liaison_hr", "liaison_health", "unmapped"]
 
 # Plan-wide pages show every unit's work: staff and leaders only.
 OVERVIEW = {"anonymous": "login", "staff": OK, "leader": OK, "liaison_hr": 404, "liaison_health": 404}
@@ -227,7 +227,23 @@ RULES = {
         {"anonymous": "login", "staff": 403, "leader": 403, "liaison_hr": 404, "liaison_health": OK},
     ),
     "plans:supervision_decide": ("POST", "supervision", STAFF_ACTION),
+    # Directory sign-in (identity/). The suite runs with no provider configured: its two pages say so (404).
+    "identity:oidc_login": ("GET", None, dict.fromkeys(ROLES, 404)),
+    "identity:oidc_callback": ("GET", None, dict.fromkeys(ROLES, 404)),
+    "identity:failed": ("GET", None, dict.fromkeys(ROLES, OK)),
+    "identity:unmapped": ("GET", None, SIGNED_IN),  # a person with a role is sent on to the home page
 }
+
+# A signed-in person with no role (a directory account no mapping covers) opens these and nothing else: every
+# other URL answers 403 with the page that says whom to ask (identity/middleware.py).
+UNMAPPED_MAY = {"login", "logout", "healthz", "identity:unmapped", "identity:failed", "identity:oidc_callback"}
+
+
+def expected_for(name: str, role: str):
+    expected = RULES[name][2]
+    if role == "unmapped":
+        return expected.get("anonymous") if name == "identity:oidc_callback" else OK if name in UNMAPPED_MAY else 403
+    return expected[role]
 
 
 # Leaders change nothing but their own 批示 and the read state of their own 通知 (opening a 批示 reads its lines).
@@ -373,22 +389,26 @@ def _state():
 
 @pytest.mark.parametrize("name", sorted(RULES))
 @pytest.mark.parametrize("role", ROLES)
-def test_role_by_url(name, role, client, user_named, health_objects):
+def test_role_by_url(name, role, client, user_named, health_objects, django_user_model):
     method, needs, expected = RULES[name]
     obj = health_objects[needs] if needs else None
     args = [obj.code if needs == "plan" else obj.pk] if needs else []
     url = reverse(name, args=args)
-    if role != "anonymous":
+    if role == "unmapped":
+        client.force_login(django_user_model.objects.create_user("unmapped", first_name="未映射"))
+    elif role != "anonymous":
         client.force_login(user_named(role))
     before = _state()
     response = client.post(url, {}) if method == "POST" else client.get(url)
-    outcome = expected[role]
+    outcome = expected_for(name, role)
     if outcome == "login":
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     elif outcome == OK:
         assert response.status_code in (200, 302, 400), response.status_code
     else:
         assert response.status_code == outcome
+    if role == "unmapped" and outcome == 403:
+        assert "尚未开通本平台的权限" in response.content.decode()  # whom to ask, and nothing else
     if outcome in (403, 404, "login") or role == "leader" and name not in LEADERS_MAY:
         assert _state() == before  # refused requests change nothing; leaders change nothing
 

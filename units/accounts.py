@@ -11,7 +11,7 @@ from units.models import Membership, Region, RegionAccess, RegionMembership, Uni
 from units.passwords import require_change
 from units.roles import Role, ensure_role_groups
 
-STAFF_APPS = ["units", "plans", "targets"]
+STAFF_APPS = ["units", "plans", "targets", "identity"]
 
 
 def find_units(names: list[str]) -> list[Unit]:
@@ -153,7 +153,6 @@ def create_user(
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.first_name = full_name or user.first_name
-    user.is_staff = role == Role.STAFF
     if password:
         user.set_password(password)
         if must_change_password:
@@ -161,13 +160,26 @@ def create_user(
     elif not user.has_usable_password():
         user.set_unusable_password()
     user.save()
+    assign_role(user, role, units, full, read)
+    return user
+
+
+def assign_role(user, role: str | None, units=(), full=(), read=()) -> None:
+    """The user's role, units and regions become exactly these (a saved user; Unit and Region objects). None:
+    no role at all (a directory person no mapping covers). adduser and the directory sign-in both come here."""
+    is_staff = role == Role.STAFF
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
     groups = ensure_role_groups()
     if role == Role.STAFF:
         grant_staff_permissions()
     user.groups.remove(*[g for name, g in groups.items() if name != role])
-    user.groups.add(groups[role])
+    if role:
+        user.groups.add(groups[role])
     Membership.objects.filter(user=user).exclude(unit__in=units).delete()
     for unit in units:
         Membership.objects.get_or_create(user=user, unit=unit)
     set_regions(user, full, read)
-    return user
+    for cached in ("_talentplan_role", "_talentplan_regions", "_talentplan_units", "_talentplan_covered"):
+        user.__dict__.pop(cached, None)
