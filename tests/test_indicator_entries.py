@@ -87,8 +87,8 @@ def test_plan_excel_download_has_progress_and_actuals(client_as, user_named, phd
     header = [c.value for c in workbook["工作清单"][1]]
     for column in ["状态", "灯色", "最新审核通过进展", "最近更新", "牵头单位", "责任单位"]:
         assert column in header
-    # Issue 21: the 工作清单 reads as the document's table does (seed 000: "工作任务 项目内容 工作举措 节点计划
-    # 完成时间 责任单位"); 牵头单位, which the document writes inside the measure's text, is a column the portal adds after.
+    # Issue 21: the 工作清单 reads as the document's table does (seed 000: "工作任务 项目内容 工作举措
+    # 节点计划 完成时间 责任单位"); 牵头单位, written in the document inside the measure, is added after.
     document = ["序号", "工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位"]
     assert header[: len(document)] == document
     assert header.index("牵头单位") > header.index("责任单位")
