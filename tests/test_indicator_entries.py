@@ -87,8 +87,13 @@ def test_plan_excel_download_has_progress_and_actuals(client_as, user_named, phd
     header = [c.value for c in workbook["工作清单"][1]]
     for column in ["状态", "灯色", "最新审核通过进展", "最近更新", "牵头单位", "责任单位"]:
         assert column in header
-    assert header.index("牵头单位") < header.index("责任单位")
+    # Issue 21: the 工作清单 reads as the document's table does (seed 000: "工作任务 项目内容 工作举措
+    # 节点计划 完成时间 责任单位"); 牵头单位, written in the document inside the measure, is added after.
+    document = ["序号", "工作任务", "项目内容", "工作举措", "节点计划", "完成时间", "责任单位"]
+    assert header[: len(document)] == document
+    assert header.index("牵头单位") > header.index("责任单位")
     sheet = workbook["指标"]
     titles = [c.value for c in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[titles.index("指标")] == "博士（后）")
-    assert row[titles.index("2022年实际")] == "15" and row[titles.index("实际累计")] == "80"
+    # Figures are number cells (issue 21, item 5): the 15 entered for 2022, and the cumulative 80.
+    assert row[titles.index("2022年实际")] == 15 and row[titles.index("实际累计")] == 80

@@ -131,7 +131,8 @@ def docx_text(response) -> str:
 
 
 def xlsx_sheets(response) -> dict[str, list[tuple]]:
-    workbook = load_workbook(io.BytesIO(downloaded(response)))
+    content = response if isinstance(response, bytes) else downloaded(response)
+    workbook = load_workbook(io.BytesIO(content))
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
 
 
@@ -167,13 +168,18 @@ def test_every_indicator_page_and_download_answers_for_every_shape(client_as, tm
 
             workbook = client.get(f"/plans/{plan.code}/worklist.xlsx")
             assert workbook.status_code == 200
-            sheets = xlsx_sheets(workbook)
+            content = downloaded(workbook)
+            sheets = xlsx_sheets(content)
             header, *rows = sheets["指标"]
             year_columns = [title for title in header if title.endswith("年") and title[:4].isdigit()]
             assert year_columns == [f"{year}年" for year in range(start, end + 1)]
             assert [row[header.index("指标")] for row in rows] == [shape.name for shape in SHAPES]
             by_name = {row[header.index("指标")]: row for row in rows}
-            assert by_name["百分比目标"][header.index("完成率")] == "106.3%"
+            # 完成率 is a number cell of percent points (issue 21, item 5), so it sorts: 85/80 = 106.25 % → 106.3.
+            assert by_name["百分比目标"][header.index("完成率")] == 106.3
+            indicator_sheet = load_workbook(io.BytesIO(content))["指标"]
+            completion = indicator_sheet.cell(rows.index(by_name["百分比目标"]) + 2, header.index("完成率") + 1)
+            assert completion.data_type == "n"
             assert by_name["目标不是数值"][header.index("完成率")] == "无计划值"
             assert len(sheets["工作清单"]) == (3 if with_milestones else 1)  # header + node plans
 
@@ -181,7 +187,9 @@ def test_every_indicator_page_and_download_answers_for_every_shape(client_as, tm
                 bulletin = client.get(f"/plans/{plan.code}/bulletin.docx?year={year}")
                 assert bulletin.status_code == 200
                 text = docx_text(bulletin)
-                assert "四、指标完成情况" in text and all(shape.name in text for shape in SHAPES)
+                # The 公文 (issue 21, item 1) puts the indicator table in 附件3 “指标完成情况”, named in the 附件说明.
+                assert "3．指标完成情况" in text and "附件3\n指标完成情况" in text
+                assert all(shape.name in text for shape in SHAPES)
                 assert "达80%\n" in text and "达80%%" not in text and "无目标值" in text
 
             export = client.get("/tasks/?_export=xlsx")

@@ -120,10 +120,13 @@ def _review_extension(client, extension, decision, comment=""):
 
 def test_approving_an_extension_by_its_button(client_as, health_objects):  # noqa: F811
     extension = health_objects["extension"]
-    assert _review_extension(client_as("staff"), extension, "approve").status_code == 302
+    # The fixture asks for 2030, after the plan's end: approving it takes staff's comment (issue 21, item 4).
+    assert extension.requested_due_date.year > extension.milestone.plan.end_year
+    comment = "人员调整，同意延至2030年。"
+    assert _review_extension(client_as("staff"), extension, "approve", comment).status_code == 302
     extension.refresh_from_db()
     extension.occurrence.refresh_from_db()
-    assert extension.state == "approved"
+    assert (extension.state, extension.review_comment) == ("approved", comment)
     assert extension.occurrence.extended_due_date == extension.requested_due_date
 
 

@@ -32,8 +32,13 @@ def id_param(query, name: str) -> int | None:
 
 
 def page_param(query, name: str = "page") -> int | None:
-    """?page= for Paginator.get_page: None (page 1) unless ASCII digits; a number past the end is the last page."""
-    return bounded_int(query.get(name, ""), *ID_RANGE)
+    """?page= for Paginator.get_page: None (page 1) unless ASCII digits, with an optional minus; as get_page
+    reads them, a number past the end, 0 or a negative number is the last page."""
+    raw = query.get(name, "")
+    if isinstance(raw, str) and raw.strip().startswith("-"):
+        number = bounded_int(raw.strip()[1:], *ID_RANGE)
+        return None if number is None else -number
+    return bounded_int(raw, 0, ID_RANGE[1])
 
 
 def is_ascii_int(raw) -> bool:
