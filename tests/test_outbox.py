@@ -376,11 +376,12 @@ def test_racing_runs_record_every_row_the_day_made(monkeypatch):
     real_record = daily_run.record_digests
     interleaved = []
 
-    def another_run_finishes_first(day, plan_codes=None):
+    def another_run_finishes_first(day, plan_codes=None, *args, **kwargs):
+        # *args, **kwargs: create_day passes more (missed_days, added by the catch-up run); hand them on as given.
         if not interleaved:
             interleaved.append(None)  # the racing run, which calls this too, goes straight to the real one
             interleaved[0] = real_create_day(day)  # it made every row while this run waited
-        return real_record(day, plan_codes)
+        return real_record(day, plan_codes, *args, **kwargs)
 
     real_create_day = daily_run.create_day
     monkeypatch.setattr(daily_run, "record_digests", another_run_finishes_first)

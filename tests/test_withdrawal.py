@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from plans import access
-from plans.models import Category, Milestone, Occurrence, Plan
+from plans.models import Category, Milestone, MilestoneYear, Occurrence, Plan
 from plans.notifications.due import plan_digests
 from plans.workflow.withdrawal import archive_plan, delete_plan, restore_plan
 from plans.workflow.year_close import close_year
@@ -192,6 +192,8 @@ def test_deleting_a_fresh_import_removes_every_row_it_added(client_as, imported)
         "plans_milestone": original.milestones.count(),
         "plans_milestoneunit": Milestone.units.through.objects.filter(milestone__plan=original).count(),
         "plans_occurrence": Occurrence.objects.filter(milestone__plan=original).count(),
+        # The stored per-year rows (plans.MilestoneYear), written from the occurrences as they are saved.
+        "plans_milestoneyear": MilestoneYear.objects.filter(milestone__plan=original).count(),
         "targets_indicator": 40,
         "targets_indicatoryear": 120,
     }

@@ -62,8 +62,8 @@ def flags_after_save(sender, instance, created, **kwargs):
         record(Action.PASSWORD_CHANGE, target=f"用户 {instance.get_username()}", obj=instance, detail=detail)
 
 
-def membership_saved(sender, instance, created, **kwargs):
-    if created:
+def membership_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:  # raw: loaddata restoring a backup, whose audit rows are in it already
         record(Action.UNIT_CHANGE, target=f"用户 {instance.user.get_username()}", obj=instance,
                detail=f"加入单位：{instance.unit.region.name}{instance.unit.name}")  # fmt: skip
 
@@ -73,7 +73,9 @@ def membership_deleted(sender, instance, **kwargs):
            detail=f"移出单位：{instance.unit.region.name}{instance.unit.name}")  # fmt: skip
 
 
-def region_saved(sender, instance, created, **kwargs):
+def region_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return  # loaddata restoring a backup, whose audit rows are in it already
     verb = "加入地区" if created else "地区权限改为"
     record(Action.REGION_CHANGE, target=f"用户 {instance.user.get_username()}", obj=instance,
            detail=f"{verb}：{instance.region.name}（{instance.get_access_display()}）")  # fmt: skip
