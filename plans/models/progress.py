@@ -193,20 +193,29 @@ def reply_file_path(instance, filename: str) -> str:
     return f"instructions/{instance.reply.instruction_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class InstructionFile(models.Model):
-    reply = models.ForeignKey(InstructionReply, verbose_name="反馈", on_delete=models.CASCADE, related_name="files")
-    file = models.FileField("文件", upload_to=reply_file_path)
+class AttachedFile(models.Model):
+    """A file attached to an answer (a 批示's 反馈, a 督办单's 回执): each subclass gives its `reply` and `file`
+    (its own upload path); the name, size and type are kept as for every upload."""
+
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     file_type = models.CharField("文件类型", max_length=10)
 
     class Meta:
-        verbose_name = "反馈附件"
-        verbose_name_plural = "反馈附件"
+        abstract = True
         ordering = ["pk"]
 
     def __str__(self):
         return self.original_name
+
+
+class InstructionFile(AttachedFile):
+    reply = models.ForeignKey(InstructionReply, verbose_name="反馈", on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("文件", upload_to=reply_file_path)
+
+    class Meta(AttachedFile.Meta):
+        verbose_name = "反馈附件"
+        verbose_name_plural = "反馈附件"
 
 
 class Chase(models.Model):

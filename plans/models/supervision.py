@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.choices import SupervisionColour, SupervisionState
+from plans.models.progress import AttachedFile
 from plans.models.structure import Milestone
 from units.models import Region, Unit
 
@@ -122,17 +123,10 @@ def supervision_file_path(instance, filename: str) -> str:
     return f"supervision/{instance.reply.notice_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class SupervisionFile(models.Model):
+class SupervisionFile(AttachedFile):
     reply = models.ForeignKey(SupervisionReply, verbose_name="回执", on_delete=models.CASCADE, related_name="files")
     file = models.FileField("文件", upload_to=supervision_file_path)
-    original_name = models.CharField("原文件名", max_length=200)
-    size = models.PositiveIntegerField("大小（字节）")
-    file_type = models.CharField("文件类型", max_length=10)
 
-    class Meta:
+    class Meta(AttachedFile.Meta):
         verbose_name = "回执佐证材料"
         verbose_name_plural = "回执佐证材料"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.original_name
